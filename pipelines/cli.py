@@ -1,0 +1,221 @@
+"""The `dtks` command: one subcommand per user task. Messages are in Indonesian."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipelines.config import Home, check_period, configure_prefect
+from pipelines.errors import DtksError
+
+app = typer.Typer(
+    help="Pengolahan data DTKS Dinas Sosial: muat DTKS, finalisasi prelist bulanan, data demo.\n\n"
+    "Semua perintah bekerja di satu folder data (DTKS_HOME atau --home; bawaan: folder kerja "
+    "saat ini) yang berisi data/raw, data/processed dan reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+# a pipe or CI log gets 80 columns by default: too narrow for the per-kelurahan table
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 132)
+err = Console(stderr=True, highlight=False)
+HomeOpt = Annotated[
+    Path | None,
+    typer.Option("--home", help="Folder data (berisi data/raw, data/processed, reports). "
+                 "Bawaan: $DTKS_HOME, atau folder kerja saat ini."),
+]
+
+
+def _home(home: Path | None) -> Home:
+    h = Home.resolve(home)
+    h.ensure()
+    return h
+
+
+def ribu(n: int) -> str:
+    """12345 -> '12.345', the Indonesian thousands separator."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _rel(p: Path, home: Home) -> str:
+    try:
+        return str(p.relative_to(home.root))
+    except ValueError:
+        return str(p)
+
+
+@app.command("synth")
+def synth_cmd(
+    period: Annotated[str, typer.Argument(help="Periode usulan, TAHUN-BULAN.")] = "2026-11",
+    seed: Annotated[int, typer.Option(help="Benih acak; benih sama = data sama.")] = 2026,
+    scale: Annotated[int, typer.Option(min=1, help="Pengali ukuran (1 = ~6.000 KK DTKS).")] = 1,
+    home: HomeOpt = None,
+) -> None:
+    """Buat data demo Kota Palangka Raya: snapshot DTKS dan folder prelist satu periode.
+
+    Menulis data/raw/dtks/DTKS_6271_<bulan lalu>.csv, data/raw/PERIODE/<kelurahan>/ dan
+    data/raw/PERIODE_truth.csv (jawaban benar tiap baris, untuk uji dan benchmark).
+
+    Contoh: dtks synth 2026-11 --seed 7
+    """
+    from pipelines.synth import generate
+
+    h = _home(home)
+    g = generate(h, check_period(period), seed=seed, scale=scale)
+    console.print(f"Snapshot DTKS : {_rel(g.snapshot, h)} ({ribu(g.persons)} orang, "
+                  f"{ribu(g.households)} KK)")
+    console.print(f"Prelist       : {_rel(g.period_dir, h)} ({ribu(g.prelist_rows)} baris)")
+    console.print(f"Kunci jawaban : {_rel(g.truth, h)}")
+
+
+@app.command("load-dtks")
+def load_dtks_cmd(
+    files: Annotated[list[Path], typer.Argument(help="Berkas ekspor DTKS (CSV atau XLSX).",
+                                                exists=True, dir_okay=False)],
+    home: HomeOpt = None,
+) -> None:
+    """Muat snapshot ekspor DTKS ke basis data (data/processed/dtks.duckdb).
+
+    Beberapa berkas sekaligus dianggap satu snapshot. Snapshot yang sama dimuat dua kali
+    tidak mengubah apa pun. Snapshot yang rusak ditolak seluruhnya; basis data tidak pernah
+    setengah termuat.
+
+    Contoh: dtks load-dtks data/raw/dtks/DTKS_6271_2026-10.csv
+    """
+    from pipelines.store import open_store
+    from pipelines.store.load_dtks import load
+
+    h = _home(home)
+    t0 = time.perf_counter()
+    with open_store(h.store_path) as store:
+        res = load(store, [f.resolve() for f in files])
+    if res.already_loaded:
+        console.print(f"Snapshot ini sudah dimuat sebagai snapshot #{res.snapshot_id}; "
+                      "tidak ada perubahan.")
+        return
+    console.print(
+        f"Snapshot #{res.snapshot_id} dimuat: {ribu(res.persons)} orang dalam "
+        f"{ribu(res.households)} KK ({ribu(res.opened)} versi baru, {ribu(res.closed)} versi "
+        f"lama ditutup) dalam {time.perf_counter() - t0:.1f} detik.")
+    if res.invalid_nik:
+        console.print(f"Catatan: {ribu(res.invalid_nik)} orang di snapshot memiliki NIK yang bukan "
+                      "16 digit; mereka hanya dapat dicocokkan lewat nama dan tanggal lahir.")
+    console.print(f"Basis data: {_rel(h.store_path, h)}")
+
+
+@app.command("finalize")
+def finalize_cmd(
+    period: Annotated[str, typer.Argument(help="Periode, TAHUN-BULAN (folder data/raw/PERIODE).")],
+    home: HomeOpt = None,
+) -> None:
+    """Finalisasi bulanan: baca prelist dan berita acara tiap kelurahan, beri tiap baris satu hasil.
+
+    Membaca data/raw/PERIODE/<kode wilayah> <nama>/ (jenis berkas dikenali dari isinya),
+    memeriksa NIK, KK, tanggal lahir dan keluarga, mencocokkan keputusan musyawarah,
+    mencari duplikat dalam batch dan di DTKS, lalu menulis ke data/processed/PERIODE/:
+    outcomes.parquet, summary.xlsx, siks-ng/<kode>_<periode>_usulan_baru.xlsx (dan .csv),
+    siks-ng/<kode>_<periode>_perbaikan.xlsx (dan .csv). Berjalan sebagai flow Prefect tanpa
+    server Prefect.
+
+    Contoh: dtks finalize 2026-11
+    """
+    h = _home(home)
+    check_period(period)
+    if not h.store_path.exists():
+        raise DtksError("Basis data DTKS belum ada. Muat snapshot DTKS dulu: "
+                        "dtks load-dtks BERKAS_EKSPOR_DTKS")
+    console.print(f"Finalisasi periode {period} (folder data: {h.root}) ...")
+    t0 = time.perf_counter()
+    result = _run_finalize(h, period)
+    _print_counts(result.counts)
+    console.print(f"Selesai dalam {time.perf_counter() - t0:.1f} detik.")
+    console.print(f"Hasil per baris : {_rel(result.outcomes, h)} (dan tabel prelist_outcome)")
+    console.print(f"Ringkasan       : {_rel(result.summary, h)}")
+    console.print(f"Berkas SIKS-NG  : {_rel(result.out_dir / 'siks-ng', h)} "
+                  f"({sum(1 for p in result.import_files if p.suffix == '.xlsx')} workbook)")
+
+
+def _run_finalize(h: Home, period: str):
+    configure_prefect(h)
+    from pipelines.flows import finalize_flow
+
+    return finalize_flow(period=period, home=str(h.root))
+
+
+def _print_counts(counts) -> None:
+    from pipelines.finalize import OUTCOMES
+    from pipelines.wilayah import dotted
+
+    short = {"usulan_baru": "Baru", "perbaikan": "Perbaikan", "terdaftar": "Terdaftar",
+             "perlu_verifikasi": "Verifikasi", "duplikat_batch": "Duplikat",
+             "ditolak_musyawarah": "Tolak Musy", "ditolak_validasi": "Tolak Valid"}
+    t = Table(title="Hasil per kelurahan", show_footer=True, box=None, pad_edge=False)
+    t.add_column("Kode", footer="", no_wrap=True)
+    t.add_column("Kelurahan", footer="JUMLAH", no_wrap=True, max_width=22)
+    for o in OUTCOMES:
+        t.add_column(short[o], justify="right", footer=str(int(counts[o].sum())), no_wrap=True)
+    t.add_column("Baris", justify="right", footer=str(int(counts["jumlah"].sum())), no_wrap=True)
+    for kode, r in counts.iterrows():
+        t.add_row(dotted(kode), r["kelurahan"], *[str(int(r[o])) for o in OUTCOMES],
+                  str(int(r["jumlah"])))
+    console.print(t)
+
+
+@app.command("demo")
+def demo_cmd(
+    period: Annotated[str, typer.Option(help="Periode demo.")] = "2026-11",
+    home: HomeOpt = None,
+) -> None:
+    """Jalankan semua tugas yang sudah ada pada data demo: buat data, muat DTKS, finalisasi.
+
+    Contoh: dtks demo --home /tmp/dtks-demo
+    """
+    h = _home(home)
+    console.rule("1. Data demo (dtks synth)")
+    synth_cmd(period=period, seed=2026, scale=1, home=h.root)
+    console.rule("2. Muat snapshot DTKS (dtks load-dtks)")
+    from pipelines.synth import KABKOTA
+
+    prev = sorted((h.raw / "dtks").glob(f"DTKS_{KABKOTA}_*.csv"))[-1]
+    load_dtks_cmd(files=[prev], home=h.root)
+    console.rule("3. Finalisasi bulanan (dtks finalize)")
+    finalize_cmd(period=period, home=h.root)
+
+
+def main() -> None:
+    """Entry point: expected errors become one Indonesian message, never a traceback."""
+    logging.basicConfig(level=os.environ.get("DTKS_LOG_LEVEL", "WARNING"),
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app(standalone_mode=False)
+    except DtksError as exc:
+        err.print(f"[bold red]Gagal:[/] {exc}")
+        sys.exit(1)
+    except (typer.Exit, SystemExit) as exc:
+        sys.exit(getattr(exc, "exit_code", getattr(exc, "code", 0)) or 0)
+    except typer.Abort:
+        err.print("Dibatalkan.")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors and the unexpected
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if os.environ.get("DTKS_DEBUG"):
+            raise
+        err.print(f"[bold red]Kesalahan tak terduga[/] ({type(exc).__name__}). Jalankan lagi "
+                  "dengan DTKS_DEBUG=1 untuk rincian teknis dan laporkan ke pengembang.")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""Duplicates inside this month's batch, across every kelurahan."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipelines import reasons as R
+
+
+def where(row: pd.Series) -> str:
+    """'<file> baris N' for a reason text; a location, never personal data."""
+    sheet = f" sheet '{row['source_sheet']}'" if row["source_sheet"] else ""
+    return f"{row['source_file']}{sheet} baris {row['source_row']}"
+
+
+def find(rows: pd.DataFrame) -> pd.DataFrame:
+    """Later rows repeating an earlier NIK: row_id, outcome, reason.
+
+    The same NIK with the same name and birth date is the same person proposed again
+    (duplikat_batch); with another name or birth date it is doubtful (perlu_verifikasi).
+    Rows are in batch order by row_id; the first occurrence carries on to the store match.
+    """
+    df = rows.sort_values("row_id")
+    repeated = df["nik"].duplicated(keep="first")
+    if not repeated.any():
+        return pd.DataFrame(columns=["row_id", "outcome", "reason"])
+    first = df[~repeated & df["nik"].isin(df.loc[repeated, "nik"])].set_index("nik")
+    later = df[repeated]
+    f = first.reindex(later["nik"])
+    same = (later["nama_key"].to_numpy() == f["nama_key"].to_numpy()) & (
+        later["tanggal_lahir"].to_numpy() == f["tanggal_lahir"].to_numpy())
+    places = [where(r) for _, r in f.reset_index().iterrows()]
+    return pd.DataFrame({
+        "row_id": later["row_id"].to_numpy(),
+        "outcome": ["duplikat_batch" if s else "perlu_verifikasi" for s in same],
+        "reason": [(R.DUP_BATCH if s else R.DUP_NIK_CONFLICT).format(where=p)
+                   for s, p in zip(same, places, strict=True)],
+    })

@@ -1,0 +1,36 @@
+"""One exception hierarchy; every message is Indonesian and says what to do."""
+
+
+class DtksError(Exception):
+    "Base of every expected error; the CLI prints its message without a traceback."
+
+
+class ConfigError(DtksError):
+    "A setting or the data root is wrong."
+
+
+class StoreError(DtksError):
+    "A statement against the DuckDB store failed."
+
+
+class StoreLocked(StoreError):
+    "Another process holds the DuckDB store open for writing."
+
+
+class SnapshotRejected(DtksError):
+    "A DTKS snapshot export is malformed and was refused whole."
+
+
+class FileProblem(DtksError):
+    "A kelurahan file cannot be read (corrupt, protected, empty, no header)."
+
+    def __init__(self, path: str, message: str, sheet: str = "") -> None:
+        self.path = path
+        self.sheet = sheet
+        self.message = message
+        where = f"{path}" + (f", sheet '{sheet}'" if sheet else "")
+        super().__init__(f"{where}: {message}")
+
+
+class PeriodNotFound(DtksError):
+    "The period folder under data/raw does not exist or holds no kelurahan folder."

@@ -1,0 +1,187 @@
+"""The monthly finalisation as plain functions: collect -> validate -> approve -> match -> decide.
+
+flows.py wraps these in Prefect tasks; tests call them directly.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines import approval, validate
+from pipelines.config import Home
+from pipelines.dedup import batch as batch_dups
+from pipelines.dedup import store_match
+from pipelines.ingest.discover import PROBLEM_COLUMNS, KelurahanInput
+from pipelines.store import Store
+
+log = logging.getLogger(__name__)
+
+OUTCOMES = ["usulan_baru", "perbaikan", "terdaftar", "perlu_verifikasi", "duplikat_batch",
+            "ditolak_musyawarah", "ditolak_validasi"]
+OUTCOME_COLUMNS = ["period", "row_id", "source_file", "source_sheet", "source_row", "folder_kode",
+                   "kode_wilayah", "nik", "no_kk", "nama", "tempat_lahir", "tanggal_lahir",
+                   "jenis_kelamin", "hubungan_keluarga", "nama_ibu_kandung", "status_kawin",
+                   "pekerjaan", "alamat", "rt", "rw", "outcome", "reasons", "matched_id_dtks",
+                   "match_score"]
+
+
+@dataclass
+class Batch:
+    """A period's input once every kelurahan folder is read."""
+
+    period: str
+    folders: list[tuple[str, str]]  # (kode, folder name)
+    prelist: pd.DataFrame  # raw cells + row_id, folder_kode, source_*
+    decisions: pd.DataFrame
+    meetings: pd.DataFrame
+    problems: pd.DataFrame
+    ignored_rows: int = 0
+    folders_with_ba: set[str] = field(default_factory=set)
+
+
+def combine(period: str, parts: list[KelurahanInput], folder_problems: list[dict]) -> Batch:
+    """Stack the kelurahan inputs in folder order and number the rows of the batch."""
+    pre, dec, meet, probs = [], [], [], list(folder_problems)
+    for k in parts:
+        probs.extend(k.problems)
+        if k.prelist is not None:
+            pre.append(k.prelist.assign(folder_kode=k.kode_wilayah, folder=k.folder))
+        if k.decisions is not None:
+            dec.append(k.decisions.assign(folder_kode=k.kode_wilayah))
+        meet.extend({**m, "kode_wilayah": k.kode_wilayah} for m in k.meetings)
+    prelist = pd.concat(pre, ignore_index=True) if pre else pd.DataFrame(
+        {"source_file": [], "source_sheet": [], "source_row": [], "folder_kode": []})
+    prelist.insert(0, "row_id", range(1, len(prelist) + 1))
+    decisions = pd.concat(dec, ignore_index=True) if dec else pd.DataFrame(
+        columns=["no_kk", "disetujui", "alasan", "keputusan_asli", "folder_kode",
+                 "nama_kepala_keluarga", "source_file", "source_sheet", "source_row"])
+    return Batch(
+        period=period,
+        folders=[(k.kode_wilayah, k.folder) for k in parts],
+        prelist=prelist,
+        decisions=decisions,
+        meetings=pd.DataFrame(meet, columns=["kode_wilayah", "source_file", "source_sheet",
+                                             "tanggal", "tempat", "pimpinan", "jumlah_peserta"]),
+        problems=pd.DataFrame(probs, columns=PROBLEM_COLUMNS),
+        ignored_rows=sum(k.ignored_rows for k in parts),
+        folders_with_ba={k.kode_wilayah for k in parts if k.decisions is not None},
+    )
+
+
+def dinas_kabkota(home: Home, store: Store) -> str | None:
+    """The Dinas's own kab/kota (4 digits): dtks.toml [dinas] kode_kabkota, else the snapshot's."""
+    configured = home.settings().get("dinas", {}).get("kode_kabkota")
+    if configured:
+        return str(configured).replace(".", "")
+    row = store.one(
+        "SELECT kode_kabkota FROM dtks_snapshot ORDER BY snapshot_id DESC LIMIT 1")
+    return row[0] if row else None
+
+
+def decide(batch: Batch, store: Store, kabkota: str | None) -> pd.DataFrame:
+    """One outcome per prelist row, with Indonesian reasons."""
+    raw = batch.prelist
+    clean, prep_problems = validate.prepare(raw)
+    clean["folder_kode"] = raw["folder_kode"].astype("str").to_numpy()
+    rule_problems = validate.check_rules(clean, kabkota)
+    problems = pd.concat([prep_problems, rule_problems], ignore_index=True)
+    reasons = validate.reasons_by_row(problems)
+
+    outcome = pd.Series(pd.NA, index=clean["row_id"], dtype="object")
+    reason = pd.Series("", index=clean["row_id"], dtype="object")
+    matched = pd.Series(pd.NA, index=clean["row_id"], dtype="object")
+    score = pd.Series(float("nan"), index=clean["row_id"], dtype="float64")
+
+    invalid = clean["row_id"].isin(reasons.index)
+    outcome[clean.loc[invalid, "row_id"]] = "ditolak_validasi"
+    reason[reasons.index] = reasons
+
+    valid = clean[~invalid]
+    musy = approval.check(valid, batch.decisions, batch.folders_with_ba).set_index("row_id")
+    rejected = musy.index[~musy["approved"]]
+    outcome[rejected] = "ditolak_musyawarah"
+    reason[rejected] = musy.loc[rejected, "reason"]
+
+    pending = valid[valid["row_id"].isin(musy.index[musy["approved"]])]
+    dups = batch_dups.find(pending).set_index("row_id")
+    outcome[dups.index] = dups["outcome"]
+    reason[dups.index] = dups["reason"]
+
+    keepers = pending[~pending["row_id"].isin(dups.index)]
+    found = store_match.match(store, keepers).set_index("row_id")
+    outcome[found.index] = found["outcome"]
+    reason[found.index] = found["reason"]
+    matched[found.index] = found["matched_id_dtks"]
+    score[found.index] = found["match_score"]
+    outcome[outcome.isna()] = "usulan_baru"
+
+    out = clean.copy()
+    out["period"] = batch.period
+    out["outcome"] = outcome.to_numpy()
+    out["reasons"] = reason.replace("", pd.NA).to_numpy()
+    out["matched_id_dtks"] = matched.to_numpy()
+    out["match_score"] = score.to_numpy()
+    out["tanggal_lahir"] = out["tanggal_lahir"].dt.date
+    for col in ("outcome", "reasons", "matched_id_dtks"):
+        out[col] = out[col].astype("str")
+    assert out["row_id"].is_unique and len(out) == len(raw), "every row gets exactly one outcome"
+    return out[OUTCOME_COLUMNS]
+
+
+def counts_table(outcomes: pd.DataFrame, batch: Batch) -> pd.DataFrame:
+    """Rows per kelurahan folder x outcome, every folder and outcome present, with totals."""
+    from pipelines import wilayah
+
+    w = wilayah.load()
+    table = pd.crosstab(outcomes["folder_kode"], outcomes["outcome"]).reindex(
+        index=[k for k, _ in batch.folders], columns=OUTCOMES, fill_value=0).fillna(0).astype(int)
+    table.insert(0, "kelurahan", [w.name(k) or "(kode tidak dikenal)" for k in table.index])
+    table.insert(1, "kecamatan", [w.name(k[:6]) for k in table.index])
+    table["jumlah"] = table[OUTCOMES].sum(axis=1)
+    table.index.name = "kode_wilayah"
+    return table
+
+
+def store_outcomes(store: Store, batch: Batch, outcomes: pd.DataFrame, snapshot_id: int | None,
+                   counts_json: str) -> None:
+    """Replace the period's rows in the store, in one transaction."""
+    import datetime as dt
+
+    with store.transaction():
+        for table in ("prelist_outcome", "musyawarah", "musyawarah_keputusan"):
+            store.run(f'DELETE FROM "{table}" WHERE period = ?', [batch.period])
+        store.register("outcome", outcomes)
+        store.run("INSERT INTO prelist_outcome BY NAME SELECT * FROM __dtks_outcome")
+        store.con.unregister("__dtks_outcome")
+        meetings = batch.meetings.assign(period=batch.period)
+        meetings["source_sheet"] = meetings["source_sheet"].fillna("")
+        store.register("meeting", meetings)
+        store.run("INSERT INTO musyawarah BY NAME SELECT * FROM __dtks_meeting")
+        store.con.unregister("__dtks_meeting")
+        dec = batch.decisions.rename(columns={"folder_kode": "kode_wilayah"}).assign(
+            period=batch.period)[["period", "kode_wilayah", "no_kk", "nama_kepala_keluarga",
+                                  "keputusan_asli", "disetujui", "source_file", "source_sheet",
+                                  "source_row"]]
+        dec["disetujui"] = dec["disetujui"].astype("boolean")
+        store.register("keputusan", dec)
+        store.run("INSERT INTO musyawarah_keputusan BY NAME SELECT * FROM __dtks_keputusan")
+        store.con.unregister("__dtks_keputusan")
+        store.run("INSERT INTO finalisation_run VALUES (?, ?, ?, ?, ?)",
+                      [batch.period, dt.datetime.now(), snapshot_id, len(outcomes), counts_json])
+
+
+def latest_snapshot(store: Store) -> int | None:
+    row = store.one("SELECT max(snapshot_id) FROM dtks_snapshot")
+    return row[0] if row else None
+
+
+def relpath(p: Path, home: Home) -> str:
+    """A path shown to the user: relative to the data root when inside it."""
+    try:
+        return str(p.relative_to(home.root))
+    except ValueError:
+        return str(p)

@@ -1,0 +1,54 @@
+"""Prefect flows: thin wrappers that run the stage functions as visible tasks.
+
+No personal data crosses a task boundary that Prefect records: parameters are a period
+string and a data-root path; task results are not persisted; logs carry counts only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from pipelines import finalize as fin
+from pipelines.config import Home
+from pipelines.ingest import discover
+from pipelines.publish import Published, publish
+from pipelines.store import open_store
+
+TASK = {"cache_policy": NO_CACHE, "persist_result": False}
+
+
+@task(name="baca-kelurahan", retries=1, retry_delay_seconds=2, **TASK)
+def read_kelurahan_task(code: str, folder: Path, period_dir: Path) -> discover.KelurahanInput:
+    return discover.read_kelurahan(code, folder, period_dir)
+
+
+@task(name="validasi-dan-pencocokan", **TASK)
+def decide_task(batch: fin.Batch, store_path: Path, home: Home):
+    with open_store(store_path) as store:
+        return fin.decide(batch, store, fin.dinas_kabkota(home, store))
+
+
+@task(name="tulis-keluaran", retries=1, retry_delay_seconds=2, **TASK)
+def publish_task(batch: fin.Batch, outcomes, store_path: Path, out_dir: Path) -> Published:
+    with open_store(store_path) as store:
+        return publish(store, batch, outcomes, out_dir)
+
+
+@flow(name="finalisasi-bulanan", log_prints=False, persist_result=False)
+def finalize_flow(period: str, home: str) -> Published:
+    """Monthly finalisation of one period under one data root."""
+    h = Home(Path(home))
+    logger = get_run_logger()
+    period_dir = h.period_raw(period)
+    folders, folder_problems = discover.kelurahan_folders(period_dir)
+    logger.info("periode %s: %d folder kelurahan", period, len(folders))
+    parts = [read_kelurahan_task(code, p, period_dir) for code, p in folders]
+    batch = fin.combine(period, parts, folder_problems)
+    logger.info("%d baris prelist, %d masalah berkas", len(batch.prelist), len(batch.problems))
+    outcomes = decide_task(batch, h.store_path, h)
+    result = publish_task(batch, outcomes, h.store_path, h.period_out(period))
+    logger.info("hasil: %s", result.totals)
+    return result

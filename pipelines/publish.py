@@ -1,0 +1,62 @@
+"""Write a period's outputs all or nothing: build in a scratch folder, store, then swap in."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.export import siksng
+from pipelines.finalize import OUTCOMES, Batch, counts_table, latest_snapshot, store_outcomes
+from pipelines.report import summary
+from pipelines.store import Store
+
+
+@dataclass
+class Published:
+    """Where a period's outputs are, and the counts (no personal data)."""
+
+    out_dir: Path
+    outcomes: Path
+    summary: Path
+    import_files: list[Path]
+    counts: pd.DataFrame
+    totals: dict[str, int]
+
+
+def publish(store: Store, batch: Batch, outcomes: pd.DataFrame, out_dir: Path) -> Published:
+    """Write outcomes.parquet, SIKS-NG files and summary.xlsx, and the store rows."""
+    counts = counts_table(outcomes, batch)
+    totals = {o: int(counts[o].sum()) for o in OUTCOMES}
+    scratch = out_dir.parent / f".{out_dir.name}.{uuid.uuid4().hex[:8]}.tmp"
+    scratch.mkdir(parents=True)
+    try:
+        outcomes.to_parquet(scratch / "outcomes.parquet", index=False)
+        files = siksng.write(outcomes, batch.period, scratch / "siks-ng")
+        summary.write(scratch / "summary.xlsx", batch.period, counts, batch.problems,
+                      batch.meetings, batch.ignored_rows)
+        if not batch.problems.empty:
+            batch.problems.to_csv(scratch / "masalah_berkas.csv", index=False, sep=";",
+                                  encoding="utf-8-sig")
+        store_outcomes(store, batch, outcomes, latest_snapshot(store), json.dumps(totals))
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    old = out_dir.parent / f".{out_dir.name}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if out_dir.exists():
+        out_dir.rename(old)
+    scratch.rename(out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    return Published(
+        out_dir=out_dir,
+        outcomes=out_dir / "outcomes.parquet",
+        summary=out_dir / "summary.xlsx",
+        import_files=[out_dir / "siks-ng" / p.name for p in files],
+        counts=counts,
+        totals=totals,
+    )

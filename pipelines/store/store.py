@@ -1,0 +1,118 @@
+"""Open the DuckDB store, own its schema and transactions, attach SQL to failures."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from pipelines.errors import StoreError, StoreLocked
+
+log = logging.getLogger(__name__)
+SCRATCH = "__dtks_"
+
+
+class Store:
+    """A DuckDB connection to the register, with the schema applied."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, read_only: bool) -> None:
+        self.con = con
+        self.path = path
+        self.read_only = read_only
+
+    def execute(self, sql: str, params: Any = None) -> duckdb.DuckDBPyConnection:
+        """Run one statement; a failure becomes StoreError with the statement attached."""
+        try:
+            return self.con.execute(sql, params) if params is not None else self.con.execute(sql)
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"Perintah basis data gagal: {exc}\n-- SQL:\n{sql.strip()[:2000]}"
+            ) from exc
+
+    def run(self, sql: str, params: Any = None) -> None:
+        """Run a statement that returns no rows to read (DDL, INSERT, UPDATE, ...)."""
+        self.execute(sql, params).fetchall()
+
+    def one(self, sql: str, params: Any = None) -> tuple | None:
+        """The first row of a query (the rest read and dropped: DuckDB 2 wants results finished)."""
+        rows = self.execute(sql, params).fetchall()
+        return rows[0] if rows else None
+
+    def df(self, sql: str, params: Any = None):
+        """A query's rows as a pandas DataFrame."""
+        return self.execute(sql, params).df()
+
+    def sql_file(self, name: str) -> str:
+        """The text of a .sql file shipped beside this module."""
+        return resources.files("pipelines.store").joinpath(name).read_text(encoding="utf-8")
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """All or nothing: roll back on any error."""
+        self.run("BEGIN TRANSACTION")
+        try:
+            yield self
+        except BaseException:
+            self.con.execute("ROLLBACK").fetchall()
+            raise
+        else:
+            self.run("COMMIT")
+
+    def register(self, name: str, frame: Any) -> str:
+        """Expose a DataFrame/Arrow table to SQL under a scratch name."""
+        full = f"{SCRATCH}{name}"
+        self.con.register(full, frame)
+        return full
+
+    def has_snapshot(self) -> bool:
+        return bool(self.one("SELECT count(*) FROM dtks_snapshot")[0])
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(path: Path, read_only: bool = False, memory_limit: str | None = None) -> Store:
+    """Open (and create, unless read-only) the store at path."""
+    if read_only and not path.exists():
+        raise StoreError(
+            f"Basis data DTKS {path} belum ada. Muat snapshot DTKS dulu: dtks load-dtks BERKAS"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    config = {"temp_directory": str(path.parent / ".duckdb_tmp")}
+    if memory_limit:
+        config["memory_limit"] = memory_limit
+    try:
+        con = duckdb.connect(str(path), read_only=read_only, config=config)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise StoreLocked(
+                f"Basis data {path} sedang dipakai proses lain (mis. finalisasi yang masih "
+                "berjalan atau DuckDB CLI yang terbuka). Tunggu proses itu selesai atau tutup "
+                "program itu, lalu jalankan lagi."
+            ) from exc
+        raise StoreError(f"Basis data {path} tidak dapat dibuka: {exc}") from exc
+    store = Store(con, path, read_only)
+    if not read_only:
+        for statement in statements(store.sql_file("schema.sql")):
+            store.run(statement)
+    return store
+
+
+def statements(sql: str) -> list[str]:
+    """Split a .sql file into statements: comments dropped, then split on ';'.
+
+    Our .sql files hold no ';' or '--' inside string literals.
+    """
+    code = "\n".join(ln.split("--", 1)[0].rstrip() for ln in sql.splitlines())
+    return [p.strip() for p in code.split(";") if p.strip()]

@@ -1,0 +1,58 @@
+"""Kemendagri region codes, shipped with the package (see reference/SOURCE.txt)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+CODE_RE = re.compile(r"^(\d{2})\.?(\d{2})\.?(\d{2})\.?(\d{4})")
+
+
+@dataclass(frozen=True)
+class Wilayah:
+    """All region codes, undotted, by level."""
+
+    names: dict[str, str]  # undotted code -> name
+
+    def name(self, code: str) -> str:
+        """Name of an undotted code, or '' when unknown."""
+        return self.names.get(code, "")
+
+    def exists(self, code: str) -> bool:
+        return code in self.names
+
+    @property
+    def kecamatan_codes(self) -> frozenset[str]:
+        return frozenset(c for c in self.names if len(c) == 6)
+
+    @property
+    def desa_codes(self) -> frozenset[str]:
+        return frozenset(c for c in self.names if len(c) == 10)
+
+    def desa_in(self, kabkota: str) -> list[str]:
+        """Undotted desa/kelurahan codes of a 4-digit kab/kota, sorted."""
+        return sorted(c for c in self.names if len(c) == 10 and c.startswith(kabkota))
+
+
+@cache
+def load() -> Wilayah:
+    """Read the bundled Kemendagri list once."""
+    ref = resources.files("pipelines.reference").joinpath("wilayah_kepmendagri_2025.csv")
+    with ref.open(encoding="utf-8") as fh:
+        names = {row["kode"].replace(".", ""): row["nama"] for row in csv.DictReader(fh)}
+    return Wilayah(names)
+
+
+def dotted(code: str) -> str:
+    """62710110001 style -> 62.71.01.1001 (works for any level)."""
+    parts = [code[0:2], code[2:4], code[4:6], code[6:10]]
+    return ".".join(p for p in parts if p)
+
+
+def parse_folder_code(name: str) -> str | None:
+    """The undotted 10-digit kode wilayah a kelurahan folder name starts with, if any."""
+    m = CODE_RE.match(name.strip())
+    return "".join(m.groups()) if m else None

@@ -1,0 +1,29 @@
+"""Field definitions shared by every schema: NIK, No KK, region code."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from pipelines import wilayah
+
+ID_PATTERN = r"^\d{16}$"
+
+
+def IdField(nullable: bool = True) -> pa.Field:  # noqa: N802 - reads like a type in models
+    """A NIK or No KK: 16 digits, kept as text."""
+    return pa.Field(nullable=nullable, str_matches=ID_PATTERN)
+
+
+def OptionalText() -> pa.Field:  # noqa: N802
+    return pa.Field(nullable=True)
+
+
+def has_kecamatan_prefix(s: pd.Series) -> pd.Series:
+    """First six digits are a Kemendagri kecamatan code (where a NIK/KK was issued)."""
+    return s.str.slice(0, 6).isin(wilayah.load().kecamatan_codes)
+
+
+def is_desa_code(s: pd.Series) -> pd.Series:
+    """A 10-digit Kemendagri desa/kelurahan code."""
+    return s.isin(wilayah.load().desa_codes)
