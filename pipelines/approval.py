@@ -33,5 +33,6 @@ def check(rows: pd.DataFrame, decisions: pd.DataFrame, folders_with_ba: set[str]
             reason.append(R.MUSY_UNKNOWN.format(asli=found["asli"].iloc[i]))
         else:
             reason.append(R.MUSY_REJECTED.format(alasan=found["alasan"].iloc[i] or "tidak layak"))
-    return pd.DataFrame({"row_id": rows["row_id"].to_numpy(), "approved": approved,
-                         "reason": reason})
+    return pd.DataFrame(
+        {"row_id": rows["row_id"].to_numpy(), "approved": approved, "reason": reason}
+    )

@@ -29,8 +29,11 @@ console = Console(highlight=False, width=None if sys.stdout.isatty() else 132)
 err = Console(stderr=True, highlight=False)
 HomeOpt = Annotated[
     Path | None,
-    typer.Option("--home", help="Folder data (berisi data/raw, data/processed, reports). "
-                 "Bawaan: $DTKS_HOME, atau folder kerja saat ini."),
+    typer.Option(
+        "--home",
+        help="Folder data (berisi data/raw, data/processed, reports). "
+        "Bawaan: $DTKS_HOME, atau folder kerja saat ini.",
+    ),
 ]
 
 
@@ -70,16 +73,19 @@ def synth_cmd(
 
     h = _home(home)
     g = generate(h, check_period(period), seed=seed, scale=scale)
-    console.print(f"Snapshot DTKS : {_rel(g.snapshot, h)} ({ribu(g.persons)} orang, "
-                  f"{ribu(g.households)} KK)")
+    console.print(
+        f"Snapshot DTKS : {_rel(g.snapshot, h)} ({ribu(g.persons)} orang, {ribu(g.households)} KK)"
+    )
     console.print(f"Prelist       : {_rel(g.period_dir, h)} ({ribu(g.prelist_rows)} baris)")
     console.print(f"Kunci jawaban : {_rel(g.truth, h)}")
 
 
 @app.command("load-dtks")
 def load_dtks_cmd(
-    files: Annotated[list[Path], typer.Argument(help="Berkas ekspor DTKS (CSV atau XLSX).",
-                                                exists=True, dir_okay=False)],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Berkas ekspor DTKS (CSV atau XLSX).", exists=True, dir_okay=False),
+    ],
     home: HomeOpt = None,
 ) -> None:
     """Muat snapshot ekspor DTKS ke basis data (data/processed/dtks.duckdb).
@@ -98,16 +104,20 @@ def load_dtks_cmd(
     with open_store(h.store_path) as store:
         res = load(store, [f.resolve() for f in files])
     if res.already_loaded:
-        console.print(f"Snapshot ini sudah dimuat sebagai snapshot #{res.snapshot_id}; "
-                      "tidak ada perubahan.")
+        console.print(
+            f"Snapshot ini sudah dimuat sebagai snapshot #{res.snapshot_id}; tidak ada perubahan."
+        )
         return
     console.print(
         f"Snapshot #{res.snapshot_id} dimuat: {ribu(res.persons)} orang dalam "
         f"{ribu(res.households)} KK ({ribu(res.opened)} versi baru, {ribu(res.closed)} versi "
-        f"lama ditutup) dalam {time.perf_counter() - t0:.1f} detik.")
+        f"lama ditutup) dalam {time.perf_counter() - t0:.1f} detik."
+    )
     if res.invalid_nik:
-        console.print(f"Catatan: {ribu(res.invalid_nik)} orang di snapshot memiliki NIK yang bukan "
-                      "16 digit; mereka hanya dapat dicocokkan lewat nama dan tanggal lahir.")
+        console.print(
+            f"Catatan: {ribu(res.invalid_nik)} orang di snapshot memiliki NIK yang bukan "
+            "16 digit; mereka hanya dapat dicocokkan lewat nama dan tanggal lahir."
+        )
     console.print(f"Basis data: {_rel(h.store_path, h)}")
 
 
@@ -130,8 +140,9 @@ def finalize_cmd(
     h = _home(home)
     check_period(period)
     if not h.store_path.exists():
-        raise DtksError("Basis data DTKS belum ada. Muat snapshot DTKS dulu: "
-                        "dtks load-dtks BERKAS_EKSPOR_DTKS")
+        raise DtksError(
+            "Basis data DTKS belum ada. Muat snapshot DTKS dulu: dtks load-dtks BERKAS_EKSPOR_DTKS"
+        )
     console.print(f"Finalisasi periode {period} (folder data: {h.root}) ...")
     t0 = time.perf_counter()
     result = _run_finalize(h, period)
@@ -139,8 +150,10 @@ def finalize_cmd(
     console.print(f"Selesai dalam {time.perf_counter() - t0:.1f} detik.")
     console.print(f"Hasil per baris : {_rel(result.outcomes, h)} (dan tabel prelist_outcome)")
     console.print(f"Ringkasan       : {_rel(result.summary, h)}")
-    console.print(f"Berkas SIKS-NG  : {_rel(result.out_dir / 'siks-ng', h)} "
-                  f"({sum(1 for p in result.import_files if p.suffix == '.xlsx')} workbook)")
+    console.print(
+        f"Berkas SIKS-NG  : {_rel(result.out_dir / 'siks-ng', h)} "
+        f"({sum(1 for p in result.import_files if p.suffix == '.xlsx')} workbook)"
+    )
 
 
 def _run_finalize(h: Home, period: str):
@@ -154,9 +167,15 @@ def _print_counts(counts) -> None:
     from pipelines.finalize import OUTCOMES
     from pipelines.wilayah import dotted
 
-    short = {"usulan_baru": "Baru", "perbaikan": "Perbaikan", "terdaftar": "Terdaftar",
-             "perlu_verifikasi": "Verifikasi", "duplikat_batch": "Duplikat",
-             "ditolak_musyawarah": "Tolak Musy", "ditolak_validasi": "Tolak Valid"}
+    short = {
+        "usulan_baru": "Baru",
+        "perbaikan": "Perbaikan",
+        "terdaftar": "Terdaftar",
+        "perlu_verifikasi": "Verifikasi",
+        "duplikat_batch": "Duplikat",
+        "ditolak_musyawarah": "Tolak Musy",
+        "ditolak_validasi": "Tolak Valid",
+    }
     t = Table(title="Hasil per kelurahan", show_footer=True, box=None, pad_edge=False)
     t.add_column("Kode", footer="", no_wrap=True)
     t.add_column("Kelurahan", footer="JUMLAH", no_wrap=True, max_width=22)
@@ -164,8 +183,9 @@ def _print_counts(counts) -> None:
         t.add_column(short[o], justify="right", footer=str(int(counts[o].sum())), no_wrap=True)
     t.add_column("Baris", justify="right", footer=str(int(counts["jumlah"].sum())), no_wrap=True)
     for kode, r in counts.iterrows():
-        t.add_row(dotted(kode), r["kelurahan"], *[str(int(r[o])) for o in OUTCOMES],
-                  str(int(r["jumlah"])))
+        t.add_row(
+            dotted(kode), r["kelurahan"], *[str(int(r[o])) for o in OUTCOMES], str(int(r["jumlah"]))
+        )
     console.print(t)
 
 
@@ -192,8 +212,10 @@ def demo_cmd(
 
 def main() -> None:
     """Entry point: expected errors become one Indonesian message, never a traceback."""
-    logging.basicConfig(level=os.environ.get("DTKS_LOG_LEVEL", "WARNING"),
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("DTKS_LOG_LEVEL", "WARNING"),
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     try:
         app(standalone_mode=False)
     except DtksError as exc:
@@ -212,8 +234,10 @@ def main() -> None:
             sys.exit(exc.exit_code)
         if os.environ.get("DTKS_DEBUG"):
             raise
-        err.print(f"[bold red]Kesalahan tak terduga[/] ({type(exc).__name__}). Jalankan lagi "
-                  "dengan DTKS_DEBUG=1 untuk rincian teknis dan laporkan ke pengembang.")
+        err.print(
+            f"[bold red]Kesalahan tak terduga[/] ({type(exc).__name__}). Jalankan lagi "
+            "dengan DTKS_DEBUG=1 untuk rincian teknis dan laporkan ke pengembang."
+        )
         sys.exit(2)
 
 

@@ -20,13 +20,41 @@ from pipelines.store import Store
 
 log = logging.getLogger(__name__)
 
-OUTCOMES = ["usulan_baru", "perbaikan", "terdaftar", "perlu_verifikasi", "duplikat_batch",
-            "ditolak_musyawarah", "ditolak_validasi"]
-OUTCOME_COLUMNS = ["period", "row_id", "source_file", "source_sheet", "source_row", "folder_kode",
-                   "kode_wilayah", "nik", "no_kk", "nama", "tempat_lahir", "tanggal_lahir",
-                   "jenis_kelamin", "hubungan_keluarga", "nama_ibu_kandung", "status_kawin",
-                   "pekerjaan", "alamat", "rt", "rw", "outcome", "reasons", "matched_id_dtks",
-                   "match_score"]
+OUTCOMES = [
+    "usulan_baru",
+    "perbaikan",
+    "terdaftar",
+    "perlu_verifikasi",
+    "duplikat_batch",
+    "ditolak_musyawarah",
+    "ditolak_validasi",
+]
+OUTCOME_COLUMNS = [
+    "period",
+    "row_id",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "folder_kode",
+    "kode_wilayah",
+    "nik",
+    "no_kk",
+    "nama",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "hubungan_keluarga",
+    "nama_ibu_kandung",
+    "status_kawin",
+    "pekerjaan",
+    "alamat",
+    "rt",
+    "rw",
+    "outcome",
+    "reasons",
+    "matched_id_dtks",
+    "match_score",
+]
 
 
 @dataclass
@@ -53,19 +81,48 @@ def combine(period: str, parts: list[KelurahanInput], folder_problems: list[dict
         if k.decisions is not None:
             dec.append(k.decisions.assign(folder_kode=k.kode_wilayah))
         meet.extend({**m, "kode_wilayah": k.kode_wilayah} for m in k.meetings)
-    prelist = pd.concat(pre, ignore_index=True) if pre else pd.DataFrame(
-        {"source_file": [], "source_sheet": [], "source_row": [], "folder_kode": []})
+    prelist = (
+        pd.concat(pre, ignore_index=True)
+        if pre
+        else pd.DataFrame(
+            {"source_file": [], "source_sheet": [], "source_row": [], "folder_kode": []}
+        )
+    )
     prelist.insert(0, "row_id", range(1, len(prelist) + 1))
-    decisions = pd.concat(dec, ignore_index=True) if dec else pd.DataFrame(
-        columns=["no_kk", "disetujui", "alasan", "keputusan_asli", "folder_kode",
-                 "nama_kepala_keluarga", "source_file", "source_sheet", "source_row"])
+    decisions = (
+        pd.concat(dec, ignore_index=True)
+        if dec
+        else pd.DataFrame(
+            columns=[
+                "no_kk",
+                "disetujui",
+                "alasan",
+                "keputusan_asli",
+                "folder_kode",
+                "nama_kepala_keluarga",
+                "source_file",
+                "source_sheet",
+                "source_row",
+            ]
+        )
+    )
     return Batch(
         period=period,
         folders=[(k.kode_wilayah, k.folder) for k in parts],
         prelist=prelist,
         decisions=decisions,
-        meetings=pd.DataFrame(meet, columns=["kode_wilayah", "source_file", "source_sheet",
-                                             "tanggal", "tempat", "pimpinan", "jumlah_peserta"]),
+        meetings=pd.DataFrame(
+            meet,
+            columns=[
+                "kode_wilayah",
+                "source_file",
+                "source_sheet",
+                "tanggal",
+                "tempat",
+                "pimpinan",
+                "jumlah_peserta",
+            ],
+        ),
         problems=pd.DataFrame(probs, columns=PROBLEM_COLUMNS),
         ignored_rows=sum(k.ignored_rows for k in parts),
         folders_with_ba={k.kode_wilayah for k in parts if k.decisions is not None},
@@ -77,8 +134,7 @@ def dinas_kabkota(home: Home, store: Store) -> str | None:
     configured = home.settings().get("dinas", {}).get("kode_kabkota")
     if configured:
         return str(configured).replace(".", "")
-    row = store.one(
-        "SELECT kode_kabkota FROM dtks_snapshot ORDER BY snapshot_id DESC LIMIT 1")
+    row = store.one("SELECT kode_kabkota FROM dtks_snapshot ORDER BY snapshot_id DESC LIMIT 1")
     return row[0] if row else None
 
 
@@ -137,8 +193,12 @@ def counts_table(outcomes: pd.DataFrame, batch: Batch) -> pd.DataFrame:
     from pipelines import wilayah
 
     w = wilayah.load()
-    table = pd.crosstab(outcomes["folder_kode"], outcomes["outcome"]).reindex(
-        index=[k for k, _ in batch.folders], columns=OUTCOMES, fill_value=0).fillna(0).astype(int)
+    table = (
+        pd.crosstab(outcomes["folder_kode"], outcomes["outcome"])
+        .reindex(index=[k for k, _ in batch.folders], columns=OUTCOMES, fill_value=0)
+        .fillna(0)
+        .astype(int)
+    )
     table.insert(0, "kelurahan", [w.name(k) or "(kode tidak dikenal)" for k in table.index])
     table.insert(1, "kecamatan", [w.name(k[:6]) for k in table.index])
     table["jumlah"] = table[OUTCOMES].sum(axis=1)
@@ -146,8 +206,9 @@ def counts_table(outcomes: pd.DataFrame, batch: Batch) -> pd.DataFrame:
     return table
 
 
-def store_outcomes(store: Store, batch: Batch, outcomes: pd.DataFrame, snapshot_id: int | None,
-                   counts_json: str) -> None:
+def store_outcomes(
+    store: Store, batch: Batch, outcomes: pd.DataFrame, snapshot_id: int | None, counts_json: str
+) -> None:
     """Replace the period's rows in the store, in one transaction."""
     import datetime as dt
 
@@ -163,15 +224,28 @@ def store_outcomes(store: Store, batch: Batch, outcomes: pd.DataFrame, snapshot_
         store.run("INSERT INTO musyawarah BY NAME SELECT * FROM __dtks_meeting")
         store.con.unregister("__dtks_meeting")
         dec = batch.decisions.rename(columns={"folder_kode": "kode_wilayah"}).assign(
-            period=batch.period)[["period", "kode_wilayah", "no_kk", "nama_kepala_keluarga",
-                                  "keputusan_asli", "disetujui", "source_file", "source_sheet",
-                                  "source_row"]]
+            period=batch.period
+        )[
+            [
+                "period",
+                "kode_wilayah",
+                "no_kk",
+                "nama_kepala_keluarga",
+                "keputusan_asli",
+                "disetujui",
+                "source_file",
+                "source_sheet",
+                "source_row",
+            ]
+        ]
         dec["disetujui"] = dec["disetujui"].astype("boolean")
         store.register("keputusan", dec)
         store.run("INSERT INTO musyawarah_keputusan BY NAME SELECT * FROM __dtks_keputusan")
         store.con.unregister("__dtks_keputusan")
-        store.run("INSERT INTO finalisation_run VALUES (?, ?, ?, ?, ?)",
-                      [batch.period, dt.datetime.now(), snapshot_id, len(outcomes), counts_json])
+        store.run(
+            "INSERT INTO finalisation_run VALUES (?, ?, ?, ?, ?)",
+            [batch.period, dt.datetime.now(), snapshot_id, len(outcomes), counts_json],
+        )
 
 
 def latest_snapshot(store: Store) -> int | None:

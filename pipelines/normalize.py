@@ -194,9 +194,7 @@ RELATIONSHIP = {
 }
 MARITAL = {
     **dict.fromkeys(["BELUMKAWIN", "BELUMMENIKAH", "BK", "LAJANG", "1"], "BELUM KAWIN"),
-    **dict.fromkeys(
-        ["KAWIN", "MENIKAH", "K", "KAWINTERCATAT", "KAWINBELUMTERCATAT", "2"], "KAWIN"
-    ),
+    **dict.fromkeys(["KAWIN", "MENIKAH", "K", "KAWINTERCATAT", "KAWINBELUMTERCATAT", "2"], "KAWIN"),
     **dict.fromkeys(["CERAIHIDUP", "CH", "3"], "CERAI HIDUP"),
     **dict.fromkeys(["CERAIMATI", "CM", "4"], "CERAI MATI"),
 }

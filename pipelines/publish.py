@@ -37,11 +37,18 @@ def publish(store: Store, batch: Batch, outcomes: pd.DataFrame, out_dir: Path) -
     try:
         outcomes.to_parquet(scratch / "outcomes.parquet", index=False)
         files = siksng.write(outcomes, batch.period, scratch / "siks-ng")
-        summary.write(scratch / "summary.xlsx", batch.period, counts, batch.problems,
-                      batch.meetings, batch.ignored_rows)
+        summary.write(
+            scratch / "summary.xlsx",
+            batch.period,
+            counts,
+            batch.problems,
+            batch.meetings,
+            batch.ignored_rows,
+        )
         if not batch.problems.empty:
-            batch.problems.to_csv(scratch / "masalah_berkas.csv", index=False, sep=";",
-                                  encoding="utf-8-sig")
+            batch.problems.to_csv(
+                scratch / "masalah_berkas.csv", index=False, sep=";", encoding="utf-8-sig"
+            )
         store_outcomes(store, batch, outcomes, latest_snapshot(store), json.dumps(totals))
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)

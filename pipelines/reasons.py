@@ -11,47 +11,47 @@ LABELS = {
     "tanggal_lahir": "TANGGAL LAHIR", "jenis_kelamin": "JENIS KELAMIN",
     "hubungan_keluarga": "HUBUNGAN KELUARGA", "nama_ibu_kandung": "NAMA IBU KANDUNG",
     "status_kawin": "STATUS KAWIN", "pekerjaan": "PEKERJAAN", "alamat": "ALAMAT",
-    "rt": "RT", "rw": "RW", "kode_wilayah": "KODE WILAYAH",
+    "rt": "RT", "rw": "RW", "kode_wilayah": "KODE WILAYAH", "id_dtks": "ID DTKS",
 }  # fmt: skip
 
 # code -> message; {kolom} is the column label
 MESSAGES = {
     # value normalisation
     "id_terpotong": "{kolom} diketik sebagai angka dan digit terakhirnya hilang (Excel hanya "
-                    "menyimpan 15 digit); ketik ulang sebagai teks (format sel Text atau awali "
-                    "dengan tanda petik ').",
+    "menyimpan 15 digit); ketik ulang sebagai teks (format sel Text atau awali "
+    "dengan tanda petik ').",
     "id_notasi_ilmiah": "{kolom} tertulis dalam notasi ilmiah (mis. 6,27E+15) sehingga digitnya "
-                        "hilang; ketik ulang sebagai teks.",
+    "hilang; ketik ulang sebagai teks.",
     "id_bukan_angka": "{kolom} berisi huruf atau tanda selain angka; isi 16 digit angka.",
     "tanggal_tidak_dikenali": "{kolom} tidak dapat dibaca sebagai tanggal; tulis seperti 31-12-1980.",
     "tanggal_tidak_valid": "{kolom} bukan tanggal yang ada di kalender (mis. 31-02); periksa lagi.",
     "jk_tidak_dikenali": "{kolom} tidak dikenali; isi L atau P.",
     "hubungan_tidak_dikenali": "{kolom} tidak dikenali; isi mis. KEPALA KELUARGA, ISTRI, SUAMI, "
-                               "ANAK, CUCU, ORANG TUA, MERTUA, FAMILI LAIN.",
+    "ANAK, CUCU, ORANG TUA, MERTUA, FAMILI LAIN.",
     "status_kawin_tidak_dikenali": "{kolom} tidak dikenali; isi BELUM KAWIN, KAWIN, CERAI HIDUP "
-                                   "atau CERAI MATI.",
+    "atau CERAI MATI.",
     "rt_rw_tidak_valid": "{kolom} harus berupa angka (paling banyak 3 digit).",
     "kode_wilayah_tidak_valid": "{kolom} harus 10 digit (mis. 62.71.01.1001).",
     # schema rules
     "kosong": "{kolom} kosong; wajib diisi.",
     "id_16_digit": "{kolom} harus tepat 16 digit.",
     "id_wilayah": "6 digit awal {kolom} bukan kode kecamatan yang terdaftar di Kemendagri; "
-                  "periksa ketikan.",
+    "periksa ketikan.",
     "tanggal_masa_depan": "{kolom} berada di masa depan.",
     "umur_lebih_120": "{kolom} membuat umur lebih dari 120 tahun; periksa tahunnya.",
     "nik_tanggal_lahir": "Digit tanggal lahir pada NIK (digit 7-12) tidak sama dengan TANGGAL "
-                         "LAHIR dan JENIS KELAMIN (perempuan: tanggal + 40); periksa ketiganya.",
+    "LAHIR dan JENIS KELAMIN (perempuan: tanggal + 40); periksa ketiganya.",
     "wilayah_tidak_dikenal": "{kolom} tidak ada dalam daftar kode wilayah Kemendagri.",
     "wilayah_bukan_dinas": "{kolom} bukan wilayah kabupaten/kota Dinas ini.",
     # household
     "kk_tanpa_kepala": "Keluarga (NO KK) ini tidak memiliki KEPALA KELUARGA dalam usulan; "
-                       "tandai satu anggota sebagai KEPALA KELUARGA.",
+    "tandai satu anggota sebagai KEPALA KELUARGA.",
     "kk_kepala_ganda": "Keluarga (NO KK) ini memiliki lebih dari satu KEPALA KELUARGA; "
-                       "perbaiki HUBUNGAN KELUARGA.",
+    "perbaiki HUBUNGAN KELUARGA.",
     "pasangan_jenis_kelamin": "ISTRI/SUAMI berjenis kelamin sama dengan kepala keluarga; "
-                              "periksa JENIS KELAMIN atau HUBUNGAN KELUARGA.",
+    "periksa JENIS KELAMIN atau HUBUNGAN KELUARGA.",
     "anak_lebih_tua": "ANAK lebih tua dari atau seumur kepala keluarga; periksa TANGGAL LAHIR "
-                      "atau HUBUNGAN KELUARGA.",
+    "atau HUBUNGAN KELUARGA.",
 }
 
 
@@ -67,9 +67,13 @@ MUSY_NO_BA = "Kelurahan belum mengirim berita acara musyawarah."
 MUSY_UNKNOWN = "Keputusan musyawarah '{asli}' tidak dikenali; tulis SETUJU atau TIDAK LAYAK."
 MUSY_REJECTED = "Ditolak dalam musyawarah: {alasan}."
 DUP_BATCH = "Orang yang sama (NIK, nama dan tanggal lahir sama) sudah diusulkan di {where}."
-DUP_NIK_CONFLICT = ("NIK yang sama dipakai orang lain (nama atau tanggal lahir berbeda) di "
-                    "{where}; periksa KTP/KK kedua orang.")
+DUP_NIK_CONFLICT = (
+    "NIK yang sama dipakai orang lain (nama atau tanggal lahir berbeda) di "
+    "{where}; periksa KTP/KK kedua orang."
+)
 REGISTERED = "Sudah terdaftar di DTKS dengan data yang sama."
 CORRECTION = "Sudah terdaftar di DTKS; data berbeda pada: {fields}."
-NEAR_NIK = ("NIK berbeda satu digit dari orang terdaftar di DTKS dengan {evidence}; periksa "
-            "KTP: salah ketik atau orang lain.")
+NEAR_NIK = (
+    "NIK berbeda satu digit dari orang terdaftar di DTKS dengan {evidence}; periksa "
+    "KTP: salah ketik atau orang lain."
+)

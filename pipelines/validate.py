@@ -14,9 +14,21 @@ from pipelines import normalize as nz
 from pipelines.reasons import message
 from schemas.prelist import PrelistClean, PrelistRaw
 
-PERSON_COLUMNS = ["nik", "no_kk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
-                  "hubungan_keluarga", "nama_ibu_kandung", "status_kawin", "pekerjaan", "alamat",
-                  "rt", "rw"]
+PERSON_COLUMNS = [
+    "nik",
+    "no_kk",
+    "nama",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "hubungan_keluarga",
+    "nama_ibu_kandung",
+    "status_kawin",
+    "pekerjaan",
+    "alamat",
+    "rt",
+    "rw",
+]
 NORMALISERS = {
     "nik": nz.clean_id_value, "no_kk": nz.clean_id_value,
     "nama": nz.text_value, "tempat_lahir": nz.text_value, "nama_ibu_kandung": nz.text_value,
@@ -28,8 +40,11 @@ NORMALISERS = {
 PROBLEM_COLUMNS = ["row_id", "column", "code"]
 # pandera's built-in check names -> our reason codes
 _BUILTIN = {"not_nullable": "kosong", "str_matches": "id_16_digit", "isin": None}
-_ISIN_CODES = {"jenis_kelamin": "jk_tidak_dikenali", "hubungan_keluarga": "hubungan_tidak_dikenali",
-               "status_kawin": "status_kawin_tidak_dikenali"}
+_ISIN_CODES = {
+    "jenis_kelamin": "jk_tidak_dikenali",
+    "hubungan_keluarga": "hubungan_tidak_dikenali",
+    "status_kawin": "status_kawin_tidak_dikenali",
+}
 
 
 def prepare(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -41,15 +56,19 @@ def prepare(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             values, codes = nz.map_unique(raw[col], fn)
             bad = codes.notna()
             if bad.any():
-                problems.append(pd.DataFrame(
-                    {"row_id": raw.loc[bad, "row_id"], "column": col, "code": codes[bad]}))
+                problems.append(
+                    pd.DataFrame(
+                        {"row_id": raw.loc[bad, "row_id"], "column": col, "code": codes[bad]}
+                    )
+                )
         else:
             values = pd.Series([None] * len(raw), index=raw.index, dtype=object)
         out[col] = values
     # the folder's kode wilayah stands in when the file has no KODE WILAYAH column
     out["kode_wilayah"] = out["kode_wilayah"].where(out["kode_wilayah"].notna(), raw["folder_kode"])
     out["tanggal_lahir"] = pd.to_datetime(out["tanggal_lahir"], errors="coerce").astype(
-        "datetime64[us]")
+        "datetime64[us]"
+    )
     for col in out.columns:
         if col not in ("row_id", "source_row", "tanggal_lahir"):
             out[col] = out[col].astype("str")
@@ -69,9 +88,17 @@ def check_rules(clean: pd.DataFrame, dinas_kabkota: str | None) -> pd.DataFrame:
         problems.append(_from_failure_cases(exc.failure_cases, clean))
     if dinas_kabkota:
         outside = clean["kode_wilayah"].notna() & ~clean["kode_wilayah"].str.startswith(
-            dinas_kabkota).fillna(False)
-        problems.append(pd.DataFrame({"row_id": clean.loc[outside, "row_id"],
-                                      "column": "kode_wilayah", "code": "wilayah_bukan_dinas"}))
+            dinas_kabkota
+        ).fillna(False)
+        problems.append(
+            pd.DataFrame(
+                {
+                    "row_id": clean.loc[outside, "row_id"],
+                    "column": "kode_wilayah",
+                    "code": "wilayah_bukan_dinas",
+                }
+            )
+        )
     problems.append(household_problems(clean))
     return _frame(problems)
 
@@ -88,8 +115,13 @@ def _from_failure_cases(fc: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame:
     fc.loc[df_level, "column"] = "nik"
     fc = fc.drop_duplicates(["index", "column", "code"])
     row_ids = clean["row_id"].to_numpy()
-    return pd.DataFrame({"row_id": row_ids[fc["index"].astype(int).to_numpy()],
-                         "column": fc["column"].to_numpy(), "code": fc["code"].to_numpy()})
+    return pd.DataFrame(
+        {
+            "row_id": row_ids[fc["index"].astype(int).to_numpy()],
+            "column": fc["column"].to_numpy(),
+            "code": fc["code"].to_numpy(),
+        }
+    )
 
 
 def household_problems(clean: pd.DataFrame) -> pd.DataFrame:
@@ -104,10 +136,20 @@ def household_problems(clean: pd.DataFrame) -> pd.DataFrame:
     all_kk = clean[clean["no_kk"].notna()]
     counts = all_kk["no_kk"].map(n_heads).fillna(0)
     out = [
-        pd.DataFrame({"row_id": all_kk.loc[counts == 0, "row_id"], "column": "hubungan_keluarga",
-                      "code": "kk_tanpa_kepala"}),
-        pd.DataFrame({"row_id": all_kk.loc[counts > 1, "row_id"], "column": "hubungan_keluarga",
-                      "code": "kk_kepala_ganda"}),
+        pd.DataFrame(
+            {
+                "row_id": all_kk.loc[counts == 0, "row_id"],
+                "column": "hubungan_keluarga",
+                "code": "kk_tanpa_kepala",
+            }
+        ),
+        pd.DataFrame(
+            {
+                "row_id": all_kk.loc[counts > 1, "row_id"],
+                "column": "hubungan_keluarga",
+                "code": "kk_kepala_ganda",
+            }
+        ),
     ]
     single = heads[heads["no_kk"].map(n_heads) == 1].set_index("no_kk")
     head_sex = all_kk["no_kk"].map(single["jenis_kelamin"])
@@ -115,10 +157,24 @@ def household_problems(clean: pd.DataFrame) -> pd.DataFrame:
     rel = all_kk["hubungan_keluarga"]
     spouse_bad = rel.isin(["ISTRI", "SUAMI"]) & (all_kk["jenis_kelamin"] == head_sex)
     child_bad = (rel == "ANAK") & (all_kk["tanggal_lahir"] <= head_born)
-    out.append(pd.DataFrame({"row_id": all_kk.loc[spouse_bad.fillna(False), "row_id"],
-                             "column": "jenis_kelamin", "code": "pasangan_jenis_kelamin"}))
-    out.append(pd.DataFrame({"row_id": all_kk.loc[child_bad.fillna(False), "row_id"],
-                             "column": "tanggal_lahir", "code": "anak_lebih_tua"}))
+    out.append(
+        pd.DataFrame(
+            {
+                "row_id": all_kk.loc[spouse_bad.fillna(False), "row_id"],
+                "column": "jenis_kelamin",
+                "code": "pasangan_jenis_kelamin",
+            }
+        )
+    )
+    out.append(
+        pd.DataFrame(
+            {
+                "row_id": all_kk.loc[child_bad.fillna(False), "row_id"],
+                "column": "tanggal_lahir",
+                "code": "anak_lebih_tua",
+            }
+        )
+    )
     return _frame(out)
 
 

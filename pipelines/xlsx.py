@@ -17,8 +17,16 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-TEXT_COLUMNS = {"nik", "no_kk", "id_dtks", "matched_id_dtks", "kode_wilayah", "folder_kode",
-                "rt", "rw"}
+TEXT_COLUMNS = {
+    "nik",
+    "no_kk",
+    "id_dtks",
+    "matched_id_dtks",
+    "kode_wilayah",
+    "folder_kode",
+    "rt",
+    "rw",
+}
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
@@ -34,9 +42,15 @@ def _value(v: Any) -> Any:
     return v
 
 
-def add_sheet(wb: Workbook, title: str, headers: Sequence[str], keys: Sequence[str],
-              rows: Iterable[Sequence[Any]], widths: Sequence[int] | None = None,
-              preamble: Sequence[str] = ()) -> None:
+def add_sheet(
+    wb: Workbook,
+    title: str,
+    headers: Sequence[str],
+    keys: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[int] | None = None,
+    preamble: Sequence[str] = (),
+) -> None:
     """Append a sheet to a write-only workbook: preamble lines, a bold header, the rows."""
     ws = wb.create_sheet(title=title[:31])
     for i, key in enumerate(keys, start=1):

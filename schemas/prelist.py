@@ -11,8 +11,18 @@ from pandera.typing import Series
 from schemas.fields import IdField, OptionalText, has_kecamatan_prefix, is_desa_code
 
 SEX = ["L", "P"]
-RELATIONSHIPS = ["KEPALA KELUARGA", "SUAMI", "ISTRI", "ANAK", "MENANTU", "CUCU", "ORANG TUA",
-                 "MERTUA", "FAMILI LAIN", "LAINNYA"]
+RELATIONSHIPS = [
+    "KEPALA KELUARGA",
+    "SUAMI",
+    "ISTRI",
+    "ANAK",
+    "MENANTU",
+    "CUCU",
+    "ORANG TUA",
+    "MERTUA",
+    "FAMILI LAIN",
+    "LAINNYA",
+]
 MARITAL = ["BELUM KAWIN", "KAWIN", "CERAI HIDUP", "CERAI MATI"]
 
 
@@ -75,7 +85,9 @@ class PrelistClean(PrelistRaw):
     def _nik_birth_date(cls, df: pd.DataFrame) -> Series[bool]:
         """Digits 7-12 of the NIK are the birth date DDMMYY, day + 40 for women."""
         nik = df["nik"]
-        usable = nik.str.fullmatch(r"\d{16}").fillna(False).astype(bool) & df["tanggal_lahir"].notna()
+        usable = (
+            nik.str.fullmatch(r"\d{16}").fillna(False).astype(bool) & df["tanggal_lahir"].notna()
+        )
         day = pd.to_numeric(nik.str.slice(6, 8), errors="coerce")
         month = pd.to_numeric(nik.str.slice(8, 10), errors="coerce")
         yy = pd.to_numeric(nik.str.slice(10, 12), errors="coerce")

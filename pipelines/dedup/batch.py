@@ -28,11 +28,16 @@ def find(rows: pd.DataFrame) -> pd.DataFrame:
     later = df[repeated]
     f = first.reindex(later["nik"])
     same = (later["nama_key"].to_numpy() == f["nama_key"].to_numpy()) & (
-        later["tanggal_lahir"].to_numpy() == f["tanggal_lahir"].to_numpy())
+        later["tanggal_lahir"].to_numpy() == f["tanggal_lahir"].to_numpy()
+    )
     places = [where(r) for _, r in f.reset_index().iterrows()]
-    return pd.DataFrame({
-        "row_id": later["row_id"].to_numpy(),
-        "outcome": ["duplikat_batch" if s else "perlu_verifikasi" for s in same],
-        "reason": [(R.DUP_BATCH if s else R.DUP_NIK_CONFLICT).format(where=p)
-                   for s, p in zip(same, places, strict=True)],
-    })
+    return pd.DataFrame(
+        {
+            "row_id": later["row_id"].to_numpy(),
+            "outcome": ["duplikat_batch" if s else "perlu_verifikasi" for s in same],
+            "reason": [
+                (R.DUP_BATCH if s else R.DUP_NIK_CONFLICT).format(where=p)
+                for s, p in zip(same, places, strict=True)
+            ],
+        }
+    )

@@ -12,9 +12,21 @@ from pipelines.reasons import LABELS
 from pipelines.store import Store
 
 # fields compared for terdaftar vs perbaikan, with how each is made comparable
-COMPARED = ["nama", "tanggal_lahir", "jenis_kelamin", "tempat_lahir", "no_kk",
-            "hubungan_keluarga", "nama_ibu_kandung", "status_kawin", "pekerjaan", "alamat",
-            "rt", "rw", "kode_wilayah"]
+COMPARED = [
+    "nama",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "tempat_lahir",
+    "no_kk",
+    "hubungan_keluarga",
+    "nama_ibu_kandung",
+    "status_kawin",
+    "pekerjaan",
+    "alamat",
+    "rt",
+    "rw",
+    "kode_wilayah",
+]
 QUERY_COLUMNS = ["row_id", "nik", "no_kk", "nama_key", "tanggal_lahir"]
 RESULT_COLUMNS = ["row_id", "outcome", "reason", "matched_id_dtks", "match_score"]
 
@@ -57,14 +69,23 @@ def _judge_exact(rows: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
     by_id = rows.set_index("row_id")
     for row_id, cands in exact.groupby("row_id", sort=True):
         if len(cands) > 1:
-            out.append((row_id, "perlu_verifikasi",
-                        "NIK ini tercatat pada lebih dari satu orang di DTKS; periksa KTP/KK.",
-                        ",".join(cands["id_dtks"]), 0.5))
+            out.append(
+                (
+                    row_id,
+                    "perlu_verifikasi",
+                    "NIK ini tercatat pada lebih dari satu orang di DTKS; periksa KTP/KK.",
+                    ",".join(cands["id_dtks"]),
+                    0.5,
+                )
+            )
             continue
         cand = cands.iloc[0]
         mine = by_id.loc[row_id]
-        changed = [f for f in COMPARED
-                   if _comparable(mine[f]) and _comparable(mine[f]) != _comparable(cand[f])]
+        changed = [
+            f
+            for f in COMPARED
+            if _comparable(mine[f]) and _comparable(mine[f]) != _comparable(cand[f])
+        ]
         if changed:
             reason = R.CORRECTION.format(fields=", ".join(LABELS[f] for f in changed))
             out.append((row_id, "perbaikan", reason, cand["id_dtks"], 1.0))
@@ -82,6 +103,13 @@ def _judge_near(near: pd.DataFrame) -> pd.DataFrame:
         if r.same_kk:
             evidence.append("NO KK sama")
         score = round(0.5 + 0.3 * float(r.name_sim) + (0.2 if r.same_kk else 0.0), 3)
-        out.append((r.row_id, "perlu_verifikasi", R.NEAR_NIK.format(evidence=", ".join(evidence)),
-                    r.id_dtks, score))
+        out.append(
+            (
+                r.row_id,
+                "perlu_verifikasi",
+                R.NEAR_NIK.format(evidence=", ".join(evidence)),
+                r.id_dtks,
+                score,
+            )
+        )
     return pd.DataFrame(out, columns=RESULT_COLUMNS)

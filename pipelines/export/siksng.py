@@ -26,7 +26,9 @@ def file_stem(kode: str, period: str, kind: str) -> str:
     return f"{kode}_{period}_{kind}"
 
 
-def write(outcomes: pd.DataFrame, period: str, out_dir: Path, spec: dict | None = None) -> list[Path]:
+def write(
+    outcomes: pd.DataFrame, period: str, out_dir: Path, spec: dict | None = None
+) -> list[Path]:
     """Write every kelurahan's import files; return their paths (none for an empty kind)."""
     spec = spec or layout()
     written: list[Path] = []
@@ -54,6 +56,10 @@ def _write_csv(path: Path, headers: list[str], values: list[list]) -> Path:
         w = csv.writer(fh, delimiter=";")
         w.writerow(headers)
         for row in values:
-            w.writerow(["" if v is None else v.strftime("%d-%m-%Y") if hasattr(v, "strftime")
-                        else v for v in row])
+            w.writerow(
+                [
+                    "" if v is None else v.strftime("%d-%m-%Y") if hasattr(v, "strftime") else v
+                    for v in row
+                ]
+            )
     return path

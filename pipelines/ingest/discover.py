@@ -33,8 +33,13 @@ class KelurahanInput:
 
     def problem(self, message: str, file: str = "", sheet: str = "") -> None:
         self.problems.append(
-            {"kode_wilayah": self.kode_wilayah, "folder": self.folder, "source_file": file,
-             "source_sheet": sheet, "masalah": message}
+            {
+                "kode_wilayah": self.kode_wilayah,
+                "folder": self.folder,
+                "source_file": file,
+                "source_sheet": sheet,
+                "masalah": message,
+            }
         )
 
 
@@ -51,14 +56,18 @@ def kelurahan_folders(period_dir: Path) -> tuple[list[tuple[str, Path]], list[di
             continue
         code = parse_folder_code(p.name) if p.is_dir() else None
         if code is None:
-            problems.append({
-                "kode_wilayah": "", "folder": p.name, "source_file": "" if p.is_dir() else p.name,
-                "source_sheet": "",
-                "masalah": "Nama folder tidak diawali kode wilayah 10 digit (mis. 62.71.01.1001 "
-                           "Pahandut); isinya tidak diproses. Ganti nama foldernya."
-                if p.is_dir() else
-                "Berkas di luar folder kelurahan tidak diproses. Pindahkan ke folder kelurahannya.",
-            })
+            problems.append(
+                {
+                    "kode_wilayah": "",
+                    "folder": p.name,
+                    "source_file": "" if p.is_dir() else p.name,
+                    "source_sheet": "",
+                    "masalah": "Nama folder tidak diawali kode wilayah 10 digit (mis. 62.71.01.1001 "
+                    "Pahandut); isinya tidak diproses. Ganti nama foldernya."
+                    if p.is_dir()
+                    else "Berkas di luar folder kelurahan tidak diproses. Pindahkan ke folder kelurahannya.",
+                }
+            )
             continue
         found.append((code, p))
     if not found:
@@ -73,7 +82,9 @@ def read_kelurahan(code: str, folder: Path, period_dir: Path) -> KelurahanInput:
     """Read every file of one kelurahan folder; problems are recorded, never raised."""
     kin = KelurahanInput(code, folder.name)
     prelists, decisions = [], []
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(("~$", ".")))
+    files = sorted(
+        p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(("~$", "."))
+    )
     for path in files:
         rel = path.relative_to(period_dir).as_posix()
         if path.suffix.lower() not in SUPPORTED:
@@ -88,7 +99,9 @@ def read_kelurahan(code: str, folder: Path, period_dir: Path) -> KelurahanInput:
         if not tables:
             kin.problem(
                 "Tidak ditemukan baris judul kolom yang dikenali (mis. NIK, NO KK, NAMA). "
-                "Pastikan tabel memakai judul kolom standar prelist atau berita acara.", rel)
+                "Pastikan tabel memakai judul kolom standar prelist atau berita acara.",
+                rel,
+            )
             continue
         for t in tables:
             kin.ignored_rows += t.ignored_rows
@@ -99,21 +112,32 @@ def read_kelurahan(code: str, folder: Path, period_dir: Path) -> KelurahanInput:
                 kin.meetings.append(meeting)
                 decisions.append(dec)
             else:
-                kin.problem("Berkas ini berisi ekspor DTKS, bukan prelist; muat dengan "
-                            "'dtks load-dtks'.", rel, t.grid.sheet)
+                kin.problem(
+                    "Berkas ini berisi ekspor DTKS, bukan prelist; muat dengan 'dtks load-dtks'.",
+                    rel,
+                    t.grid.sheet,
+                )
     if prelists:
         kin.prelist = pd.concat(prelists, ignore_index=True)
     else:
-        kin.problem("Folder ini tidak berisi prelist (daftar usulan dengan kolom NIK dan NAMA). "
-                    "Kirim prelist akhir kelurahan.")
+        kin.problem(
+            "Folder ini tidak berisi prelist (daftar usulan dengan kolom NIK dan NAMA). "
+            "Kirim prelist akhir kelurahan."
+        )
     if decisions:
         kin.decisions = pd.concat(decisions, ignore_index=True)
     else:
-        kin.problem("Berita acara musyawarah tidak ditemukan: semua usulan kelurahan ini "
-                    "ditolak_musyawarah. Kirim berita acara musyawarah kelurahan.")
-    log.info("kelurahan %s: %d prelist rows, %d decisions, %d problems", code,
-             0 if kin.prelist is None else len(kin.prelist),
-             0 if kin.decisions is None else len(kin.decisions), len(kin.problems))
+        kin.problem(
+            "Berita acara musyawarah tidak ditemukan: semua usulan kelurahan ini "
+            "ditolak_musyawarah. Kirim berita acara musyawarah kelurahan."
+        )
+    log.info(
+        "kelurahan %s: %d prelist rows, %d decisions, %d problems",
+        code,
+        0 if kin.prelist is None else len(kin.prelist),
+        0 if kin.decisions is None else len(kin.decisions),
+        len(kin.problems),
+    )
     return kin
 
 

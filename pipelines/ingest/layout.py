@@ -153,8 +153,11 @@ def _mark_data_rows(table: Table) -> None:
         n = sum(1 for c in key_cols if c < len(row) and not is_missing(row[c]))
         if n == 0:
             continue
-        if n >= 2 and all(header_key(row[c]) in header_keys for c in key_cols if c < len(row)
-                          and not is_missing(row[c])):
+        if n >= 2 and all(
+            header_key(row[c]) in header_keys
+            for c in key_cols
+            if c < len(row) and not is_missing(row[c])
+        ):
             continue  # header repeated (e.g. a page break) or column numbering row
         if _is_numbering_row(row, key_cols):
             continue

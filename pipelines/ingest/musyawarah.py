@@ -27,8 +27,12 @@ REJECTED = {
 _META = {
     "tanggal": re.compile(r"^(?:HARI\s*/\s*)?TANGGAL(?:\s+MUSYAWARAH)?\s*:?\s*(.+)$", re.I),
     "tempat": re.compile(r"^TEMPAT(?:\s+MUSYAWARAH)?\s*:?\s*(.+)$", re.I),
-    "pimpinan": re.compile(r"^(?:PIMPINAN(?:\s+RAPAT|\s+MUSYAWARAH)?|KETUA|DIPIMPIN\s+OLEH)\s*:?\s*(.+)$", re.I),
-    "jumlah_peserta": re.compile(r"^(?:JUMLAH\s+(?:PESERTA|YANG\s+HADIR|HADIR)|PESERTA)\s*:?\s*(.+)$", re.I),
+    "pimpinan": re.compile(
+        r"^(?:PIMPINAN(?:\s+RAPAT|\s+MUSYAWARAH)?|KETUA|DIPIMPIN\s+OLEH)\s*:?\s*(.+)$", re.I
+    ),
+    "jumlah_peserta": re.compile(
+        r"^(?:JUMLAH\s+(?:PESERTA|YANG\s+HADIR|HADIR)|PESERTA)\s*:?\s*(.+)$", re.I
+    ),
 }
 _DAY_NAMES = re.compile(r"^(SENIN|SELASA|RABU|KAMIS|JUMAT|JUM'AT|SABTU|MINGGU)\s*,?\s*", re.I)
 
@@ -49,11 +53,20 @@ def read_decision(v: Any) -> tuple[bool | None, str]:
 
 def parse(table: Table, rel: str) -> tuple[dict, pd.DataFrame]:
     """Meeting facts from the rows around the table, and the decision rows."""
-    meeting: dict[str, Any] = {"source_file": rel, "source_sheet": table.grid.sheet,
-                               "tanggal": None, "tempat": None, "pimpinan": None,
-                               "jumlah_peserta": None}
-    outside = table.grid.rows[: table.header_index] + table.grid.rows[
-        (table.data_index[-1] + 1 if table.data_index else table.header_index + 1):]
+    meeting: dict[str, Any] = {
+        "source_file": rel,
+        "source_sheet": table.grid.sheet,
+        "tanggal": None,
+        "tempat": None,
+        "pimpinan": None,
+        "jumlah_peserta": None,
+    }
+    outside = (
+        table.grid.rows[: table.header_index]
+        + table.grid.rows[
+            (table.data_index[-1] + 1 if table.data_index else table.header_index + 1) :
+        ]
+    )
     for row in outside:
         text = " ".join(str(c).strip() for c in row if not is_missing(c))
         text = re.sub(r"\s*:\s*", " : ", text).strip()
@@ -62,20 +75,25 @@ def parse(table: Table, rel: str) -> tuple[dict, pd.DataFrame]:
             if m and meeting[key] is None:
                 meeting[key] = _meta_value(key, m.group(1).strip(" :"))
     df = table.frame()
-    kk, kk_problem = map_unique(df.get("no_kk", pd.Series([None] * len(df), dtype=object)),
-                                clean_id_value)
+    kk, kk_problem = map_unique(
+        df.get("no_kk", pd.Series([None] * len(df), dtype=object)), clean_id_value
+    )
     decisions = [read_decision(v) for v in df.get("keputusan", pd.Series([None] * len(df)))]
-    out = pd.DataFrame({
-        "no_kk": kk,
-        "no_kk_problem": kk_problem,
-        "nama_kepala_keluarga": df.get("nama_kepala_keluarga", pd.Series([None] * len(df))).map(
-            lambda v: None if is_missing(v) else " ".join(str(v).split())),
-        "keputusan_asli": df.get("keputusan", pd.Series([None] * len(df))).map(
-            lambda v: None if is_missing(v) else str(v).strip()),
-        "disetujui": [d[0] for d in decisions],
-        "alasan": [d[1] for d in decisions],
-        "source_row": df["source_row"],
-    })
+    out = pd.DataFrame(
+        {
+            "no_kk": kk,
+            "no_kk_problem": kk_problem,
+            "nama_kepala_keluarga": df.get("nama_kepala_keluarga", pd.Series([None] * len(df))).map(
+                lambda v: None if is_missing(v) else " ".join(str(v).split())
+            ),
+            "keputusan_asli": df.get("keputusan", pd.Series([None] * len(df))).map(
+                lambda v: None if is_missing(v) else str(v).strip()
+            ),
+            "disetujui": [d[0] for d in decisions],
+            "alasan": [d[1] for d in decisions],
+            "source_row": df["source_row"],
+        }
+    )
     out["source_file"] = rel
     out["source_sheet"] = table.grid.sheet
     return meeting, out

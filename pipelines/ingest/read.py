@@ -56,7 +56,8 @@ def _read_excel(path: Path, name: str) -> list[Grid]:
         ) from exc
     except Exception as exc:  # calamine raises several types for a damaged file
         raise FileProblem(
-            name, "berkas rusak atau bukan berkas Excel yang sah. Simpan ulang dari Excel lalu kirim ulang."
+            name,
+            "berkas rusak atau bukan berkas Excel yang sah. Simpan ulang dari Excel lalu kirim ulang.",
         ) from exc
     grids = []
     try:
@@ -68,7 +69,9 @@ def _read_excel(path: Path, name: str) -> list[Grid]:
             first = (sheet.start[0] + 1) if sheet.start else 1
             grids.append(Grid(meta.name, rows, first))
     except Exception as exc:
-        raise FileProblem(name, "isi berkas tidak dapat dibaca (rusak). Simpan ulang dari Excel lalu kirim ulang.") from exc
+        raise FileProblem(
+            name, "isi berkas tidak dapat dibaca (rusak). Simpan ulang dari Excel lalu kirim ulang."
+        ) from exc
     finally:
         wb.close()
     if not any(g.rows for g in grids):
@@ -113,5 +116,7 @@ def _read_csv(path: Path, name: str) -> Grid:
                 rows.append([])
             rows.append(record)
     except csv.Error as exc:
-        raise FileProblem(name, f"CSV tidak dapat dibaca pada baris {reader.line_num}: {exc}.") from exc
+        raise FileProblem(
+            name, f"CSV tidak dapat dibaca pada baris {reader.line_num}: {exc}."
+        ) from exc
     return Grid("", rows, 1)

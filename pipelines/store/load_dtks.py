@@ -15,6 +15,7 @@ from pipelines import normalize as nz
 from pipelines.errors import FileProblem, SnapshotRejected
 from pipelines.ingest.layout import find_table
 from pipelines.ingest.read import read_grids
+from pipelines.reasons import LABELS
 from pipelines.store.store import Store, statements
 from pipelines.validate import NORMALISERS, PERSON_COLUMNS
 
@@ -56,13 +57,19 @@ def read_snapshot(paths: list[Path]) -> pd.DataFrame:
         for t in tables:
             missing = [c for c in REQUIRED if c not in t.columns.values()]
             if missing:
+                sheet = f" sheet '{t.grid.sheet}'" if t.grid.sheet else ""
+                names = ", ".join(LABELS.get(m, m.upper()) for m in missing)
                 raise SnapshotRejected(
-                    f"Snapshot DTKS ditolak: {path.name} sheet '{t.grid.sheet}' tidak memiliki "
-                    f"kolom {', '.join(m.upper() for m in missing)}."
+                    f"Snapshot DTKS ditolak: {path.name}{sheet} tidak memiliki kolom {names}. "
+                    "Ekspor ulang DTKS dengan kolom lengkap."
                 )
             df = t.frame()
-            df["where"] = [f"{path.name}" + (f" sheet '{t.grid.sheet}'" if t.grid.sheet else "")
-                           + f" baris {r}" for r in df["source_row"]]
+            df["where"] = [
+                f"{path.name}"
+                + (f" sheet '{t.grid.sheet}'" if t.grid.sheet else "")
+                + f" baris {r}"
+                for r in df["source_row"]
+            ]
             frames.append(df)
     raw = pd.concat(frames, ignore_index=True)
     return _normalise(raw)
@@ -78,7 +85,7 @@ def _normalise(raw: pd.DataFrame) -> pd.DataFrame:
         if col in raw.columns:
             values, codes = nz.map_unique(raw[col], NORMALISERS[col])
             if col in STRICT:
-                _refuse_if(codes.notna(), raw, f"nilai {col.upper()} tidak dapat dibaca")
+                _refuse_if(codes.notna(), raw, f"nilai {LABELS[col]} tidak dapat dibaca")
             out[col] = values
         else:
             out[col] = None
@@ -102,7 +109,8 @@ def _refuse_if(bad: pd.Series, raw: pd.DataFrame, what: str) -> None:
         more = int(bad.sum()) - len(where)
         raise SnapshotRejected(
             f"Snapshot DTKS ditolak seluruhnya: {what} pada {int(bad.sum())} baris ("
-            + "; ".join(where) + (f"; dan {more} lainnya" if more > 0 else "")
+            + "; ".join(where)
+            + (f"; dan {more} lainnya" if more > 0 else "")
             + "). Tidak ada data yang dimuat; perbaiki ekspornya lalu muat ulang."
         )
 
@@ -117,8 +125,7 @@ def load(store: Store, paths: list[Path]) -> LoadResult:
     snap = read_snapshot(paths)
     digest = content_hash(snap)
     households = int(snap["no_kk"].nunique())
-    found = store.one(
-        "SELECT snapshot_id FROM dtks_snapshot WHERE content_sha256 = ?", [digest])
+    found = store.one("SELECT snapshot_id FROM dtks_snapshot WHERE content_sha256 = ?", [digest])
     if found:
         return LoadResult(found[0], len(snap), households, already_loaded=True)
     kabkota = snap["kode_wilayah"].str.slice(0, 4).mode()
@@ -127,17 +134,22 @@ def load(store: Store, paths: list[Path]) -> LoadResult:
         new_id = store.one("SELECT coalesce(max(snapshot_id), 0) + 1 FROM dtks_snapshot")[0]
         store.run(
             "INSERT INTO dtks_snapshot VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [new_id, digest, [p.name for p in paths], dt.datetime.now(), len(snap), households,
-             kabkota.iloc[0] if len(kabkota) else None],
+            [
+                new_id,
+                digest,
+                [p.name for p in paths],
+                dt.datetime.now(),
+                len(snap),
+                households,
+                kabkota.iloc[0] if len(kabkota) else None,
+            ],
         )
         before = store.one("SELECT count(*) FROM dtks_person WHERE valid_to IS NULL")[0]
         store.register("snapshot", snap)
         for statement in statements(store.sql_file("snapshot_merge.sql")):
             store.run(statement, {"snapshot_id": new_id})
         store.con.unregister("__dtks_snapshot")
-        opened = store.one(
-            "SELECT count(*) FROM dtks_person WHERE valid_from = ?", [new_id])[0]
-        closed = store.one(
-            "SELECT count(*) FROM dtks_person WHERE valid_to = ?", [new_id])[0]
+        opened = store.one("SELECT count(*) FROM dtks_person WHERE valid_from = ?", [new_id])[0]
+        closed = store.one("SELECT count(*) FROM dtks_person WHERE valid_to = ?", [new_id])[0]
     log.info("snapshot %d loaded: %d persons (%d current before)", new_id, len(snap), before)
     return LoadResult(new_id, len(snap), households, False, opened, closed, invalid_nik)

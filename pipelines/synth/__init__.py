@@ -11,14 +11,37 @@ from pathlib import Path
 from pipelines import wilayah
 from pipelines.config import Home, check_period
 from pipelines.synth.population import Population
-from pipelines.synth.render import NUMBER_STYLES, SCI_STYLES, STYLES, write_berita_acara, write_prelist
+from pipelines.synth.render import (
+    NUMBER_STYLES,
+    SCI_STYLES,
+    STYLES,
+    write_berita_acara,
+    write_prelist,
+)
 from pipelines.synth.scenario import plan_period
 
 KABKOTA = "6271"  # Kota Palangka Raya
 HOUSEHOLDS = 6000
-SNAPSHOT_HEADER = ["ID DTKS", "NIK", "NO KK", "NAMA", "TEMPAT LAHIR", "TANGGAL LAHIR",
-                   "JENIS KELAMIN", "HUBUNGAN KELUARGA", "NAMA IBU KANDUNG", "STATUS KAWIN",
-                   "PEKERJAAN", "ALAMAT", "RT", "RW", "KODE WILAYAH", "PKH", "BPNT", "PBI"]
+SNAPSHOT_HEADER = [
+    "ID DTKS",
+    "NIK",
+    "NO KK",
+    "NAMA",
+    "TEMPAT LAHIR",
+    "TANGGAL LAHIR",
+    "JENIS KELAMIN",
+    "HUBUNGAN KELUARGA",
+    "NAMA IBU KANDUNG",
+    "STATUS KAWIN",
+    "PEKERJAAN",
+    "ALAMAT",
+    "RT",
+    "RW",
+    "KODE WILAYAH",
+    "PKH",
+    "BPNT",
+    "PBI",
+]
 
 
 @dataclass
@@ -33,8 +56,12 @@ class Generated:
 
 def folder_name(kode: str, name: str, i: int) -> str:
     """Folder names as kelurahan really make them: dotted, plain, with or without a name."""
-    return [f"{wilayah.dotted(kode)} {name}", f"{kode}_{name.upper().replace(' ', '_')}",
-            wilayah.dotted(kode), f"{kode} - Kel. {name}"][i % 4]
+    return [
+        f"{wilayah.dotted(kode)} {name}",
+        f"{kode}_{name.upper().replace(' ', '_')}",
+        wilayah.dotted(kode),
+        f"{kode} - Kel. {name}",
+    ][i % 4]
 
 
 def generate(home: Home, period: str, seed: int = 2026, scale: int = 1) -> Generated:
@@ -59,13 +86,31 @@ def generate(home: Home, period: str, seed: int = 2026, scale: int = 1) -> Gener
         for hh in dtks:
             for m in hh.members:
                 persons += 1
-                wr.writerow([m.id_dtks, m.nik, m.no_kk, m.nama, m.tempat_lahir,
-                             m.tanggal_lahir.isoformat(),
-                             {"L": "LAKI-LAKI", "P": "PEREMPUAN"}[m.jenis_kelamin],
-                             m.hubungan_keluarga, m.nama_ibu_kandung, m.status_kawin, m.pekerjaan,
-                             m.alamat, m.rt, m.rw, wilayah.dotted(m.kode_wilayah),
-                             yn[m.pkh], yn[m.bpnt], yn[m.pbi]])
-    plans = plan_period(pop, dtks, desa, scale, NUMBER_STYLES, SCI_STYLES, lambda i: i % len(STYLES))
+                wr.writerow(
+                    [
+                        m.id_dtks,
+                        m.nik,
+                        m.no_kk,
+                        m.nama,
+                        m.tempat_lahir,
+                        m.tanggal_lahir.isoformat(),
+                        {"L": "LAKI-LAKI", "P": "PEREMPUAN"}[m.jenis_kelamin],
+                        m.hubungan_keluarga,
+                        m.nama_ibu_kandung,
+                        m.status_kawin,
+                        m.pekerjaan,
+                        m.alamat,
+                        m.rt,
+                        m.rw,
+                        wilayah.dotted(m.kode_wilayah),
+                        yn[m.pkh],
+                        yn[m.bpnt],
+                        yn[m.pbi],
+                    ]
+                )
+    plans = plan_period(
+        pop, dtks, desa, scale, NUMBER_STYLES, SCI_STYLES, lambda i: i % len(STYLES)
+    )
     period_dir = home.period_raw(period)
     if period_dir.exists():
         import shutil

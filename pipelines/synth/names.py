@@ -17,16 +17,51 @@ Sandan Ranying Tiung Antang Kaharap Ilun Aini Wati Ningsih Handayani Rahmawati S
 Fitriani Lestari Sari Utami Safitri Yanti Arianti""".split()
 FEMALE_SECOND = """Aini Wati Ningsih Handayani Rahmawati Susanti Fitriani Lestari Sari Utami
 Safitri Yanti Arianti Purnamasari Anggraini Novita Maharani Permata Kartika Oktaviani""".split()
-BIRTHPLACES = (["PALANGKA RAYA"] * 12 + ["BANJARMASIN", "SAMPIT", "KUALA KAPUAS",
-               "PULANG PISAU", "KASONGAN", "BUNTOK", "MUARA TEWEH", "PANGKALAN BUN",
-               "MARTAPURA", "AMUNTAI", "SURABAYA", "SEMARANG", "KEDIRI", "PONTIANAK"])
+BIRTHPLACES = ["PALANGKA RAYA"] * 12 + [
+    "BANJARMASIN",
+    "SAMPIT",
+    "KUALA KAPUAS",
+    "PULANG PISAU",
+    "KASONGAN",
+    "BUNTOK",
+    "MUARA TEWEH",
+    "PANGKALAN BUN",
+    "MARTAPURA",
+    "AMUNTAI",
+    "SURABAYA",
+    "SEMARANG",
+    "KEDIRI",
+    "PONTIANAK",
+]
 STREETS = """Jl. Tjilik Riwut|Jl. RTA Milono|Jl. G. Obos|Jl. Rajawali|Jl. Temanggung Tilung|
 Jl. Mahir Mahar|Jl. Kinibalu|Jl. Beliang|Jl. Sisingamangaraja|Jl. Yos Sudarso|Jl. Diponegoro|
 Jl. Seth Adji|Jl. Bukit Keminting|Jl. Murjani|Jl. Kalimantan|Jl. Banteng|Jl. Menteng|
 Jl. Badak|Jl. Kecipir|Jl. Sapan|Jl. Mendawai|Jl. Tingang|Jl. Garuda|Jl. Meranti""".replace(
-    "\n", "").split("|")
-JOBS_HEAD = ["BURUH HARIAN LEPAS", "PETANI/PEKEBUN", "NELAYAN/PERIKANAN", "PEDAGANG",
-             "WIRASWASTA", "BELUM/TIDAK BEKERJA", "SOPIR", "TUKANG BANGUNAN", "KARYAWAN SWASTA"]
+    "\n", ""
+).split("|")
+JOBS_HEAD = [
+    "BURUH HARIAN LEPAS",
+    "PETANI/PEKEBUN",
+    "NELAYAN/PERIKANAN",
+    "PEDAGANG",
+    "WIRASWASTA",
+    "BELUM/TIDAK BEKERJA",
+    "SOPIR",
+    "TUKANG BANGUNAN",
+    "KARYAWAN SWASTA",
+]
 JOBS_SPOUSE = ["MENGURUS RUMAH TANGGA"] * 4 + ["PEDAGANG", "BURUH HARIAN LEPAS"]
-KECAMATAN_ELSEWHERE = ["630101", "630102", "637101", "637102", "620201", "620301", "620101",
-                       "350101", "357101", "337401", "617101", "620401"]
+KECAMATAN_ELSEWHERE = [
+    "630101",
+    "630102",
+    "637101",
+    "637102",
+    "620201",
+    "620301",
+    "620101",
+    "350101",
+    "357101",
+    "337401",
+    "617101",
+    "620401",
+]

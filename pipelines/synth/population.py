@@ -106,21 +106,48 @@ class Population:
         def add(sex: str, rel: str, born: dt.date, status: str, job: str, mother: str) -> Person:
             region = kec if r.random() < 0.8 else r.choice(N.KECAMATAN_ELSEWHERE)
             place = N.BIRTHPLACES[0] if region == kec else r.choice(N.BIRTHPLACES)
-            p = Person(self.nik(region, born, sex), no_kk, self._name(sex), place, born, sex, rel,
-                       mother, status, job, alamat, rt, rw, desa, self.id_dtks(), **flags)
+            p = Person(
+                self.nik(region, born, sex),
+                no_kk,
+                self._name(sex),
+                place,
+                born,
+                sex,
+                rel,
+                mother,
+                status,
+                job,
+                alamat,
+                rt,
+                rw,
+                desa,
+                self.id_dtks(),
+                **flags,
+            )
             hh.members.append(p)
             return p
 
         female_head = r.random() < 0.18
         head_born = self._born(24, 78)
-        head = add("P" if female_head else "L", "KEPALA KELUARGA", head_born,
-                   "CERAI MATI" if female_head else "KAWIN", r.choice(N.JOBS_HEAD),
-                   self._name("P"))
+        head = add(
+            "P" if female_head else "L",
+            "KEPALA KELUARGA",
+            head_born,
+            "CERAI MATI" if female_head else "KAWIN",
+            r.choice(N.JOBS_HEAD),
+            self._name("P"),
+        )
         mother_of_kids = head.nama
         if not female_head:
             sp_age = max(19, (self.today - head_born).days // 365 - r.randint(0, 8))
-            spouse = add("P", "ISTRI", self._born(sp_age, sp_age), "KAWIN", r.choice(N.JOBS_SPOUSE),
-                         self._name("P"))
+            spouse = add(
+                "P",
+                "ISTRI",
+                self._born(sp_age, sp_age),
+                "KAWIN",
+                r.choice(N.JOBS_SPOUSE),
+                self._name("P"),
+            )
             mother_of_kids = spouse.nama
         head_age = (self.today - head_born).days // 365
         for _ in range(r.choice([0, 0, 1, 1, 1, 2, 2, 3, 4])):
@@ -129,12 +156,23 @@ class Population:
                 break
             sex = r.choice("LP")
             age = r.randint(0, top)
-            add(sex, "ANAK", self._born(age, age), "BELUM KAWIN" if age < 22 else
-                r.choice(["BELUM KAWIN", "KAWIN"]),
-                "PELAJAR/MAHASISWA" if 6 <= age <= 22 else "BELUM/TIDAK BEKERJA", mother_of_kids)
+            add(
+                sex,
+                "ANAK",
+                self._born(age, age),
+                "BELUM KAWIN" if age < 22 else r.choice(["BELUM KAWIN", "KAWIN"]),
+                "PELAJAR/MAHASISWA" if 6 <= age <= 22 else "BELUM/TIDAK BEKERJA",
+                mother_of_kids,
+            )
         if head_age < 50 and r.random() < 0.08:
-            add("P", "ORANG TUA", self._born(head_age + 20, min(head_age + 35, 95)), "CERAI MATI",
-                "MENGURUS RUMAH TANGGA", self._name("P"))
+            add(
+                "P",
+                "ORANG TUA",
+                self._born(head_age + 20, min(head_age + 35, 95)),
+                "CERAI MATI",
+                "MENGURUS RUMAH TANGGA",
+                self._name("P"),
+            )
         return hh
 
     def child_of(self, hh: Household) -> Person:
@@ -142,9 +180,16 @@ class Population:
         born = self.today - dt.timedelta(days=self.rng.randint(20, 300))
         sex = self.rng.choice("LP")
         mother = next((m.nama for m in hh.members if m.hubungan_keluarga == "ISTRI"), hh.head.nama)
-        p = hh.head.copy(nik=self.nik(hh.no_kk[:6], born, sex), nama=self._name(sex),
-                         tempat_lahir="PALANGKA RAYA", tanggal_lahir=born, jenis_kelamin=sex,
-                         hubungan_keluarga="ANAK", nama_ibu_kandung=mother,
-                         status_kawin="BELUM KAWIN", pekerjaan="BELUM/TIDAK BEKERJA",
-                         id_dtks=self.id_dtks())
+        p = hh.head.copy(
+            nik=self.nik(hh.no_kk[:6], born, sex),
+            nama=self._name(sex),
+            tempat_lahir="PALANGKA RAYA",
+            tanggal_lahir=born,
+            jenis_kelamin=sex,
+            hubungan_keluarga="ANAK",
+            nama_ibu_kandung=mother,
+            status_kawin="BELUM KAWIN",
+            pekerjaan="BELUM/TIDAK BEKERJA",
+            id_dtks=self.id_dtks(),
+        )
         return p

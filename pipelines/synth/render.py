@@ -18,21 +18,55 @@ from openpyxl.styles import Font
 
 from pipelines.synth.population import Household
 from pipelines.synth.scenario import KelurahanPlan, Row
-from pipelines.wilayah import dotted
 
-BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-         "Oktober", "November", "Desember"]
+BULAN = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
 BULAN_SINGKAT = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agt", "Sep", "Okt", "Nop", "Des"]
-SHDK = {"KEPALA KELUARGA": 1, "SUAMI": 2, "ISTRI": 3, "ANAK": 4, "MENANTU": 5, "CUCU": 6,
-        "ORANG TUA": 7, "MERTUA": 8, "FAMILI LAIN": 9, "LAINNYA": 11}
+SHDK = {
+    "KEPALA KELUARGA": 1,
+    "SUAMI": 2,
+    "ISTRI": 3,
+    "ANAK": 4,
+    "MENANTU": 5,
+    "CUCU": 6,
+    "ORANG TUA": 7,
+    "MERTUA": 8,
+    "FAMILI LAIN": 9,
+    "LAINNYA": 11,
+}
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
-FIELDS = ["nik", "no_kk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
-          "hubungan_keluarga", "nama_ibu_kandung", "status_kawin", "pekerjaan", "alamat", "rt", "rw"]
+FIELDS = [
+    "nik",
+    "no_kk",
+    "nama",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "hubungan_keluarga",
+    "nama_ibu_kandung",
+    "status_kawin",
+    "pekerjaan",
+    "alamat",
+    "rt",
+    "rw",
+]
 
 
 def _spaced(nik: str) -> str:
-    return " ".join(nik[i:i + 4] for i in range(0, len(nik), 4))
+    return " ".join(nik[i : i + 4] for i in range(0, len(nik), 4))
 
 
 # style -> (file name, header per field, value renderers, kind)
@@ -42,50 +76,145 @@ def _style(i: int) -> dict[str, Any]:
 
 STYLES: list[dict[str, Any]] = [
     {  # A: tidy template, instructions sheet first, title rows, date cells, signature block
-        "file": "Prelist Akhir.xlsx", "fmt": "xlsx", "instructions": True, "numbering": False,
-        "headers": ["NIK", "NO KK", "NAMA LENGKAP", "TEMPAT LAHIR", "TGL LAHIR", "JENIS KELAMIN",
-                    "HUBUNGAN KELUARGA", "NAMA IBU KANDUNG", "STATUS KAWIN", "PEKERJAAN",
-                    "ALAMAT", "RT", "RW"],
-        "date": lambda d, r: d, "sex": lambda s, r: s, "rel": lambda v, r: v,
-        "id": lambda v, r: v, "name": lambda v, r: v, "rtrw": lambda v, r: v,
+        "file": "Prelist Akhir.xlsx",
+        "fmt": "xlsx",
+        "instructions": True,
+        "numbering": False,
+        "headers": [
+            "NIK",
+            "NO KK",
+            "NAMA LENGKAP",
+            "TEMPAT LAHIR",
+            "TGL LAHIR",
+            "JENIS KELAMIN",
+            "HUBUNGAN KELUARGA",
+            "NAMA IBU KANDUNG",
+            "STATUS KAWIN",
+            "PEKERJAAN",
+            "ALAMAT",
+            "RT",
+            "RW",
+        ],
+        "date": lambda d, r: d,
+        "sex": lambda s, r: s,
+        "rel": lambda v, r: v,
+        "id": lambda v, r: v,
+        "name": lambda v, r: v,
+        "rtrw": lambda v, r: v,
     },
     {  # B: NIK typed by hand, serial-number dates, SHDK codes, a blank column
-        "file": "USULAN DTKS.xlsx", "fmt": "xlsx", "instructions": False, "numbering": False,
+        "file": "USULAN DTKS.xlsx",
+        "fmt": "xlsx",
+        "instructions": False,
+        "numbering": False,
         "blank_after": 2,
-        "headers": ["NOMOR NIK", "NOMOR KK", "NAMA", "TMP LAHIR", "TGL. LAHIR", "L/P", "SHDK",
-                    "NAMA IBU", "STATUS PERKAWINAN", "JENIS PEKERJAAN", "ALAMAT", "RT", "RW"],
+        "headers": [
+            "NOMOR NIK",
+            "NOMOR KK",
+            "NAMA",
+            "TMP LAHIR",
+            "TGL. LAHIR",
+            "L/P",
+            "SHDK",
+            "NAMA IBU",
+            "STATUS PERKAWINAN",
+            "JENIS PEKERJAAN",
+            "ALAMAT",
+            "RT",
+            "RW",
+        ],
         "date": lambda d, r: (d - EXCEL_EPOCH).days,
         "sex": lambda s, r: {"L": "LAKI-LAKI", "P": "PEREMPUAN"}.get(s, s),
-        "rel": lambda v, r: SHDK.get(v, v), "id": lambda v, r: v, "name": lambda v, r: v,
+        "rel": lambda v, r: SHDK.get(v, v),
+        "id": lambda v, r: v,
+        "name": lambda v, r: v,
         "rtrw": lambda v, r: int(v),
     },
     {  # C: ';' CSV from Indonesian Excel, Windows-1252, apostrophes and spaces in NIK
-        "file": "data_usulan.csv", "fmt": "csv", "delimiter": ";", "encoding": "cp1252",
-        "headers": ["NIK", "No. KK", "Nama Lengkap", "Tempat Lahir", "Tanggal Lahir", "JK",
-                    "Hub Keluarga", "Nama Ibu Kandung", "Status Kawin", "Pekerjaan", "Alamat",
-                    "RT", "RW"],
-        "date": lambda d, r: d.strftime("%d-%m-%Y"), "sex": lambda s, r: s,
+        "file": "data_usulan.csv",
+        "fmt": "csv",
+        "delimiter": ";",
+        "encoding": "cp1252",
+        "headers": [
+            "NIK",
+            "No. KK",
+            "Nama Lengkap",
+            "Tempat Lahir",
+            "Tanggal Lahir",
+            "JK",
+            "Hub Keluarga",
+            "Nama Ibu Kandung",
+            "Status Kawin",
+            "Pekerjaan",
+            "Alamat",
+            "RT",
+            "RW",
+        ],
+        "date": lambda d, r: d.strftime("%d-%m-%Y"),
+        "sex": lambda s, r: s,
         "rel": lambda v, r: "ANAK KANDUNG" if v == "ANAK" else v,
-        "id": lambda v, r: ("'" + v) if r.random() < 0.3 else (_spaced(v) if r.random() < 0.15 else v),
+        "id": lambda v, r: (
+            ("'" + v) if r.random() < 0.3 else (_spaced(v) if r.random() < 0.15 else v)
+        ),
         "name": lambda v, r: (v.replace(" ", "  ") + " ") if r.random() < 0.2 else v,
         "rtrw": lambda v, r: str(int(v)),
     },
     {  # D: long Indonesian headers, dates spelled out, JK as 1/2, a column-numbering row
-        "file": "prelist_kelurahan.xlsx", "fmt": "xlsx", "instructions": False, "numbering": True,
-        "headers": ["Nomor Induk Kependudukan", "Nomor Kartu Keluarga", "NAMA ART", "TEMPAT LAHIR",
-                    "TANGGAL LAHIR", "JENIS KELAMIN", "HUBUNGAN DENGAN KEPALA KELUARGA",
-                    "NAMA IBU KANDUNG", "STATUS KAWIN", "PEKERJAAN", "ALAMAT", "RT", "RW"],
-        "date": lambda d, r: (f"{d.day} {BULAN[d.month - 1]} {d.year}" if r.random() < 0.6
-                              else f"{d.day:02d} {BULAN_SINGKAT[d.month - 1]} {d.year}"),
-        "sex": lambda s, r: {"L": 1, "P": 2}.get(s, s), "rel": lambda v, r: v.title(),
-        "id": lambda v, r: v, "name": lambda v, r: v, "rtrw": lambda v, r: v,
+        "file": "prelist_kelurahan.xlsx",
+        "fmt": "xlsx",
+        "instructions": False,
+        "numbering": True,
+        "headers": [
+            "Nomor Induk Kependudukan",
+            "Nomor Kartu Keluarga",
+            "NAMA ART",
+            "TEMPAT LAHIR",
+            "TANGGAL LAHIR",
+            "JENIS KELAMIN",
+            "HUBUNGAN DENGAN KEPALA KELUARGA",
+            "NAMA IBU KANDUNG",
+            "STATUS KAWIN",
+            "PEKERJAAN",
+            "ALAMAT",
+            "RT",
+            "RW",
+        ],
+        "date": lambda d, r: (
+            f"{d.day} {BULAN[d.month - 1]} {d.year}"
+            if r.random() < 0.6
+            else f"{d.day:02d} {BULAN_SINGKAT[d.month - 1]} {d.year}"
+        ),
+        "sex": lambda s, r: {"L": 1, "P": 2}.get(s, s),
+        "rel": lambda v, r: v.title(),
+        "id": lambda v, r: v,
+        "name": lambda v, r: v,
+        "rtrw": lambda v, r: v,
     },
     {  # E: ',' CSV in UTF-8 with BOM, ISO dates, PRIA/WANITA, names in title case
-        "file": "usulan.csv", "fmt": "csv", "delimiter": ",", "encoding": "utf-8-sig",
-        "headers": ["NO NIK", "NOKK", "NAMA ART", "TMP LAHIR", "TANGGAL LAHIR", "JENIS KELAMIN",
-                    "HUB KELUARGA", "NAMA IBU", "STATUS KAWIN", "PEKERJAAN", "ALAMAT", "RT", "RW"],
-        "date": lambda d, r: d.isoformat(), "sex": lambda s, r: {"L": "PRIA", "P": "WANITA"}.get(s, s),
-        "rel": lambda v, r: v, "id": lambda v, r: v, "name": lambda v, r: v.title(),
+        "file": "usulan.csv",
+        "fmt": "csv",
+        "delimiter": ",",
+        "encoding": "utf-8-sig",
+        "headers": [
+            "NO NIK",
+            "NOKK",
+            "NAMA ART",
+            "TMP LAHIR",
+            "TANGGAL LAHIR",
+            "JENIS KELAMIN",
+            "HUB KELUARGA",
+            "NAMA IBU",
+            "STATUS KAWIN",
+            "PEKERJAAN",
+            "ALAMAT",
+            "RT",
+            "RW",
+        ],
+        "date": lambda d, r: d.isoformat(),
+        "sex": lambda s, r: {"L": "PRIA", "P": "WANITA"}.get(s, s),
+        "rel": lambda v, r: v,
+        "id": lambda v, r: v,
+        "name": lambda v, r: v.title(),
         "rtrw": lambda v, r: v,
     },
 ]
@@ -120,8 +249,15 @@ def _values(row: Row, st: dict, r: random.Random) -> list[Any]:
     return out
 
 
-def write_prelist(plan: KelurahanPlan, folder: Path, i: int, name: str, kecamatan: str,
-                  r: random.Random, rel: Callable[[Path], str]) -> list[dict]:
+def write_prelist(
+    plan: KelurahanPlan,
+    folder: Path,
+    i: int,
+    name: str,
+    kecamatan: str,
+    r: random.Random,
+    rel: Callable[[Path], str],
+) -> list[dict]:
     """Write the kelurahan's prelist; return one truth record per data row."""
     st = _style(i)
     path = folder / st["file"]
@@ -139,9 +275,12 @@ def write_prelist(plan: KelurahanPlan, folder: Path, i: int, name: str, kecamata
     ws = wb.active
     if st.get("instructions"):
         ws.title = "PETUNJUK"
-        for line in ["PETUNJUK PENGISIAN PRELIST", "1. Isi NIK dan NO KK sebagai teks (16 digit).",
-                     "2. Satu baris untuk satu anggota keluarga.",
-                     "3. Kirim bersama berita acara musyawarah kelurahan."]:
+        for line in [
+            "PETUNJUK PENGISIAN PRELIST",
+            "1. Isi NIK dan NO KK sebagai teks (16 digit).",
+            "2. Satu baris untuk satu anggota keluarga.",
+            "3. Kirim bersama berita acara musyawarah kelurahan.",
+        ]:
             ws.append([line])
         ws = wb.create_sheet("PRELIST")
     else:
@@ -167,15 +306,21 @@ def write_prelist(plan: KelurahanPlan, folder: Path, i: int, name: str, kecamata
         truth.append(_truth(rel(path), ws.title, ws.max_row, row))
     ws.append([])
     ws.append([])
-    for line in [f"Palangka Raya, {r.randint(1, 9)} November 2026", f"LURAH {name.upper()}", "",
-                 "", "( ..................................... )"]:
+    for line in [
+        f"Palangka Raya, {r.randint(1, 9)} November 2026",
+        f"LURAH {name.upper()}",
+        "",
+        "",
+        "( ..................................... )",
+    ]:
         ws.append([None] * 11 + [line])
     wb.save(path)
     return truth
 
 
-def write_berita_acara(plan: KelurahanPlan, folder: Path, i: int, name: str, period: str,
-                       r: random.Random) -> None:
+def write_berita_acara(
+    plan: KelurahanPlan, folder: Path, i: int, name: str, period: str, r: random.Random
+) -> None:
     """The berita acara musyawarah: meeting facts above, one decision per household."""
     year, month = (int(x) for x in period.split("-"))
     day = dt.date(year, month, 1) - dt.timedelta(days=r.randint(3, 20))
@@ -191,10 +336,15 @@ def write_berita_acara(plan: KelurahanPlan, folder: Path, i: int, name: str, per
         [],
     ]
     header = ["NO", "NO KK", "NAMA KEPALA KELUARGA", "JUMLAH ART", "HASIL MUSYAWARAH", "KETERANGAN"]
-    body = [[n, hh.no_kk, hh.head.nama, len(hh.members), decision, ""]
-            for n, (hh, decision) in enumerate(_ordered(plan.decisions, r), start=1)]
-    foot = [[], ["Demikian berita acara ini dibuat untuk dipergunakan sebagaimana mestinya."],
-            [None, None, None, None, f"Lurah {name}"]]
+    body = [
+        [n, hh.no_kk, hh.head.nama, len(hh.members), decision, ""]
+        for n, (hh, decision) in enumerate(_ordered(plan.decisions, r), start=1)
+    ]
+    foot = [
+        [],
+        ["Demikian berita acara ini dibuat untuk dipergunakan sebagaimana mestinya."],
+        [None, None, None, None, f"Lurah {name}"],
+    ]
     if i % 5 == 2:  # the CSV kelurahan sends its berita acara as CSV too
         with (folder / "berita_acara.csv").open("w", newline="", encoding="cp1252") as fh:
             w = csv.writer(fh, delimiter=";")
@@ -206,19 +356,35 @@ def write_berita_acara(plan: KelurahanPlan, folder: Path, i: int, name: str, per
     ws.title = "BA"
     for line in [*meta, header, *body, *foot]:
         ws.append(line)
-    wb.save(folder / ["BA Musyawarah.xlsx", "berita_acara_muskel.xlsx", "hasil.xlsx",
-                      "Dokumen2.xlsx", "BA MUSKEL NOV.xlsx"][i % 5])
+    wb.save(
+        folder
+        / [
+            "BA Musyawarah.xlsx",
+            "berita_acara_muskel.xlsx",
+            "hasil.xlsx",
+            "Dokumen2.xlsx",
+            "BA MUSKEL NOV.xlsx",
+        ][i % 5]
+    )
 
 
-def _ordered(decisions: list[tuple[Household, str]], r: random.Random) -> list[tuple[Household, str]]:
+def _ordered(
+    decisions: list[tuple[Household, str]], r: random.Random
+) -> list[tuple[Household, str]]:
     out = list(decisions)
     r.shuffle(out)
     return out
 
 
 def _truth(path: str, sheet: str, row_number: int, row: Row) -> dict:
-    return {"source_file": path, "source_sheet": sheet, "source_row": row_number,
-            "expected_outcome": row.expected, "plant": row.plant,
-            "truth_id_dtks": row.truth_id_dtks or row.person.id_dtks if row.expected in
-            ("terdaftar", "perbaikan", "perlu_verifikasi") else row.truth_id_dtks,
-            "person_key": row.person.id_dtks}
+    return {
+        "source_file": path,
+        "source_sheet": sheet,
+        "source_row": row_number,
+        "expected_outcome": row.expected,
+        "plant": row.plant,
+        "truth_id_dtks": row.truth_id_dtks or row.person.id_dtks
+        if row.expected in ("terdaftar", "perbaikan", "perlu_verifikasi")
+        else row.truth_id_dtks,
+        "person_key": row.person.id_dtks,
+    }

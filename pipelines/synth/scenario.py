@@ -15,8 +15,15 @@ from pipelines.synth.population import Household, Person, Population
 
 APPROVE = ["SETUJU", "DISETUJUI", "LAYAK", "Setuju", "disetujui"]
 REJECT = ["TIDAK LAYAK", "MAMPU", "PINDAH", "TIDAK DITEMUKAN", "MENINGGAL", "Tidak Layak"]
-INVALID_KINDS = ["nik_pendek", "nama_kosong", "lahir_masa_depan", "nik_tgl_beda", "kk_wilayah",
-                 "tanggal_rusak", "jk_kosong"]
+INVALID_KINDS = [
+    "nik_pendek",
+    "nama_kosong",
+    "lahir_masa_depan",
+    "nik_tgl_beda",
+    "kk_wilayah",
+    "tanggal_rusak",
+    "jk_kosong",
+]
 
 
 @dataclass
@@ -38,8 +45,15 @@ class KelurahanPlan:
     has_ba: bool = True
 
 
-def plan_period(pop: Population, dtks: list[Household], desa: list[str], scale: int,
-                number_styles: set[int], sci_styles: set[int], style_of) -> list[KelurahanPlan]:
+def plan_period(
+    pop: Population,
+    dtks: list[Household],
+    desa: list[str],
+    scale: int,
+    number_styles: set[int],
+    sci_styles: set[int],
+    style_of,
+) -> list[KelurahanPlan]:
     """Plan every kelurahan; style_of(i) tells which render style kelurahan i gets."""
     r: random.Random = pop.rng
     by_desa: dict[str, list[Household]] = {}
@@ -76,10 +90,17 @@ def plan_period(pop: Population, dtks: list[Household], desa: list[str], scale: 
                 block = [Row(m, "terdaftar", "terdaftar", m.id_dtks) for m in hh.members]
                 if k == 0:  # a correction: one attribute changed
                     row = block[-1]
-                    field_name, value = r.choice([
-                        ("pekerjaan", "PEDAGANG KELILING"), ("alamat", "JL. BARU NO. 7"),
-                        ("status_kawin", "CERAI HIDUP" if row.person.status_kawin == "KAWIN" else "KAWIN"),
-                        ("rt", f"{(int(row.person.rt) % 15) + 1:03d}")])
+                    field_name, value = r.choice(
+                        [
+                            ("pekerjaan", "PEDAGANG KELILING"),
+                            ("alamat", "JL. BARU NO. 7"),
+                            (
+                                "status_kawin",
+                                "CERAI HIDUP" if row.person.status_kawin == "KAWIN" else "KAWIN",
+                            ),
+                            ("rt", f"{(int(row.person.rt) % 15) + 1:03d}"),
+                        ]
+                    )
                     row.person = row.person.copy(**{field_name: value})
                     row.expected, row.plant = "perbaikan", f"perbaikan_{field_name}"
                 if k == 1 and len(block) > 1 and i % 2 == 0:  # NIK one digit off
@@ -102,8 +123,9 @@ def plan_period(pop: Population, dtks: list[Household], desa: list[str], scale: 
                 _plant_invalid(person, r.choice(kinds), blocks, max(pop.today, dt.date.today()), r)
             if carry is not None and i % 5 == 0:
                 plan.decisions.append((carry, "SETUJU"))
-                blocks.append([Row(m, "duplikat_batch", "duplikat_antar_kelurahan")
-                               for m in carry.members])
+                blocks.append(
+                    [Row(m, "duplikat_batch", "duplikat_antar_kelurahan") for m in carry.members]
+                )
             carry = approved_new[0]
         r.shuffle(blocks)
         plan.rows = [row for b in blocks for row in b]
@@ -118,13 +140,14 @@ def _one_digit_off(nik: str, r: random.Random, taken: set[str]) -> str:
     while True:
         pos = r.randrange(12, 16)  # the serial: birth date and region stay right
         digit = r.choice([d for d in "0123456789" if d != nik[pos]])
-        cand = nik[:pos] + digit + nik[pos + 1:]
+        cand = nik[:pos] + digit + nik[pos + 1 :]
         if cand not in taken and cand[12:] != "0000":
             return cand
 
 
-def _plant_invalid(person: Person, kind: str, blocks: list[list[Row]], today: dt.date,
-                   r: random.Random) -> None:
+def _plant_invalid(
+    person: Person, kind: str, blocks: list[list[Row]], today: dt.date, r: random.Random
+) -> None:
     row = next(x for b in blocks for x in b if x.person is person)
     row.expected, row.plant = "ditolak_validasi", kind
     p = person

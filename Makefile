@@ -1,0 +1,40 @@
+# The targets the README names. Only Python 3.11+ and make are needed: the first target that
+# needs the environment installs uv into .tools/ and syncs .venv/ from uv.lock.
+PY ?= python3
+VENV := .venv
+UV := .tools/bin/uv
+UV_VERSION := 0.13.9
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: env demo test lint format bench clean
+
+env: $(VENV)/.synced
+
+$(UV):
+	$(PY) -m venv .tools
+	.tools/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --python $(PY)
+	@touch $@
+
+demo: env
+	$(VENV)/bin/dtks demo
+
+test: env
+	$(VENV)/bin/python -m pytest -q
+
+lint: env
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: env
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: env
+	$(VENV)/bin/python benchmarks/bench_finalize.py
+
+clean:
+	rm -rf $(VENV) .tools .pytest_cache .ruff_cache

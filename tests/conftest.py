@@ -1,0 +1,77 @@
+"""Shared fixtures: a demo data root generated once per session, loaded into a store."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipelines.config import Home
+
+PERIOD = "2026-11"
+
+
+@pytest.fixture(autouse=True)
+def _no_user_prefect_home(tmp_path_factory, monkeypatch):
+    """Keep any stray Prefect import away from the real home folder."""
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path_factory.getbasetemp() / "prefect-home"))
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory) -> Home:
+    """A data root holding the demo DTKS snapshot and the 2026-11 raw folder."""
+    from pipelines.synth import generate
+
+    home = Home(tmp_path_factory.mktemp("demo"))
+    generate(home, PERIOD, seed=2026)
+    return home
+
+
+@pytest.fixture(scope="session")
+def loaded_home(demo_home: Home) -> Home:
+    """The demo root with its snapshot loaded into the store."""
+    from pipelines.store import open_store
+    from pipelines.store.load_dtks import load
+
+    snap = next((demo_home.raw / "dtks").glob("DTKS_*.csv"))
+    with open_store(demo_home.store_path) as store:
+        load(store, [snap])
+    return demo_home
+
+
+@pytest.fixture(scope="session")
+def truth(demo_home: Home) -> pd.DataFrame:
+    t = pd.read_csv(demo_home.raw / f"{PERIOD}_truth.csv", dtype=str, keep_default_na=False)
+    t["source_row"] = t["source_row"].astype(int)
+    return t
+
+
+def run_finalize_stages(home: Home, period: str = PERIOD):
+    """The flow's stages called directly (no Prefect), as the flow calls them."""
+    from pipelines import finalize as fin
+    from pipelines.ingest import discover
+    from pipelines.publish import publish
+    from pipelines.store import open_store
+
+    period_dir = home.period_raw(period)
+    folders, problems = discover.kelurahan_folders(period_dir)
+    parts = [discover.read_kelurahan(c, p, period_dir) for c, p in folders]
+    batch = fin.combine(period, parts, problems)
+    with open_store(home.store_path) as store:
+        outcomes = fin.decide(batch, store, fin.dinas_kabkota(home, store))
+        published = publish(store, batch, outcomes, home.period_out(period))
+    return batch, outcomes, published
+
+
+@pytest.fixture(scope="session")
+def finalized(loaded_home: Home):
+    return run_finalize_stages(loaded_home)
+
+
+def pytest_configure(config):
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+ROOT = Path(__file__).resolve().parents[1]

@@ -1,0 +1,79 @@
+"""The dtks command as an operator meets it: help, messages, the demo end to end."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipelines.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+runner = CliRunner()
+COMMANDS = sorted(c.name for c in app.registered_commands)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command):
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Contoh: dtks " + command in result.output
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_is_in_the_readme(command):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert re.search(rf"dtks {re.escape(command)}\b", readme), f"README lacks 'dtks {command}'"
+
+
+def _dtks(*args: str, home: Path, env_home: Path | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "DTKS_"))}
+    if env_home is not None:
+        env["HOME"] = str(env_home)
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args, "--home", str(home)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+
+
+def test_unknown_period_is_a_message_not_a_traceback(tmp_path):
+    r = _dtks("finalize", "2026-13", home=tmp_path)
+    assert r.returncode == 1
+    assert "Periode '2026-13' tidak dikenali" in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+
+
+def test_finalize_before_loading_dtks_says_what_to_do(tmp_path):
+    r = _dtks("finalize", "2026-11", home=tmp_path)
+    assert r.returncode == 1
+    assert "dtks load-dtks" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_demo_end_to_end_writes_only_inside_the_data_root(tmp_path):
+    home, fake_user_home = tmp_path / "root", tmp_path / "userhome"
+    fake_user_home.mkdir()
+    r = _dtks("demo", home=home, env_home=fake_user_home)
+    assert r.returncode == 0, r.stderr[-3000:]
+    out = r.stdout
+    assert "Snapshot #1 dimuat" in out
+    assert "JUMLAH" in out
+    for path in (
+        "data/processed/2026-11/outcomes.parquet",
+        "data/processed/2026-11/summary.xlsx",
+        "data/processed/2026-11/siks-ng",
+        "data/processed/dtks.duckdb",
+    ):
+        assert path in out
+        assert (home / path).exists()
+    assert "Traceback" not in r.stderr
+    assert list(fake_user_home.iterdir()) == [], "nothing may be written outside the data root"
+    assert (home / "data/processed/.prefect").is_dir()
