@@ -11,30 +11,33 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+# A fresh wrapper per command, so that RUSAGE_CHILDREN covers that command alone (the
+# counter only ever grows within one process).
+_WRAP = (
+    "import resource, subprocess, sys\n"
+    "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+    "sys.stderr.write(r.stderr)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(r.returncode)\n"
+)
+
 
 def run(args: list[str], home: Path) -> tuple[float, float]:
-    """(seconds, peak RSS MiB of the child processes) of one dtks command."""
+    """(seconds, peak RSS MiB of the largest process) of one dtks command."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    cmd = [sys.executable, "-m", "pipelines.cli", *args, "--home", str(home)]
     t0 = time.perf_counter()
-    r = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", *args, "--home", str(home)],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    r = subprocess.run([sys.executable, "-c", _WRAP, *cmd], capture_output=True, text=True, env=env)
     secs = time.perf_counter() - t0
     if r.returncode:
         sys.exit(f"{' '.join(args)} failed:\n{r.stderr[-2000:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return secs, max(peak, before) / 1024
+    return secs, int(r.stdout.strip().splitlines()[-1]) / 1024
 
 
 def main() -> None:
