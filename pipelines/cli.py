@@ -154,6 +154,11 @@ def finalize_cmd(
         f"Berkas SIKS-NG  : {_rel(result.out_dir / 'siks-ng', h)} "
         f"({sum(1 for p in result.import_files if p.suffix == '.xlsx')} workbook)"
     )
+    if result.rejection_files:
+        console.print(
+            f"Dikembalikan    : {_rel(result.out_dir / 'penolakan', h)} "
+            f"({len(result.rejection_files)} berkas baris yang dikembalikan, per kelurahan)"
+        )
 
 
 def _run_finalize(h: Home, period: str):

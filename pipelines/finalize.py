@@ -52,6 +52,7 @@ OUTCOME_COLUMNS = [
     "rw",
     "outcome",
     "reasons",
+    "problem_columns",
     "matched_id_dtks",
     "match_score",
 ]
@@ -146,6 +147,7 @@ def decide(batch: Batch, store: Store, kabkota: str | None) -> pd.DataFrame:
     rule_problems = validate.check_rules(clean, kabkota)
     problems = pd.concat([prep_problems, rule_problems], ignore_index=True)
     reasons = validate.reasons_by_row(problems)
+    bad_columns = validate.columns_by_row(problems)
 
     outcome = pd.Series(pd.NA, index=clean["row_id"], dtype="object")
     reason = pd.Series("", index=clean["row_id"], dtype="object")
@@ -179,10 +181,11 @@ def decide(batch: Batch, store: Store, kabkota: str | None) -> pd.DataFrame:
     out["period"] = batch.period
     out["outcome"] = outcome.to_numpy()
     out["reasons"] = reason.replace("", pd.NA).to_numpy()
+    out["problem_columns"] = out["row_id"].map(bad_columns)
     out["matched_id_dtks"] = matched.to_numpy()
     out["match_score"] = score.to_numpy()
     out["tanggal_lahir"] = out["tanggal_lahir"].dt.date
-    for col in ("outcome", "reasons", "matched_id_dtks"):
+    for col in ("outcome", "reasons", "problem_columns", "matched_id_dtks"):
         out[col] = out[col].astype("str")
     assert out["row_id"].is_unique and len(out) == len(raw), "every row gets exactly one outcome"
     return out[OUTCOME_COLUMNS]

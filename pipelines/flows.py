@@ -32,9 +32,11 @@ def decide_task(batch: fin.Batch, store_path: Path, home: Home):
 
 
 @task(name="tulis-keluaran", retries=1, retry_delay_seconds=2, **TASK)
-def publish_task(batch: fin.Batch, outcomes, store_path: Path, out_dir: Path) -> Published:
+def publish_task(
+    batch: fin.Batch, outcomes, store_path: Path, out_dir: Path, raw_dir: Path
+) -> Published:
     with open_store(store_path) as store:
-        return publish(store, batch, outcomes, out_dir)
+        return publish(store, batch, outcomes, out_dir, raw_dir)
 
 
 @flow(name="finalisasi-bulanan", log_prints=False, persist_result=False)
@@ -49,6 +51,6 @@ def finalize_flow(period: str, home: str) -> Published:
     batch = fin.combine(period, parts, folder_problems)
     logger.info("%d baris prelist, %d masalah berkas", len(batch.prelist), len(batch.problems))
     outcomes = decide_task(batch, h.store_path, h)
-    result = publish_task(batch, outcomes, h.store_path, h.period_out(period))
+    result = publish_task(batch, outcomes, h.store_path, h.period_out(period), period_dir)
     logger.info("hasil: %s", result.totals)
     return result

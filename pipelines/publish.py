@@ -12,7 +12,7 @@ import pandas as pd
 
 from pipelines.export import siksng
 from pipelines.finalize import OUTCOMES, Batch, counts_table, latest_snapshot, store_outcomes
-from pipelines.report import summary
+from pipelines.report import rejections, summary
 from pipelines.store import Store
 
 
@@ -24,11 +24,14 @@ class Published:
     outcomes: Path
     summary: Path
     import_files: list[Path]
+    rejection_files: list[Path]
     counts: pd.DataFrame
     totals: dict[str, int]
 
 
-def publish(store: Store, batch: Batch, outcomes: pd.DataFrame, out_dir: Path) -> Published:
+def publish(
+    store: Store, batch: Batch, outcomes: pd.DataFrame, out_dir: Path, raw_dir: Path
+) -> Published:
     """Write outcomes.parquet, SIKS-NG files and summary.xlsx, and the store rows."""
     counts = counts_table(outcomes, batch)
     totals = {o: int(counts[o].sum()) for o in OUTCOMES}
@@ -37,6 +40,7 @@ def publish(store: Store, batch: Batch, outcomes: pd.DataFrame, out_dir: Path) -
     try:
         outcomes.to_parquet(scratch / "outcomes.parquet", index=False)
         files = siksng.write(outcomes, batch.period, scratch / "siks-ng")
+        returned = rejections.write(outcomes, raw_dir, scratch / "penolakan", batch.period)
         summary.write(
             scratch / "summary.xlsx",
             batch.period,
@@ -64,6 +68,7 @@ def publish(store: Store, batch: Batch, outcomes: pd.DataFrame, out_dir: Path) -
         outcomes=out_dir / "outcomes.parquet",
         summary=out_dir / "summary.xlsx",
         import_files=[out_dir / "siks-ng" / p.name for p in files],
+        rejection_files=[out_dir / "penolakan" / p.name for p in returned],
         counts=counts,
         totals=totals,
     )

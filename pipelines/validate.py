@@ -187,6 +187,14 @@ def reasons_by_row(problems: pd.DataFrame) -> pd.Series:
     return pd.Series(text, index=first["row_id"].to_numpy()).groupby(level=0).agg("; ".join)
 
 
+def columns_by_row(problems: pd.DataFrame) -> pd.Series:
+    """row_id -> ','-joined canonical columns with a problem (for highlighting cells)."""
+    if problems.empty:
+        return pd.Series(dtype="str")
+    uniq = problems.drop_duplicates(["row_id", "column"])
+    return uniq.groupby("row_id")["column"].agg(",".join)
+
+
 def _frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
     parts = [p for p in parts if len(p)]
     if not parts:

@@ -160,3 +160,26 @@ def test_rerunning_a_period_replaces_it(loaded_home, finalized):
     assert n == len(outcomes)
     leftovers = [p for p in loaded_home.processed.iterdir() if p.name.startswith(".2026-11")]
     assert leftovers == []
+
+
+def test_rejection_workbook_gives_rows_back_as_sent_with_faulty_cells_red(finalized, scored):
+    _, outcomes, published = finalized
+    returned = outcomes[outcomes["outcome"].isin(["ditolak_validasi", "ditolak_musyawarah"])]
+    assert {p.name.split("_")[0] for p in published.rejection_files} == set(returned["folder_kode"])
+    cut = scored[scored["plant"] == "nik_terpotong"].iloc[0]
+    path = next(p for p in published.rejection_files if p.name.startswith(cut["folder_kode"]))
+    wb = load_workbook(path)
+    assert wb.sheetnames[0] == "Ringkasan"
+    ws = wb[cut["source_sheet"]]
+    header = [c.value for c in ws[2]]
+    assert header[:3] == ["NO", "NOMOR NIK", "NOMOR KK"]  # the operator's own header cells
+    assert header[-3:] == ["BARIS ASLI", "HASIL", "ALASAN"]
+    mine = returned[(returned["source_file"] == cut["source_file"])]
+    assert ws.max_row - 2 == len(mine)
+    row = next(r for r in ws.iter_rows(min_row=3) if r[-3].value == cut["source_row"])
+    nik_cell = row[1]
+    assert nik_cell.fill.fgColor.rgb.endswith("F4B6B6"), "the cut NIK cell is highlighted"
+    assert isinstance(nik_cell.value, str) and nik_cell.value.endswith("0")
+    assert "ketik ulang sebagai teks" in row[-1].value
+    name_cell = row[4]
+    assert not name_cell.fill.fgColor.rgb.endswith("F4B6B6")

@@ -64,6 +64,7 @@ CREATE TABLE IF NOT EXISTS prelist_outcome (
     rw                VARCHAR,
     outcome           VARCHAR NOT NULL,
     reasons           VARCHAR,
+    problem_columns   VARCHAR,                   -- canonical columns at fault, ','-joined
     matched_id_dtks   VARCHAR,
     match_score       DOUBLE,
     PRIMARY KEY (period, row_id)
