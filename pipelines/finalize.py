@@ -130,6 +130,24 @@ def combine(period: str, parts: list[KelurahanInput], folder_problems: list[dict
     )
 
 
+def ba_not_in_prelist(batch: Batch, outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Households decided in a berita acara that the kelurahan's prelist does not hold."""
+    dec = batch.decisions
+    proposed = set(zip(outcomes["folder_kode"], outcomes["no_kk"], strict=True))
+    keys = list(zip(dec["folder_kode"], dec["no_kk"], strict=True))
+    missing = dec[[k not in proposed for k in keys]]
+    return missing[
+        [
+            "folder_kode",
+            "source_file",
+            "source_sheet",
+            "source_row",
+            "nama_kepala_keluarga",
+            "keputusan_asli",
+        ]
+    ].reset_index(drop=True)
+
+
 def dinas_kabkota(home: Home, store: Store) -> str | None:
     """The Dinas's own kab/kota (4 digits): dtks.toml [dinas] kode_kabkota, else the snapshot's."""
     configured = home.settings().get("dinas", {}).get("kode_kabkota")

@@ -11,7 +11,14 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.export import siksng
-from pipelines.finalize import OUTCOMES, Batch, counts_table, latest_snapshot, store_outcomes
+from pipelines.finalize import (
+    OUTCOMES,
+    Batch,
+    ba_not_in_prelist,
+    counts_table,
+    latest_snapshot,
+    store_outcomes,
+)
 from pipelines.report import rejections, summary
 from pipelines.store import Store
 
@@ -27,6 +34,7 @@ class Published:
     rejection_files: list[Path]
     counts: pd.DataFrame
     totals: dict[str, int]
+    ba_only: pd.DataFrame
 
 
 def publish(
@@ -41,6 +49,7 @@ def publish(
         outcomes.to_parquet(scratch / "outcomes.parquet", index=False)
         files = siksng.write(outcomes, batch.period, scratch / "siks-ng")
         returned = rejections.write(outcomes, raw_dir, scratch / "penolakan", batch.period)
+        ba_only = ba_not_in_prelist(batch, outcomes)
         summary.write(
             scratch / "summary.xlsx",
             batch.period,
@@ -48,6 +57,7 @@ def publish(
             batch.problems,
             batch.meetings,
             batch.ignored_rows,
+            ba_only,
         )
         if not batch.problems.empty:
             batch.problems.to_csv(
@@ -71,4 +81,5 @@ def publish(
         rejection_files=[out_dir / "penolakan" / p.name for p in returned],
         counts=counts,
         totals=totals,
+        ba_only=ba_only,
     )

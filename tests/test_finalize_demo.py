@@ -183,3 +183,12 @@ def test_rejection_workbook_gives_rows_back_as_sent_with_faulty_cells_red(finali
     assert "ketik ulang sebagai teks" in row[-1].value
     name_cell = row[4]
     assert not name_cell.fill.fgColor.rgb.endswith("F4B6B6")
+
+
+def test_berita_acara_households_missing_from_the_prelist_are_listed(finalized, demo_home):
+    _, _, published = finalized
+    ba_only = published.ba_only
+    assert len(ba_only) == 7  # planted in every fourth kelurahan (i % 4 == 3) of 29 with a BA
+    ws = load_workbook(published.summary, read_only=True)["BA tanpa Prelist"]
+    names = {r[3] for r in ws.iter_rows(min_row=4, values_only=True) if r and len(r) > 3}
+    assert set(ba_only["nama_kepala_keluarga"]) <= names

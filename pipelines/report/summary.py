@@ -23,6 +23,7 @@ def write(
     problems: pd.DataFrame,
     meetings: pd.DataFrame,
     ignored_rows: int,
+    ba_only: pd.DataFrame,
 ) -> Path:
     """Write summary.xlsx; counts comes from finalize.counts_table."""
     wb = xlsx.new_workbook()
@@ -98,6 +99,24 @@ def write(
             for r in meetings.itertuples()
         ],
         widths=[16, 40, 14, 30, 30, 16],
+    )
+    xlsx.add_sheet(
+        wb,
+        "BA tanpa Prelist",
+        ["KODE WILAYAH", "BERKAS BERITA ACARA", "BARIS", "NAMA KEPALA KELUARGA", "KEPUTUSAN"],
+        ["kode_wilayah", "source_file", "source_row", "nama_kepala_keluarga", "keputusan_asli"],
+        [
+            [
+                dotted(r.folder_kode),
+                r.source_file,
+                r.source_row,
+                r.nama_kepala_keluarga,
+                r.keputusan_asli,
+            ]
+            for r in ba_only.itertuples()
+        ],
+        widths=[16, 40, 8, 30, 20],
+        preamble=["Keluarga yang diputus dalam musyawarah tetapi tidak ada di prelist kelurahan"],
     )
     xlsx.save(wb, path)
     return path

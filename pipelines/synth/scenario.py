@@ -43,6 +43,7 @@ class KelurahanPlan:
     rows: list[Row] = field(default_factory=list)
     decisions: list[tuple[Household, str]] = field(default_factory=list)  # (household, decision)
     has_ba: bool = True
+    ba_only: int = 0  # households in the berita acara that the prelist does not hold
 
 
 def plan_period(
@@ -127,6 +128,9 @@ def plan_period(
                     [Row(m, "duplikat_batch", "duplikat_antar_kelurahan") for m in carry.members]
                 )
             carry = approved_new[0]
+            if i % 4 == 3:  # decided in the musyawarah but left out of the prelist
+                plan.decisions.append((pop.household(kode), r.choice(APPROVE)))
+                plan.ba_only += 1
         r.shuffle(blocks)
         plan.rows = [row for b in blocks for row in b]
         if plan.has_ba and i % 3 == 1:  # the same person typed twice in one file
