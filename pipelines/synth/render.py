@@ -222,7 +222,8 @@ NUMBER_STYLES = {1}  # styles where a NIK may arrive as a number cell
 SCI_STYLES = {2}
 
 
-def _values(row: Row, st: dict, r: random.Random) -> list[Any]:
+def render_values(row: Row, st: dict, r: random.Random) -> list[Any]:
+    """The cells of one row in a style (see STYLES)."""
     p = row.person
     out: list[Any] = []
     for f in FIELDS:
@@ -261,7 +262,7 @@ def write_prelist(
     """Write the kelurahan's prelist; return one truth record per data row."""
     st = _style(i)
     path = folder / st["file"]
-    rows = [_values(row, st, r) for row in plan.rows]
+    rows = [render_values(row, st, r) for row in plan.rows]
     truth = []
     if st["fmt"] == "csv":
         with path.open("w", newline="", encoding=st["encoding"], errors="replace") as fh:
