@@ -14,7 +14,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 Result = tuple[Any, str | None]
 
@@ -32,27 +35,99 @@ def is_missing(v: Any) -> bool:
     return isinstance(v, str) and v.strip().lower() in _MISSING_STR
 
 
-def map_unique(values: pd.Series, fn: Callable[[Any], Result]) -> tuple[pd.Series, pd.Series]:
-    """Apply fn once per distinct value; return (canonical values, problem codes)."""
-    cache: dict[Any, Result] = {}
-    out_v: list[Any] = []
-    out_p: list[str | None] = []
-    for v in values.tolist():
-        try:
-            key = (type(v), v)
-            hit = cache.get(key)
-        except TypeError:  # unhashable cell value: never expected, but never crash
-            key, hit = None, None
-        if hit is None:
-            hit = (None, None) if is_missing(v) else fn(v)
-            if key is not None:
-                cache[key] = hit
-        out_v.append(hit[0])
-        out_p.append(hit[1])
+Fast = Callable[[np.ndarray], np.ndarray]
+
+
+def to_str(values: np.ndarray | list) -> pd.Series:
+    """Python strings/None -> pandas' default str dtype, through Arrow (twice as fast)."""
+    arr = pa.array(values, type=pa.large_string(), from_pandas=True)
+    return pd.Series(arr.to_pandas(types_mapper={pa.large_string(): STR_DTYPE}.get))
+
+
+STR_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def squeeze_spaces(s: pd.Series) -> pd.Series:
+    """Trim and collapse runs of white space, in Arrow (pandas' regex replace runs per cell)."""
+    arr = pa.array(s.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+    out = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, r"\s+", " "))
+    return pd.Series(out.to_pandas(types_mapper={pa.large_string(): STR_DTYPE}.get), index=s.index)
+
+
+def _str_part(uniques: np.ndarray) -> tuple[np.ndarray, pd.Series]:
+    """Positions of the str values among uniques, and those values as a str Series."""
+    idx = np.flatnonzero(np.fromiter((type(u) is str for u in uniques), bool, len(uniques)))
+    return idx, to_str(uniques[idx])
+
+
+def map_unique(
+    values: pd.Series, fn: Callable[[Any], Result], fast: Fast | None = None
+) -> tuple[pd.Series, pd.Series]:
+    """Apply fn once per distinct value; return (canonical values, problem codes).
+
+    pd.factorize hashes the cells in C and fn runs on the distinct values only. `fast`, when
+    given, settles the common, clean spellings of the distinct values column-wise and
+    returns None for the rest, which fn handles. Python equality decides what is distinct,
+    so 1 and 1.0 share a result, as every normaliser treats them alike.
+    """
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    vals = np.full(len(uniques) + 1, None, dtype=object)  # the extra slot: code -1, empty
+    probs = np.full(len(uniques) + 1, None, dtype=object)
+    todo: np.ndarray | range = range(len(uniques))
+    if fast is not None and len(uniques):
+        got = fast(uniques)
+        handled = np.fromiter((g is not None for g in got), bool, len(got))
+        vals[:-1][handled] = got[handled]
+        todo = np.flatnonzero(~handled)
+    for i in todo:
+        u = uniques[i]
+        vals[i], probs[i] = (None, None) if is_missing(u) else fn(u)
     return (
-        pd.Series(out_v, index=values.index, dtype=object),
-        pd.Series(out_p, index=values.index, dtype=object),
+        pd.Series(vals[codes], index=values.index, dtype=object),
+        pd.Series(probs[codes], index=values.index, dtype=object),
     )
+
+
+def fast_id(uniques: np.ndarray) -> np.ndarray:
+    """Text cells that are already 16 digits (an apostrophe or outer spaces allowed)."""
+    out = np.full(len(uniques), None, dtype=object)
+    idx, strs = _str_part(uniques)
+    clean = strs.str.strip().str.lstrip("'")
+    ok = clean.str.fullmatch(r"\d{16}").fillna(False).to_numpy(dtype=bool)
+    out[idx[ok]] = clean[ok].to_numpy(dtype=object)
+    return out
+
+
+def fast_text(uniques: np.ndarray) -> np.ndarray:
+    """Text cells, trimmed with inner spaces collapsed (placeholders like '-' left to fn)."""
+    out = np.full(len(uniques), None, dtype=object)
+    idx, strs = _str_part(uniques)
+    clean = squeeze_spaces(strs)
+    ok = (clean.str.len() > 0) & ~clean.str.lower().isin(_MISSING_STR)
+    ok = ok.fillna(False).to_numpy(dtype=bool)
+    out[idx[ok]] = clean[ok].to_numpy(dtype=object)
+    return out
+
+
+def fast_date(uniques: np.ndarray) -> np.ndarray:
+    """Date cells, and text in dd-mm-yyyy, dd/mm/yyyy or yyyy-mm-dd."""
+    out = np.full(len(uniques), None, dtype=object)
+    kinds = [type(u) for u in uniques]
+    is_date = np.fromiter((k is dt.date for k in kinds), bool, len(kinds))
+    out[is_date] = uniques[is_date]
+    num = np.flatnonzero(np.fromiter((k is float or k is int for k in kinds), bool, len(kinds)))
+    if len(num):  # Excel serial day numbers
+        days = uniques[num].astype(np.float64)
+        ok = (days >= 1) & (days < 110000) & (days == np.floor(days))
+        stamps = np.datetime64("1899-12-30") + days[ok].astype("timedelta64[D]")
+        out[num[ok]] = stamps.astype("datetime64[D]").astype(object)
+    idx, strs = _str_part(uniques)
+    strs = strs.str.strip()
+    for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"):
+        parsed = pd.to_datetime(strs, format=fmt, errors="coerce")
+        ok = parsed.notna().to_numpy() & pd.isna(out[idx])
+        out[idx[ok]] = [t.date() for t in parsed[ok]]
+    return out
 
 
 # ---------------------------------------------------------------- NIK and No KK

@@ -29,6 +29,10 @@ PERSON_COLUMNS = [
     "rt",
     "rw",
 ]
+# column-wise fast paths for the clean, common spellings (normalize.map_unique)
+FAST = {"nik": nz.fast_id, "no_kk": nz.fast_id, "tanggal_lahir": nz.fast_date,
+        **dict.fromkeys(["nama", "tempat_lahir", "nama_ibu_kandung", "pekerjaan", "alamat"],
+                        nz.fast_text)}  # fmt: skip
 NORMALISERS = {
     "nik": nz.clean_id_value, "no_kk": nz.clean_id_value,
     "nama": nz.text_value, "tempat_lahir": nz.text_value, "nama_ibu_kandung": nz.text_value,
@@ -53,7 +57,7 @@ def prepare(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     problems = []
     for col, fn in NORMALISERS.items():
         if col in raw.columns:
-            values, codes = nz.map_unique(raw[col], fn)
+            values, codes = nz.map_unique(raw[col], fn, FAST.get(col))
             bad = codes.notna()
             if bad.any():
                 problems.append(
@@ -71,10 +75,10 @@ def prepare(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     for col in out.columns:
         if col not in ("row_id", "source_row", "tanggal_lahir"):
-            out[col] = out[col].astype("str")
+            out[col] = nz.to_str(out[col].to_numpy(dtype=object)).set_axis(out.index)
     out["row_id"] = out["row_id"].astype("int64")
     out["source_row"] = out["source_row"].astype("int64")
-    out["nama_key"] = out["nama"].map(nz.name_key, na_action="ignore")
+    out["nama_key"] = nz.squeeze_spaces(out["nama"].str.upper())
     PrelistRaw.validate(out)
     return out, _frame(problems)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 CODE_RE = re.compile(r"^(\d{2})\.?(\d{2})\.?(\d{2})\.?(\d{4})")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Wilayah:
     """All region codes, undotted, by level."""
 
@@ -24,11 +24,11 @@ class Wilayah:
     def exists(self, code: str) -> bool:
         return code in self.names
 
-    @property
+    @cached_property
     def kecamatan_codes(self) -> frozenset[str]:
         return frozenset(c for c in self.names if len(c) == 6)
 
-    @property
+    @cached_property
     def desa_codes(self) -> frozenset[str]:
         return frozenset(c for c in self.names if len(c) == 10)
 

@@ -61,11 +61,9 @@ def parse(table: Table, rel: str) -> tuple[dict, pd.DataFrame]:
         "pimpinan": None,
         "jumlah_peserta": None,
     }
+    last = int(table.data_index[-1]) + 1 if len(table.data_index) else 0
     outside = (
-        table.grid.rows[: table.header_index]
-        + table.grid.rows[
-            (table.data_index[-1] + 1 if table.data_index else table.header_index + 1) :
-        ]
+        table.grid.rows[: table.header_index] + table.grid.rows[table.header_index + 1 + last :]
     )
     for row in outside:
         text = " ".join(str(c).strip() for c in row if not is_missing(c))

@@ -1,0 +1,140 @@
+"""Read + normalise + validate 1,000,000 prelist rows spread over many xlsx files.
+
+Prints, in one run: the bare read of the files with the fastest engine (python-calamine,
+cells to Python lists), the whole ingest stage (read, header detection, normalisation,
+Pandera validation, household checks), their ratio (target: at most 1.5), and openpyxl's
+bare read of a sample as the engine baseline. Files are generated once into
+benchmarks/out/ingest-<rows>/ (git-ignored) and reused.
+
+    .venv/bin/python benchmarks/bench_ingest.py [--rows 1000000] [--files 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import time
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import python_calamine as pc
+from openpyxl import Workbook
+
+from pipelines import validate
+from pipelines.ingest.layout import find_table
+from pipelines.ingest.read import read_grids
+from pipelines.synth import KABKOTA
+from pipelines.synth.population import Population
+from pipelines.synth.render import STYLES, render_values
+from pipelines.synth.scenario import Row
+from pipelines.wilayah import load
+
+OUT = Path(__file__).parent / "out"
+
+
+def generate(folder: Path, rows: int, files: int) -> list[Path]:
+    """Write `files` xlsx files of rows/files persons each, in styles A, B and D."""
+    done = sorted(folder.glob("*.xlsx"))
+    if len(done) == files:
+        return done
+    folder.mkdir(parents=True, exist_ok=True)
+    pop = Population(7, load().desa_in(KABKOTA), pd.Timestamp("2026-11-01").date())
+    r = random.Random(7)
+    per_file = rows // files
+    paths = []
+    for f in range(files):
+        style = STYLES[[0, 1, 3][f % 3]]
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("PRELIST")
+        ws.append(["DAFTAR USULAN PRELIST AKHIR"])
+        ws.append(["NO", *style["headers"]])
+        n = 0
+        while n < per_file:
+            for p in pop.household().members:
+                if n == per_file:
+                    break
+                n += 1
+                ws.append([n, *render_values(Row(p, "usulan_baru"), style, r)])
+        path = folder / f"prelist_{f:03d}.xlsx"
+        wb.save(path)
+        paths.append(path)
+        print(f"  generated {path.name}", flush=True)
+    return paths
+
+
+def bare_read(paths: list[Path]) -> int:
+    n = 0
+    for p in paths:
+        wb = pc.CalamineWorkbook.from_path(str(p))
+        for name in wb.sheet_names:
+            n += len(wb.get_sheet_by_name(name).to_python())
+        wb.close()
+    return n
+
+
+def openpyxl_read(paths: list[Path]) -> int:
+    n = 0
+    for p in paths:
+        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
+        for ws in wb.worksheets:
+            n += sum(1 for _ in ws.iter_rows(values_only=True))
+        wb.close()
+    return n
+
+
+def stage(paths: list[Path]) -> tuple[int, int]:
+    """What finalisation does up to the match: read, find tables, normalise, validate."""
+    frames = []
+    for p in paths:
+        for g in read_grids(p):
+            t = find_table(g)
+            if t is not None:
+                df = t.frame()
+                df["source_file"], df["source_sheet"] = p.name, g.sheet
+                frames.append(df)
+    raw = pd.concat(frames, ignore_index=True)
+    raw.insert(0, "row_id", range(1, len(raw) + 1))
+    raw["folder_kode"] = "6271011001"
+    clean, prep = validate.prepare(raw)
+    rules = validate.check_rules(clean, KABKOTA)
+    return len(clean), len(prep) + len(rules)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--files", type=int, default=100)
+    opts = ap.parse_args()
+    paths = generate(OUT / f"ingest-{opts.rows}", opts.rows, opts.files)
+    size = sum(p.stat().st_size for p in paths) / 2**20
+    print(f"{len(paths)} xlsx files, {size:.0f} MiB, {opts.rows:,} data rows")
+
+    t0 = time.perf_counter()
+    n = bare_read(paths)
+    bare = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    rows, problems = stage(paths)
+    whole = time.perf_counter() - t0
+    sample = paths[: max(1, len(paths) // 20)]
+    t0 = time.perf_counter()
+    openpyxl_read(sample)
+    opx = (time.perf_counter() - t0) * len(paths) / len(sample)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    print(f"bare read (calamine)        {bare:7.1f} s  {n / bare:10,.0f} rows/s")
+    print(
+        f"read+normalise+validate     {whole:7.1f} s  {rows / whole:10,.0f} rows/s"
+        f"  ({problems} problems)"
+    )
+    print(f"ratio stage / bare read     {whole / bare:7.2f}   (target <= 1.50)")
+    print(
+        f"openpyxl bare read, est.    {opx:7.1f} s  (from {len(sample)} files; "
+        f"{opx / bare:.1f}x calamine)"
+    )
+    print(f"peak RSS                    {peak:7.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
