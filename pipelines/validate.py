@@ -108,7 +108,10 @@ def check_rules(clean: pd.DataFrame, dinas_kabkota: str | None) -> pd.DataFrame:
 
 
 def _from_failure_cases(fc: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame:
-    fc = fc[fc["index"].notna()].copy()
+    broken = fc[fc["index"].isna()]
+    if len(broken):  # a check that crashed reports no row: never let that pass silently
+        raise RuntimeError(f"schema check failed to run: {broken[['column', 'check']].to_dict('records')}")
+    fc = fc.copy()
     base = fc["check"].astype(str).str.split("(", n=1).str[0]  # "str_matches('^\\d{16}$')"
     fc["code"] = [
         _ISIN_CODES.get(col, "nilai_tidak_dikenali") if chk == "isin" else _BUILTIN.get(chk, chk)

@@ -53,6 +53,12 @@ ALIASES: dict[str, list[str]] = {
 }  # fmt: skip
 
 PERSON_FIELDS = ["nik", "no_kk", "nama", "tanggal_lahir", "jenis_kelamin", "hubungan_keluarga"]
+# the cells that make a row a data row (see _mark_data_rows), per kind of table
+IDENTITY = {
+    "prelist": set(PERSON_FIELDS),
+    "dtks": {"id_dtks", *PERSON_FIELDS},
+    "musyawarah": {"no_kk", "nik", "nama_kepala_keluarga", "keputusan"},
+}
 
 
 def header_key(text: Any) -> str:
@@ -138,7 +144,8 @@ def find_table(grid: Grid, scan_rows: int = 40) -> Table | None:
 def _mark_data_rows(table: Table) -> None:
     """Pick the data rows under the header, column-wise (a million rows take a second).
 
-    A row with no identity cell at all (blank, a NO number alone) is not a person, nor is a
+    Identity cells are NIK, NO KK, NAMA, TANGGAL LAHIR, JENIS KELAMIN and HUBUNGAN
+    (IDENTITY). A row with none of them (blank, a NO number alone) is not a person, nor is a
     repeat of the header or a column-numbering row. Past the last row holding two or more
     identity cells, rows are the signature block ("Mengetahui, Lurah ...") and are counted as
     ignored; above it, a row with a single identity cell is a person with missing data and is
@@ -150,7 +157,7 @@ def _mark_data_rows(table: Table) -> None:
         body = [r if len(r) >= width else [*r, *([None] * (width - len(r)))] for r in body]
     transposed = list(zip(*body, strict=False)) if body else [()] * width
     table.cells = {c: np.array(transposed[c], dtype=object) for c in table.columns}
-    key_cols = [c for c, name in table.columns.items() if name not in ("no", "keterangan")]
+    key_cols = [c for c, name in table.columns.items() if name in IDENTITY[table.kind]]
     n = np.zeros(len(body), dtype=np.int64)
     same_as_header = np.ones(len(body), dtype=bool)
     for c in key_cols:
