@@ -154,6 +154,10 @@ def finalize_cmd(
         f"Berkas SIKS-NG  : {_rel(result.out_dir / 'siks-ng', h)} "
         f"({sum(1 for p in result.import_files if p.suffix == '.xlsx')} workbook)"
     )
+    console.print(
+        f"Telaah          : {_rel(result.review, h)} (isi KEPUTUSAN, lalu "
+        f"dtks review apply {period} BERKAS --petugas NAMA)"
+    )
     if result.rejection_files:
         console.print(
             f"Dikembalikan    : {_rel(result.out_dir / 'penolakan', h)} "
@@ -194,12 +198,122 @@ def _print_counts(counts) -> None:
     console.print(t)
 
 
+review_app = typer.Typer(
+    help="Telaah supervisor atas baris perlu_verifikasi.", no_args_is_help=True
+)
+app.add_typer(review_app, name="review")
+
+
+@review_app.command("apply")
+def review_apply_cmd(
+    period: Annotated[str, typer.Argument(help="Periode, TAHUN-BULAN.")],
+    file: Annotated[
+        Path, typer.Argument(help="Workbook telaah yang sudah diisi.", exists=True, dir_okay=False)
+    ],
+    petugas: Annotated[str, typer.Option("--petugas", help="Nama supervisor yang memutus.")],
+    home: HomeOpt = None,
+) -> None:
+    """Terapkan keputusan supervisor dari workbook telaah (sheet PERLU KEPUTUSAN).
+
+    KEPUTUSAN: BARU (usulan baru), SAMA (orang yang sama dengan kandidat DTKS, tidak
+    dikirim), PERBAIKAN (perbaikan data kandidat), TOLAK (wajib ALASAN). Keputusan yang tidak
+    dikenal atau kolom kunci yang diubah membuat seluruh berkas ditolak dengan sheet dan
+    barisnya. Setiap keputusan dicatat (siapa, kapan, apa). Menerapkan berkas yang sama dua
+    kali tidak mengubah apa pun.
+
+    Contoh: dtks review apply 2026-11 data/processed/2026-11/telaah_2026-11.xlsx --petugas "Rina"
+    """
+    from pipelines import review
+    from pipelines.store import open_store
+
+    h = _home(home)
+    check_period(period)
+    with open_store(h.store_path) as store:
+        res = review.apply(store, period, file, petugas)
+    console.print(
+        f"{res.applied} keputusan diterapkan, {res.unchanged} sudah tercatat sebelumnya, "
+        f"{res.undecided} baris masih menunggu keputusan."
+    )
+    console.print(f"Lanjutkan dengan: dtks export {period}")
+
+
+@app.command("export")
+def export_cmd(
+    period: Annotated[str, typer.Argument(help="Periode, TAHUN-BULAN.")],
+    home: HomeOpt = None,
+) -> None:
+    """Tulis ulang berkas impor SIKS-NG dari hasil akhir (setelah telaah) dan laporan finalisasi.
+
+    Berkas SIKS-NG per kelurahan (usulan baru, perbaikan; xlsx dan csv) di
+    data/processed/PERIODE/siks-ng/, jumlah barisnya sama dengan jumlah hasil; laporan
+    reports/PERIODE/laporan_finalisasi_PERIODE.xlsx dan .pdf (rekap per kecamatan dan
+    kelurahan, grafik, Berita Acara Finalisasi dengan SHA-256 setiap berkas impor).
+
+    Contoh: dtks export 2026-11
+    """
+    from pipelines.export.final import export
+    from pipelines.finalize import dinas_kabkota
+    from pipelines.store import open_store
+
+    h = _home(home)
+    check_period(period)
+    with open_store(h.store_path) as store:
+        res = export(store, h, period, dinas_kabkota(h, store))
+    console.print(
+        f"Berkas SIKS-NG : {_rel(res.import_dir, h)} ({res.counts['usulan_baru']} usulan "
+        f"baru, {res.counts['perbaikan']} perbaikan; {len(res.files)} berkas)"
+    )
+    console.print(f"Laporan        : {_rel(res.report_pdf, h)}")
+    console.print(f"                 {_rel(res.report_xlsx, h)}")
+
+
+@app.command("close")
+def close_cmd(
+    period: Annotated[str, typer.Argument(help="Periode, TAHUN-BULAN.")],
+    petugas: Annotated[str, typer.Option("--petugas", help="Nama supervisor yang menutup.")],
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Tutup walau masih ada baris perlu_verifikasi (wajib --alasan)."
+        ),
+    ] = False,
+    alasan: Annotated[str | None, typer.Option("--alasan", help="Alasan penutupan paksa.")] = None,
+    home: HomeOpt = None,
+) -> None:
+    """Tutup bulan: catat usulan baru dan perbaikan yang dikirim ke basis data, dengan riwayat.
+
+    Ditolak selama masih ada baris perlu_verifikasi (daftarnya ditampilkan), kecuali
+    --force --alasan. Satu transaksi; menutup dua kali tidak mengubah apa pun. Register per
+    bulan: SELECT * FROM register_as_of('2026-11').
+
+    Contoh: dtks close 2026-11 --petugas "Rina"
+    """
+    from pipelines.close import close
+    from pipelines.store import open_store
+
+    h = _home(home)
+    check_period(period)
+    with open_store(h.store_path) as store:
+        res = close(store, period, petugas, force, alasan)
+    if res.already:
+        console.print(f"Periode {period} sudah ditutup sebelumnya; tidak ada perubahan.")
+        return
+    console.print(
+        f"Periode {period} ditutup: {res.proposals} usulan baru dan {res.corrections} "
+        "perbaikan dicatat di basis data"
+        + (f"; {res.undecided} baris belum diputus (ditutup paksa)." if res.undecided else ".")
+    )
+
+
 @app.command("demo")
 def demo_cmd(
     period: Annotated[str, typer.Option(help="Periode demo.")] = "2026-11",
     home: HomeOpt = None,
 ) -> None:
-    """Jalankan semua tugas yang sudah ada pada data demo: buat data, muat DTKS, finalisasi.
+    """Jalankan semua tugas yang ada pada data demo, dari data mentah sampai bulan ditutup.
+
+    Membuat data demo, memuat DTKS, finalisasi, mengisi dan menerapkan workbook telaah,
+    menulis berkas SIKS-NG dan laporan, lalu menutup bulan.
 
     Contoh: dtks demo --home /tmp/dtks-demo
     """
@@ -213,6 +327,16 @@ def demo_cmd(
     load_dtks_cmd(files=[prev], home=h.root)
     console.rule("3. Finalisasi bulanan (dtks finalize)")
     finalize_cmd(period=period, home=h.root)
+    console.rule("4. Telaah supervisor (dtks review apply)")
+    from pipelines.synth.decide import fill_review
+
+    filled = fill_review(h.period_out(period) / f"telaah_{period}.xlsx")
+    console.print(f"Keputusan demo ditulis ke {_rel(filled, h)}")
+    review_apply_cmd(period=period, file=filled, petugas="Supervisor Demo", home=h.root)
+    console.rule("5. Berkas SIKS-NG dan laporan (dtks export)")
+    export_cmd(period=period, home=h.root)
+    console.rule("6. Tutup bulan (dtks close)")
+    close_cmd(period=period, petugas="Supervisor Demo", force=False, alasan=None, home=h.root)
 
 
 def main() -> None:

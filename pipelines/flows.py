@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from pipelines import finalize as fin
@@ -53,4 +54,9 @@ def finalize_flow(period: str, home: str) -> Published:
     outcomes = decide_task(batch, h.store_path, h)
     result = publish_task(batch, outcomes, h.store_path, h.period_out(period), period_dir)
     logger.info("hasil: %s", result.totals)
+    create_table_artifact(
+        key=f"finalisasi-{period}",
+        table=[{"hasil": k, "jumlah_baris": v} for k, v in result.totals.items()],
+        description=f"Jumlah baris per hasil, periode {period} (tanpa data pribadi).",
+    )
     return result

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines import review
 from pipelines.export import siksng
 from pipelines.finalize import (
     OUTCOMES,
@@ -32,6 +33,7 @@ class Published:
     summary: Path
     import_files: list[Path]
     rejection_files: list[Path]
+    review: Path
     counts: pd.DataFrame
     totals: dict[str, int]
     ba_only: pd.DataFrame
@@ -49,6 +51,8 @@ def publish(
         outcomes.to_parquet(scratch / "outcomes.parquet", index=False)
         files = siksng.write(outcomes, batch.period, scratch / "siks-ng")
         returned = rejections.write(outcomes, raw_dir, scratch / "penolakan", batch.period)
+        review_name = f"telaah_{batch.period}.xlsx"
+        review.write_workbook(store, batch.period, outcomes, scratch / review_name)
         ba_only = ba_not_in_prelist(batch, outcomes)
         summary.write(
             scratch / "summary.xlsx",
@@ -79,6 +83,7 @@ def publish(
         summary=out_dir / "summary.xlsx",
         import_files=[out_dir / "siks-ng" / p.name for p in files],
         rejection_files=[out_dir / "penolakan" / p.name for p in returned],
+        review=out_dir / review_name,
         counts=counts,
         totals=totals,
         ba_only=ba_only,

@@ -110,7 +110,9 @@ def check_rules(clean: pd.DataFrame, dinas_kabkota: str | None) -> pd.DataFrame:
 def _from_failure_cases(fc: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame:
     broken = fc[fc["index"].isna()]
     if len(broken):  # a check that crashed reports no row: never let that pass silently
-        raise RuntimeError(f"schema check failed to run: {broken[['column', 'check']].to_dict('records')}")
+        raise RuntimeError(
+            f"schema check failed to run: {broken[['column', 'check']].to_dict('records')}"
+        )
     fc = fc.copy()
     base = fc["check"].astype(str).str.split("(", n=1).str[0]  # "str_matches('^\\d{16}$')"
     fc["code"] = [

@@ -6,9 +6,9 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
-import pandera.pandas as pa
 from pandera.typing import Series
 
 from schemas.fields import IdField, OptionalText, has_kecamatan_prefix, is_desa_code
@@ -96,7 +96,9 @@ class PrelistClean(PrelistRaw):
         digits = np.zeros(len(df), dtype=np.int64)
         if usable.any():  # in Arrow: pandas' to_numeric on a million slices takes a second
             arr = pyarrow.array(nik.to_numpy(dtype=object)[usable], type=pyarrow.large_string())
-            digits[usable] = pc.cast(pc.utf8_slice_codeunits(arr, 6, 12), pyarrow.int64()).to_numpy()
+            digits[usable] = pc.cast(
+                pc.utf8_slice_codeunits(arr, 6, 12), pyarrow.int64()
+            ).to_numpy()
         day = born.dt.day.fillna(0).to_numpy(dtype=np.int64)
         rest = (born.dt.month.fillna(0) * 100 + born.dt.year.fillna(0) % 100).to_numpy(np.int64)
         as_man = digits == day * 10000 + rest

@@ -15,12 +15,19 @@ from pipelines.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
-COMMANDS = sorted(c.name for c in app.registered_commands)
+COMMANDS = sorted(
+    [c.name for c in app.registered_commands]
+    + [
+        f"{g.name} {c.name}"
+        for g in app.registered_groups
+        for c in g.typer_instance.registered_commands
+    ]
+)
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_with_an_example(command):
-    result = runner.invoke(app, [command, "--help"])
+    result = runner.invoke(app, [*command.split(), "--help"])
     assert result.exit_code == 0
     assert "Contoh: dtks " + command in result.output
 
@@ -74,6 +81,9 @@ def test_demo_end_to_end_writes_only_inside_the_data_root(tmp_path):
     ):
         assert path in out
         assert (home / path).exists()
+    assert "keputusan diterapkan" in out
+    assert "Periode 2026-11 ditutup" in out
+    assert (home / "reports/2026-11/laporan_finalisasi_2026-11.pdf").exists()
     assert "Traceback" not in r.stderr
     assert list(fake_user_home.iterdir()) == [], "nothing may be written outside the data root"
     assert (home / "data/processed/.prefect").is_dir()

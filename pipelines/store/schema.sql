@@ -100,3 +100,96 @@ CREATE TABLE IF NOT EXISTS finalisation_run (
     rows_in      BIGINT NOT NULL,
     counts_json  VARCHAR NOT NULL             -- outcome -> count; no personal data
 );
+
+-- Supervisor decisions on doubtful rows (dtks review apply): one row per applied change.
+CREATE TABLE IF NOT EXISTS review_decision (
+    period       VARCHAR NOT NULL,
+    row_id       BIGINT NOT NULL,
+    keputusan    VARCHAR NOT NULL,             -- BARU / SAMA / PERBAIKAN / TOLAK
+    alasan       VARCHAR,
+    outcome      VARCHAR NOT NULL,             -- the outcome the decision gives the row
+    petugas      VARCHAR NOT NULL,
+    applied_at   TIMESTAMP NOT NULL,
+    source_file  VARCHAR NOT NULL,             -- name of the review workbook
+    file_sha256  VARCHAR NOT NULL
+);
+
+-- The outcome of each row after the supervisor's latest decision.
+CREATE OR REPLACE VIEW prelist_final AS
+SELECT o.* EXCLUDE (outcome, reasons),
+       coalesce(d.outcome, o.outcome) AS outcome,
+       CASE WHEN d.outcome IS NULL THEN o.reasons
+            ELSE 'Keputusan supervisor (' || d.keputusan || ')'
+                 || coalesce(': ' || d.alasan, '') END AS reasons,
+       o.outcome AS flow_outcome, d.keputusan, d.alasan, d.petugas, d.applied_at
+FROM prelist_outcome AS o
+LEFT JOIN (
+    SELECT * FROM review_decision
+    QUALIFY row_number() OVER (PARTITION BY period, row_id ORDER BY applied_at DESC) = 1
+) AS d USING (period, row_id);
+
+-- A closed month: what was sent and against which snapshot.
+CREATE TABLE IF NOT EXISTS period_close (
+    period        VARCHAR PRIMARY KEY,
+    closed_at     TIMESTAMP NOT NULL,
+    snapshot_id   INTEGER,                     -- the DTKS snapshot current at closing
+    petugas       VARCHAR NOT NULL,
+    forced        BOOLEAN NOT NULL,
+    alasan        VARCHAR,                     -- required when forced
+    undecided     BIGINT NOT NULL              -- rows still perlu_verifikasi when closed
+);
+
+-- Proposals and corrections sent to Kemensos when a month closes. A later snapshot that
+-- holds the person (same NIK) supersedes the proposal: accepted_snapshot_id.
+CREATE TABLE IF NOT EXISTS register_change (
+    period               VARCHAR NOT NULL,
+    row_id               BIGINT NOT NULL,
+    kind                 VARCHAR NOT NULL,     -- usulan_baru / perbaikan
+    id_dtks              VARCHAR,              -- the corrected person (perbaikan)
+    nik                  VARCHAR,
+    no_kk                VARCHAR,
+    nama                 VARCHAR,
+    tempat_lahir         VARCHAR,
+    tanggal_lahir        DATE,
+    jenis_kelamin        VARCHAR,
+    hubungan_keluarga    VARCHAR,
+    nama_ibu_kandung     VARCHAR,
+    status_kawin         VARCHAR,
+    pekerjaan            VARCHAR,
+    alamat               VARCHAR,
+    rt                   VARCHAR,
+    rw                   VARCHAR,
+    kode_wilayah         VARCHAR,
+    accepted_snapshot_id INTEGER,
+    PRIMARY KEY (period, row_id)
+)
+;
+
+-- The local register as of a closed month: the DTKS snapshot current when that month closed,
+-- with the corrections and new proposals of every month closed up to then on top (the
+-- latest per person), leaving out those a snapshot had already taken in.
+CREATE OR REPLACE MACRO register_as_of(p) AS TABLE
+WITH cut AS (SELECT snapshot_id, closed_at FROM period_close WHERE period = p),
+changes AS (
+    SELECT r.*, c.closed_at
+    FROM register_change AS r JOIN period_close AS c USING (period), cut
+    WHERE c.closed_at <= cut.closed_at
+      AND (r.accepted_snapshot_id IS NULL OR r.accepted_snapshot_id > cut.snapshot_id)
+    QUALIFY row_number() OVER (PARTITION BY coalesce(r.id_dtks, r.nik)
+                               ORDER BY c.closed_at DESC) = 1
+),
+base AS (
+    SELECT d.* FROM dtks_person AS d, cut
+    WHERE d.valid_from <= cut.snapshot_id
+      AND (d.valid_to IS NULL OR d.valid_to > cut.snapshot_id)
+)
+SELECT 'dtks' AS sumber, NULL AS period, id_dtks, nik, no_kk, nama, tempat_lahir, tanggal_lahir,
+       jenis_kelamin, hubungan_keluarga, nama_ibu_kandung, status_kawin, pekerjaan, alamat,
+       rt, rw, kode_wilayah
+FROM base
+WHERE id_dtks NOT IN (SELECT id_dtks FROM changes WHERE id_dtks IS NOT NULL)
+UNION ALL
+SELECT kind, period, id_dtks, nik, no_kk, nama, tempat_lahir, tanggal_lahir, jenis_kelamin,
+       hubungan_keluarga, nama_ibu_kandung, status_kawin, pekerjaan, alamat, rt, rw,
+       kode_wilayah
+FROM changes

@@ -15,3 +15,12 @@ FROM __dtks_snapshot AS s
 WHERE NOT EXISTS (
     SELECT 1 FROM dtks_person AS p
     WHERE p.valid_to IS NULL AND p.id_dtks = s.id_dtks AND p.row_hash = s.row_hash);
+;
+
+-- Proposals of closed months that Kemensos took in are now in the register itself: a new
+-- person with the proposed NIK, or a new version of the corrected person.
+UPDATE register_change SET accepted_snapshot_id = $snapshot_id
+WHERE accepted_snapshot_id IS NULL
+  AND ((kind = 'usulan_baru' AND nik IN (SELECT nik FROM __dtks_snapshot))
+       OR (kind = 'perbaikan' AND id_dtks IN (
+           SELECT id_dtks FROM dtks_person WHERE valid_from = $snapshot_id)));

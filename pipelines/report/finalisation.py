@@ -1,0 +1,350 @@
+"""The finalisation report for the Kepala Dinas: recap, chart, Berita Acara Finalisasi.
+
+Written as XLSX (openpyxl, with a native bar chart) and PDF (reportlab). The Berita Acara
+page lists every SIKS-NG import file with its SHA-256, so the signed paper pins the files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font, PatternFill
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.platypus import (
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from pipelines import wilayah
+from pipelines.store import Store
+
+BULAN = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+COLS = [("diusulkan", "Diusulkan"), ("ditolak_validasi", "Ditolak Validasi"),
+        ("ditolak_musyawarah", "Ditolak Musyawarah"), ("duplikat_batch", "Duplikat"),
+        ("usulan_baru", "Usulan Baru"), ("perbaikan", "Perbaikan"),
+        ("terdaftar", "Sudah Terdaftar"), ("perlu_verifikasi", "Belum Diputus")]  # fmt: skip
+HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+@dataclass
+class Signatories:
+    """Names on the Berita Acara, from dtks.toml [dinas]; blank lines when not configured."""
+
+    dinas: str
+    kota: str
+    kepala_dinas: str = ""
+    nip_kepala_dinas: str = ""
+    kepala_bidang: str = ""
+    nip_kepala_bidang: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: dict, kabkota: str | None) -> Signatories:
+        cfg = settings.get("dinas", {})
+        region = wilayah.load().name(kabkota or "") or "Kabupaten/Kota"
+        kota = region.replace("Kota ", "").replace("Kabupaten ", "")
+        return cls(
+            dinas=cfg.get("nama", f"Dinas Sosial {region}"),
+            kota=cfg.get("kota", kota),
+            **{
+                k: str(cfg.get(k, ""))
+                for k in ("kepala_dinas", "nip_kepala_dinas", "kepala_bidang", "nip_kepala_bidang")
+            },
+        )
+
+
+def period_label(period: str) -> str:
+    """'2026-11' -> 'November 2026'."""
+    year, month = period.split("-")
+    return f"{BULAN[int(month) - 1]} {year}"
+
+
+def recap(store: Store, period: str) -> pd.DataFrame:
+    """Rows per kelurahan by final outcome, with the kecamatan and musyawarah date."""
+    df = store.df(
+        "SELECT folder_kode, outcome, count(*) AS n FROM prelist_final WHERE period = ? "
+        "GROUP BY ALL",
+        [period],
+    )
+    table = df.pivot_table(
+        index="folder_kode", columns="outcome", values="n", fill_value=0, aggfunc="sum"
+    )
+    for key, _ in COLS[1:]:
+        if key not in table.columns:
+            table[key] = 0
+    table["diusulkan"] = table.sum(axis=1)
+    dates = store.df(
+        "SELECT kode_wilayah, min(tanggal) AS tgl FROM musyawarah WHERE period = ? GROUP BY ALL",
+        [period],
+    ).set_index("kode_wilayah")["tgl"]
+    w = wilayah.load()
+    out = table[[k for k, _ in COLS]].astype(int).reset_index()
+    out.insert(1, "kecamatan", [w.name(k[:6]) for k in out["folder_kode"]])
+    out.insert(2, "kelurahan", [w.name(k) for k in out["folder_kode"]])
+    out["tanggal_musyawarah"] = out["folder_kode"].map(dates)
+    return out.sort_values("folder_kode").reset_index(drop=True)
+
+
+def write_xlsx(
+    path: Path, period: str, rec: pd.DataFrame, files: list[tuple[str, str]], who: Signatories
+) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Rekap"
+    ws.append([f"REKAPITULASI FINALISASI USULAN DTKS {who.dinas.upper()}"])
+    ws.append([f"Periode {period_label(period)}"])
+    ws["A1"].font = Font(bold=True, size=12)
+    ws.append([])
+    ws.append(
+        ["KODE", "KECAMATAN", "KELURAHAN/DESA", *[label for _, label in COLS], "TGL MUSYAWARAH"]
+    )
+    for c in ws[4]:
+        c.font, c.fill = Font(bold=True), HEAD_FILL
+    first = ws.max_row + 1
+    for r in rec.itertuples(index=False):
+        ws.append(
+            [
+                wilayah.dotted(r.folder_kode),
+                r.kecamatan,
+                r.kelurahan,
+                *[int(getattr(r, k)) for k, _ in COLS],
+                r.tanggal_musyawarah if pd.notna(r.tanggal_musyawarah) else None,
+            ]
+        )
+        if pd.notna(r.tanggal_musyawarah):
+            ws.cell(ws.max_row, len(COLS) + 4).number_format = "DD-MM-YYYY"
+    last = ws.max_row
+    ws.append(["", "", "JUMLAH", *[int(rec[k].sum()) for k, _ in COLS]])
+    for c in ws[ws.max_row]:
+        c.font = Font(bold=True)
+    for col, width in zip(
+        "ABCDEFGHIJKL", [15, 16, 22, 11, 11, 11, 11, 11, 11, 11, 11, 15], strict=True
+    ):
+        ws.column_dimensions[col].width = width
+    chart = BarChart()
+    chart.type, chart.grouping, chart.overlap = "col", "stacked", 100
+    chart.title = "Usulan baru dan perbaikan per kelurahan"
+    chart.y_axis.title = "Orang"
+    for col in (8, 9):  # Usulan Baru, Perbaikan
+        chart.add_data(Reference(ws, min_col=col, min_row=4, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=3, min_row=first, max_row=last))
+    chart.height, chart.width = 9, 26
+    ws.add_chart(chart, f"A{ws.max_row + 3}")
+    ba = wb.create_sheet("Berita Acara")
+    for line in _ba_text(period, rec, who):
+        ba.append([line])
+    ba.append([])
+    ba.append(["BERKAS IMPOR SIKS-NG", "SHA-256"])
+    for c in ba[ba.max_row]:
+        c.font, c.fill = Font(bold=True), HEAD_FILL
+    for name, digest in files:
+        ba.append([name, digest])
+    ba.append([])
+    ba.append(["Kepala Bidang", "Kepala Dinas"])
+    ba.append(
+        [
+            who.kepala_bidang or "(.................................)",
+            who.kepala_dinas or "(.................................)",
+        ]
+    )
+    ba.append([f"NIP. {who.nip_kepala_bidang}", f"NIP. {who.nip_kepala_dinas}"])
+    ba.column_dimensions["A"].width = 48
+    ba.column_dimensions["B"].width = 70
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def _ba_text(period: str, rec: pd.DataFrame, who: Signatories) -> list[str]:
+    today = dt.date.today()
+    t = {k: int(rec[k].sum()) for k, _ in COLS}
+    return [
+        "BERITA ACARA FINALISASI USULAN DATA TERPADU KESEJAHTERAAN SOSIAL",
+        f"Periode {period_label(period)}",
+        "",
+        f"Pada hari ini, {today.day} {BULAN[today.month - 1]} {today.year}, {who.dinas} telah "
+        f"menyelesaikan finalisasi usulan DTKS periode {period_label(period)} dari "
+        f"{len(rec)} kelurahan/desa dengan hasil sebagai berikut:",
+        f"- jumlah baris usulan yang diterima: {t['diusulkan']}",
+        f"- usulan baru yang dikirim ke SIKS-NG: {t['usulan_baru']}",
+        f"- perbaikan data yang dikirim ke SIKS-NG: {t['perbaikan']}",
+        f"- sudah terdaftar (tidak dikirim): {t['terdaftar']}",
+        f"- duplikat dalam usulan bulan ini: {t['duplikat_batch']}",
+        f"- ditolak karena tidak lolos validasi data: {t['ditolak_validasi']}",
+        f"- ditolak atau tidak tercantum dalam musyawarah kelurahan/desa: "
+        f"{t['ditolak_musyawarah']}",
+        f"- belum diputus pada saat laporan dibuat: {t['perlu_verifikasi']}",
+        "Berkas impor SIKS-NG yang dikirim tercantum di bawah beserta sidik SHA-256-nya; berkas "
+        "yang sidiknya berbeda bukan berkas yang disahkan dalam berita acara ini.",
+    ]
+
+
+def write_pdf(
+    path: Path, period: str, rec: pd.DataFrame, files: list[tuple[str, str]], who: Signatories
+) -> Path:
+    styles = getSampleStyleSheet()
+    body = ParagraphStyle("body", parent=styles["BodyText"], fontSize=9.5, leading=13)
+    small = ParagraphStyle("small", parent=body, fontSize=7.5, leading=9)
+    title = ParagraphStyle("title", parent=styles["Title"], fontSize=14)
+    story = [
+        Paragraph(f"REKAPITULASI FINALISASI USULAN DTKS<br/>{who.dinas.upper()}", title),
+        Paragraph(f"Periode {period_label(period)}", styles["Heading3"]),
+        Spacer(1, 6),
+    ]
+    header = ["Kode", "Kecamatan", "Kelurahan/Desa", *[label for _, label in COLS], "Tgl Musy."]
+    rows: list[list] = [[Paragraph(f"<b>{h}</b>", small) for h in header]]
+    for kec, part in rec.groupby("kecamatan", sort=False):
+        for r in part.itertuples(index=False):
+            rows.append(
+                [
+                    wilayah.dotted(r.folder_kode),
+                    kec,
+                    r.kelurahan,
+                    *[int(getattr(r, k)) for k, _ in COLS],
+                    r.tanggal_musyawarah.strftime("%d-%m-%Y")
+                    if pd.notna(r.tanggal_musyawarah)
+                    else "-",
+                ]
+            )
+        rows.append(["", f"Jumlah {kec}", "", *[int(part[k].sum()) for k, _ in COLS], ""])
+    rows.append(["", "JUMLAH", "", *[int(rec[k].sum()) for k, _ in COLS], ""])
+    table = Table(
+        rows,
+        repeatRows=1,
+        colWidths=[2.3 * cm, 2.9 * cm, 3.6 * cm] + [1.9 * cm] * len(COLS) + [2.0 * cm],
+    )
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDEBF7")),
+        ("FONTSIZE", (0, 1), (-1, -1), 7.5),
+        ("ALIGN", (3, 1), (-2, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]
+    for i, r in enumerate(rows):
+        if i and str(r[1]).startswith(("Jumlah", "JUMLAH")):
+            style.append(("FONTNAME", (0, i), (-1, i), "Helvetica-Bold"))
+            style.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor("#F2F2F2")))
+    table.setStyle(TableStyle(style))
+    story += [
+        table,
+        PageBreak(),
+        Paragraph("Usulan baru dan perbaikan per kelurahan/desa", styles["Heading3"]),
+        _chart(rec),
+        PageBreak(),
+    ]
+    lines = _ba_text(period, rec, who)
+    story += [Paragraph(f"<b>{lines[0]}</b>", title), Paragraph(lines[1], styles["Heading3"])]
+    story += [Paragraph(line, body) for line in lines[3:] if line]
+    story.append(Spacer(1, 6))
+    hashes = [[Paragraph("<b>Berkas impor SIKS-NG</b>", small), Paragraph("<b>SHA-256</b>", small)]]
+    hashes += [
+        [Paragraph(name, small), Paragraph(f"<font face='Courier'>{d}</font>", small)]
+        for name, d in files
+    ]
+    ht = Table(hashes, colWidths=[8.5 * cm, 16 * cm], repeatRows=1)
+    ht.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDEBF7")),
+            ]
+        )
+    )
+    story.append(ht)
+    sign = Table(
+        [
+            [
+                f"Kepala Bidang, {who.dinas}",
+                f"{who.kota}, ....................",
+            ],
+            ["", f"Kepala {who.dinas}"],
+            ["", ""],
+            ["", ""],
+            [
+                who.kepala_bidang or "(.................................)",
+                who.kepala_dinas or "(.................................)",
+            ],
+            [f"NIP. {who.nip_kepala_bidang}", f"NIP. {who.nip_kepala_dinas}"],
+        ],
+        colWidths=[12 * cm, 12 * cm],
+        rowHeights=[14, 14, 26, 26, 14, 14],
+    )
+    sign.setStyle(
+        TableStyle([("FONTSIZE", (0, 0), (-1, -1), 9.5), ("ALIGN", (0, 0), (-1, -1), "CENTER")])
+    )
+    story += [Spacer(1, 14), KeepTogether([Paragraph("Yang mengesahkan:", body), sign])]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc = SimpleDocTemplate(
+        str(path),
+        pagesize=landscape(A4),
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.3 * cm,
+        bottomMargin=1.3 * cm,
+        title=f"Finalisasi DTKS {period}",
+        author=who.dinas,
+    )
+    doc.build(story, onFirstPage=_footer(period), onLaterPages=_footer(period))
+    return path
+
+
+def _chart(rec: pd.DataFrame) -> Drawing:
+    d = Drawing(25 * cm, 12 * cm)
+    bc = VerticalBarChart()
+    bc.x, bc.y, bc.width, bc.height = 40, 70, 25 * cm - 60, 12 * cm - 100
+    bc.data = [list(rec["usulan_baru"].astype(int)), list(rec["perbaikan"].astype(int))]
+    bc.categoryAxis.categoryNames = [str(k) for k in rec["kelurahan"]]
+    bc.categoryAxis.labels.angle, bc.categoryAxis.labels.boxAnchor = 45, "ne"
+    bc.categoryAxis.labels.fontSize = 6.5
+    bc.valueAxis.valueMin = 0
+    bc.bars[0].fillColor = colors.HexColor("#4472C4")
+    bc.bars[1].fillColor = colors.HexColor("#ED7D31")
+    bc.categoryAxis.style = "stacked"
+    d.add(bc)
+    legend = Legend()
+    legend.x, legend.y = 25 * cm - 150, 12 * cm - 15
+    legend.colorNamePairs = [
+        (colors.HexColor("#4472C4"), "Usulan baru"),
+        (colors.HexColor("#ED7D31"), "Perbaikan"),
+    ]
+    d.add(legend)
+    return d
+
+
+def _footer(period: str):
+    def draw(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7.5)
+        canvas.drawString(1.5 * cm, 0.8 * cm, f"Laporan finalisasi DTKS periode {period}")
+        canvas.drawRightString(landscape(A4)[0] - 1.5 * cm, 0.8 * cm, f"Halaman {doc.page}")
+        canvas.restoreState()
+
+    return draw
