@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines import approval, validate
+from pipelines import reasons as R
 from pipelines.config import Home
 from pipelines.dedup import batch as batch_dups
 from pipelines.dedup import store_match
@@ -167,33 +168,44 @@ def decide(batch: Batch, store: Store, kabkota: str | None) -> pd.DataFrame:
     reasons = validate.reasons_by_row(problems)
     bad_columns = validate.columns_by_row(problems)
 
-    outcome = pd.Series(pd.NA, index=clean["row_id"], dtype="object")
-    reason = pd.Series("", index=clean["row_id"], dtype="object")
-    matched = pd.Series(pd.NA, index=clean["row_id"], dtype="object")
-    score = pd.Series(float("nan"), index=clean["row_id"], dtype="float64")
-
+    d = _Decisions(clean["row_id"])
     invalid = clean["row_id"].isin(reasons.index)
-    outcome[clean.loc[invalid, "row_id"]] = "ditolak_validasi"
-    reason[reasons.index] = reasons
+    d.set(clean.loc[invalid, "row_id"], "ditolak_validasi", reasons)
+    # a rejected row that is probably a registered person says so, to spare a resubmission
+    rejected_rows = clean[invalid]
+    nik_bad = problems.loc[problems["column"] == "nik", "row_id"]
+    nik_ok = rejected_rows["nik"].str.fullmatch(r"\d{16}").fillna(False).astype(bool) & (
+        ~rejected_rows["row_id"].isin(nik_bad)
+    )
+    notes = store_match.annotate_rejected(store, rejected_rows, nik_ok).set_index("row_id")
+    d.note(notes["note"], notes["matched_id_dtks"], notes["match_score"])
 
     valid = clean[~invalid]
     musy = approval.check(valid, batch.decisions, batch.folders_with_ba).set_index("row_id")
     rejected = musy.index[~musy["approved"]]
-    outcome[rejected] = "ditolak_musyawarah"
-    reason[rejected] = musy.loc[rejected, "reason"]
+    d.set(rejected, "ditolak_musyawarah", musy.loc[rejected, "reason"])
 
     pending = valid[valid["row_id"].isin(musy.index[musy["approved"]])]
     dups = batch_dups.find(pending).set_index("row_id")
-    outcome[dups.index] = dups["outcome"]
-    reason[dups.index] = dups["reason"]
+    d.set(dups.index, dups["outcome"], dups["reason"])
+    pending = pending[~pending["row_id"].isin(dups.index)]
+    near = batch_dups.near(store, pending).set_index("row_id")
+    d.set(near.index, near["outcome"], near["reason"])
 
-    keepers = pending[~pending["row_id"].isin(dups.index)]
+    keepers = pending[~pending["row_id"].isin(near.index)]
     found = store_match.match(store, keepers).set_index("row_id")
-    outcome[found.index] = found["outcome"]
-    reason[found.index] = found["reason"]
-    matched[found.index] = found["matched_id_dtks"]
-    score[found.index] = found["match_score"]
-    outcome[outcome.isna()] = "usulan_baru"
+    d.set(
+        found.index,
+        found["outcome"],
+        found["reason"],
+        found["matched_id_dtks"],
+        found["match_score"],
+    )
+    new = keepers[~keepers["row_id"].isin(found.index)]
+    d.set(new["row_id"], "usulan_baru", "")
+    members = store_match.known_households(store, new).set_index("row_id")
+    d.note(members["head_id_dtks"].map(lambda _: R.NEW_MEMBER))
+    outcome, reason, matched, score = d.outcome, d.reason, d.matched, d.score
 
     out = clean.copy()
     out["period"] = batch.period
@@ -207,6 +219,39 @@ def decide(batch: Batch, store: Store, kabkota: str | None) -> pd.DataFrame:
         out[col] = out[col].astype("str")
     assert out["row_id"].is_unique and len(out) == len(raw), "every row gets exactly one outcome"
     return out[OUTCOME_COLUMNS]
+
+
+class _Decisions:
+    """The outcome, reasons, match and score of every row, filled pass by pass."""
+
+    def __init__(self, row_ids: pd.Series) -> None:
+        self.outcome = pd.Series(pd.NA, index=row_ids, dtype="object")
+        self.reason = pd.Series("", index=row_ids, dtype="object")
+        self.matched = pd.Series(pd.NA, index=row_ids, dtype="object")
+        self.score = pd.Series(float("nan"), index=row_ids, dtype="float64")
+
+    def set(self, ids, outcome, reason, matched=None, score=None) -> None:
+        """Give rows their one outcome; setting a row twice is a bug."""
+        ids = pd.Index(ids)
+        assert self.outcome[ids].isna().all(), "a row got two outcomes"
+        self.outcome[ids] = outcome
+        self.reason[ids] = reason.reindex(ids) if isinstance(reason, pd.Series) else reason
+        if matched is not None:
+            self.matched[ids] = matched
+            self.score[ids] = score
+
+    def note(
+        self, notes: pd.Series, matched: pd.Series | None = None, score: pd.Series | None = None
+    ) -> None:
+        """Append a note to rows' reasons (and record a likely match) without changing outcome."""
+        if notes.empty:
+            return
+        ids = notes.index
+        joined = [f"{r}; {n}" if r else n for r, n in zip(self.reason[ids], notes, strict=True)]
+        self.reason[ids] = joined
+        if matched is not None:
+            self.matched[ids] = matched
+            self.score[ids] = score
 
 
 def counts_table(outcomes: pd.DataFrame, batch: Batch) -> pd.DataFrame:

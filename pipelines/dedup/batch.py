@@ -41,3 +41,38 @@ def find(rows: pd.DataFrame) -> pd.DataFrame:
             ],
         }
     )
+
+
+def near(store, rows: pd.DataFrame) -> pd.DataFrame:
+    """Later rows whose NIK is one digit from an earlier row's (batch_near.sql)."""
+    from pipelines.dedup.store_match import sql
+
+    if rows.empty:
+        return pd.DataFrame(columns=["row_id", "outcome", "reason"])
+    cols = [
+        "row_id",
+        "nik",
+        "no_kk",
+        "nama_key",
+        "tanggal_lahir",
+        "source_file",
+        "source_sheet",
+        "source_row",
+    ]
+    frame = rows[cols].assign(nik_ok=True)
+    frame["tanggal_lahir"] = frame["tanggal_lahir"].dt.date
+    store.register("batch", frame)
+    try:
+        found = store.df(sql("batch_near.sql"))
+    finally:
+        store.con.unregister("__dtks_batch")
+    return pd.DataFrame(
+        {
+            "row_id": found["row_id"],
+            "outcome": "perlu_verifikasi",
+            "reason": [
+                R.BATCH_NEAR_NIK.format(where=where(r), sim=r["name_sim"])
+                for _, r in found.iterrows()
+            ],
+        }
+    )

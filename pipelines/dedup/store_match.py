@@ -1,4 +1,13 @@
-"""Match rows against the current DTKS register in DuckDB: exact NIK, then NIK one digit off."""
+"""Match rows against the current DTKS register in DuckDB, pass by pass.
+
+1. exact NIK: terdaftar, or perbaikan naming the fields that differ;
+2. NIK one substitution/transposition away, near-identical name, same birth date or KK
+   (near_nik.sql): perlu_verifikasi;
+3. NIK missing or broken on either side: same birth date and kecamatan (or KK), near-identical
+   name and one more piece of evidence (name_birth.sql): perlu_verifikasi;
+4. a No KK already in the DTKS: a new member of a registered household (known_kk.sql).
+Every match carries a score in [0, 1] and the evidence, in Indonesian, that produced it.
+"""
 
 from __future__ import annotations
 
@@ -11,57 +20,99 @@ from pipelines.normalize import name_key
 from pipelines.reasons import LABELS
 from pipelines.store import Store
 
-# fields compared for terdaftar vs perbaikan, with how each is made comparable
-COMPARED = [
-    "nama",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "tempat_lahir",
-    "no_kk",
-    "hubungan_keluarga",
-    "nama_ibu_kandung",
-    "status_kawin",
-    "pekerjaan",
-    "alamat",
-    "rt",
-    "rw",
-    "kode_wilayah",
-]
-QUERY_COLUMNS = ["row_id", "nik", "no_kk", "nama_key", "tanggal_lahir"]
+COMPARED = ["nama", "tanggal_lahir", "jenis_kelamin", "tempat_lahir", "no_kk",
+            "hubungan_keluarga", "nama_ibu_kandung", "status_kawin", "pekerjaan", "alamat",
+            "rt", "rw", "kode_wilayah"]  # fmt: skip
+QUERY_COLUMNS = ["row_id", "nik", "nik_ok", "no_kk", "nama_key", "tanggal_lahir",
+                 "nama_ibu_kandung", "tempat_lahir", "kode_wilayah"]  # fmt: skip
 RESULT_COLUMNS = ["row_id", "outcome", "reason", "matched_id_dtks", "match_score"]
 
 
-def _sql(name: str) -> str:
+def sql(name: str) -> str:
+    """A .sql file of this package."""
     return resources.files("pipelines.dedup").joinpath(name).read_text(encoding="utf-8")
 
 
 def _comparable(v: object) -> str:
-    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NaT or v is pd.NA:
+    if v is None or v is pd.NaT or v is pd.NA or (isinstance(v, float) and pd.isna(v)):
         return ""
     if hasattr(v, "strftime"):
         return v.strftime("%Y-%m-%d")
     return name_key(str(v))
 
 
-def match(store: Store, rows: pd.DataFrame) -> pd.DataFrame:
-    """row_id, outcome, reason, matched_id_dtks, match_score for rows found in the DTKS."""
-    if rows.empty:
-        return pd.DataFrame(columns=RESULT_COLUMNS)
-    query = rows[QUERY_COLUMNS].copy()
-    query["tanggal_lahir"] = query["tanggal_lahir"].dt.date
+def query_frame(rows: pd.DataFrame, nik_ok: pd.Series | bool = True) -> pd.DataFrame:
+    """The columns the SQL passes read, birth dates as DATE."""
+    q = rows.assign(nik_ok=nik_ok)[QUERY_COLUMNS].copy()
+    q["tanggal_lahir"] = q["tanggal_lahir"].dt.date
+    return q
+
+
+def _run(store: Store, query: pd.DataFrame, file: str) -> pd.DataFrame:
     store.register("query", query)
     try:
-        exact = store.df(_sql("exact_nik.sql"))
-        results = [_judge_exact(rows, exact)]
-        unmatched = query[~query["row_id"].isin(exact["row_id"])]
-        store.con.unregister("__dtks_query")
-        store.register("query", unmatched)
-        near = store.df(_sql("near_nik.sql"))
-        results.append(_judge_near(near))
+        return store.df(sql(file))
     finally:
         store.con.unregister("__dtks_query")
+
+
+def evidence(r) -> tuple[str, float]:
+    """Indonesian evidence text and a score in [0, 1] for one candidate pair."""
+    parts = [f"nama mirip ({r.name_sim:.2f})"]
+    if r.same_birth:
+        parts.append("tanggal lahir sama")
+    if r.same_kk:
+        parts.append("NO KK sama")
+    if pd.notna(r.mother_sim) and r.mother_sim >= 0.85:
+        parts.append(f"nama ibu mirip ({r.mother_sim:.2f})")
+    if r.same_place:
+        parts.append("tempat lahir sama")
+    score = (
+        0.4 * float(r.name_sim)
+        + 0.2 * bool(r.same_birth)
+        + 0.2 * bool(r.same_kk)
+        + 0.1 * bool(pd.notna(r.mother_sim) and r.mother_sim >= 0.85)
+        + 0.1 * bool(r.same_place)
+    )
+    return ", ".join(parts), round(score, 3)
+
+
+def match(store: Store, rows: pd.DataFrame) -> pd.DataFrame:
+    """Passes 1-3 for valid rows: row_id, outcome, reason, matched_id_dtks, match_score."""
+    if rows.empty:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    query = query_frame(rows)
+    exact = _run(store, query, "exact_nik.sql")
+    results = [_judge_exact(rows, exact)]
+    rest = query[~query["row_id"].isin(exact["row_id"])]
+    near = _run(store, rest, "near_nik.sql")
+    results.append(_judge(near, R.NEAR_NIK))
+    rest = rest[~rest["row_id"].isin(near["row_id"])]
+    by_name = _run(store, rest, "name_birth.sql")
+    results.append(_judge(by_name, R.NAME_BIRTH))
     parts = [r for r in results if len(r)]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=RESULT_COLUMNS)
+
+
+def annotate_rejected(store: Store, rows: pd.DataFrame, nik_ok: pd.Series) -> pd.DataFrame:
+    """For rows already rejected: row_id, note, matched_id_dtks, match_score of a likely match."""
+    if rows.empty:
+        return pd.DataFrame(columns=["row_id", "note", "matched_id_dtks", "match_score"])
+    query = query_frame(rows, nik_ok)
+    exact = _run(store, query[query["nik_ok"]], "exact_nik.sql").drop_duplicates("row_id")
+    out = [(r.row_id, R.ALSO_REGISTERED_NIK, r.id_dtks, 1.0) for r in exact.itertuples()]
+    rest = query[~query["row_id"].isin(exact["row_id"])]
+    for r in _run(store, rest, "name_birth.sql").itertuples():
+        text, score = evidence(r)
+        out.append((r.row_id, R.ALSO_REGISTERED_NAME.format(evidence=text), r.id_dtks, score))
+    return pd.DataFrame(out, columns=["row_id", "note", "matched_id_dtks", "match_score"])
+
+
+def known_households(store: Store, rows: pd.DataFrame) -> pd.DataFrame:
+    """Pass 4: row_id, head_id_dtks for rows whose No KK is already in the DTKS."""
+    if rows.empty:
+        return pd.DataFrame(columns=["row_id", "head_id_dtks"])
+    return _run(store, query_frame(rows), "known_kk.sql")
 
 
 def _judge_exact(rows: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
@@ -70,13 +121,7 @@ def _judge_exact(rows: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
     for row_id, cands in exact.groupby("row_id", sort=True):
         if len(cands) > 1:
             out.append(
-                (
-                    row_id,
-                    "perlu_verifikasi",
-                    "NIK ini tercatat pada lebih dari satu orang di DTKS; periksa KTP/KK.",
-                    ",".join(cands["id_dtks"]),
-                    0.5,
-                )
+                (row_id, "perlu_verifikasi", R.NIK_SHARED_IN_DTKS, ",".join(cands["id_dtks"]), 0.5)
             )
             continue
         cand = cands.iloc[0]
@@ -94,22 +139,9 @@ def _judge_exact(rows: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, columns=RESULT_COLUMNS)
 
 
-def _judge_near(near: pd.DataFrame) -> pd.DataFrame:
+def _judge(found: pd.DataFrame, template: str) -> pd.DataFrame:
     out = []
-    for r in near.itertuples(index=False):
-        evidence = ["tanggal lahir sama"]
-        if r.name_sim >= 0.95:
-            evidence.append(f"nama mirip ({r.name_sim:.2f})")
-        if r.same_kk:
-            evidence.append("NO KK sama")
-        score = round(0.5 + 0.3 * float(r.name_sim) + (0.2 if r.same_kk else 0.0), 3)
-        out.append(
-            (
-                r.row_id,
-                "perlu_verifikasi",
-                R.NEAR_NIK.format(evidence=", ".join(evidence)),
-                r.id_dtks,
-                score,
-            )
-        )
+    for r in found.itertuples(index=False):
+        text, score = evidence(r)
+        out.append((r.row_id, "perlu_verifikasi", template.format(evidence=text), r.id_dtks, score))
     return pd.DataFrame(out, columns=RESULT_COLUMNS)

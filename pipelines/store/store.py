@@ -104,7 +104,9 @@ def open_store(path: Path, read_only: bool = False, memory_limit: str | None = N
         raise StoreError(f"Basis data {path} tidak dapat dibuka: {exc}") from exc
     store = Store(con, path, read_only)
     if not read_only:
-        for statement in statements(store.sql_file("schema.sql")):
+        from pipelines.dedup.names import macros_sql
+
+        for statement in statements(store.sql_file("schema.sql")) + statements(macros_sql()):
             store.run(statement)
     return store
 

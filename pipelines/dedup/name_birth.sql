@@ -1,0 +1,34 @@
+-- Pass 3: where the row's NIK or the DTKS person's NIK is missing or broken, a person born the
+-- same day in the same kecamatan (or in the same No KK) with a near-identical name and one more
+-- piece of evidence: the same No KK, a similar mother's name, the same birthplace, or an
+-- almost identical name (>= 0.97).
+WITH q AS (
+    SELECT row_id, nik, nik_ok, no_kk, nama_norm(nama_key) AS nn, tanggal_lahir,
+           nama_ibu_kandung, tempat_lahir, left(kode_wilayah, 6) AS kec
+    FROM __dtks_query WHERE tanggal_lahir IS NOT NULL AND nama_key IS NOT NULL
+),
+d AS (
+    SELECT id_dtks, nik, regexp_full_match(coalesce(nik, ''), '[0-9]{16}') AS nik_ok, no_kk,
+           nama, tanggal_lahir, nama_ibu_kandung, tempat_lahir, left(kode_wilayah, 6) AS kec
+    FROM dtks_current
+),
+pairs AS (
+    SELECT q.row_id, d.id_dtks FROM q JOIN d
+        ON d.tanggal_lahir = q.tanggal_lahir AND d.kec = q.kec
+    UNION
+    SELECT q.row_id, d.id_dtks FROM q JOIN d ON d.no_kk = q.no_kk
+),
+scored AS (
+    SELECT q.row_id, d.id_dtks, q.nik_ok AS row_nik_ok, d.nik_ok AS dtks_nik_ok,
+           nama_sim(q.nn, nama_norm(d.nama)) AS name_sim,
+           d.tanggal_lahir = q.tanggal_lahir AS same_birth,
+           coalesce(d.no_kk = q.no_kk, false) AS same_kk,
+           nama_sim(nama_norm(q.nama_ibu_kandung), nama_norm(d.nama_ibu_kandung)) AS mother_sim,
+           coalesce(upper(d.tempat_lahir) = upper(q.tempat_lahir), false) AS same_place
+    FROM pairs JOIN q USING (row_id) JOIN d USING (id_dtks)
+    WHERE NOT (q.nik_ok AND d.nik_ok)
+)
+SELECT * FROM scored
+WHERE name_sim >= 0.9 AND same_birth
+  AND (same_kk OR mother_sim >= 0.85 OR same_place OR name_sim >= 0.97)
+QUALIFY row_number() OVER (PARTITION BY row_id ORDER BY name_sim DESC, id_dtks) = 1
