@@ -16,7 +16,6 @@ from importlib import resources
 import pandas as pd
 
 from pipelines import reasons as R
-from pipelines.normalize import name_key
 from pipelines.reasons import LABELS
 from pipelines.store import Store
 
@@ -31,14 +30,6 @@ RESULT_COLUMNS = ["row_id", "outcome", "reason", "matched_id_dtks", "match_score
 def sql(name: str) -> str:
     """A .sql file of this package."""
     return resources.files("pipelines.dedup").joinpath(name).read_text(encoding="utf-8")
-
-
-def _comparable(v: object) -> str:
-    if v is None or v is pd.NaT or v is pd.NA or (isinstance(v, float) and pd.isna(v)):
-        return ""
-    if hasattr(v, "strftime"):
-        return v.strftime("%Y-%m-%d")
-    return name_key(str(v))
 
 
 def query_frame(rows: pd.DataFrame, nik_ok: pd.Series | bool = True) -> pd.DataFrame:
@@ -115,28 +106,38 @@ def known_households(store: Store, rows: pd.DataFrame) -> pd.DataFrame:
     return _run(store, query_frame(rows), "known_kk.sql")
 
 
+def _norm(s: pd.Series) -> pd.Series:
+    """Values made comparable column-wise: dates as ISO text, text upper-cased and squeezed."""
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return s.dt.strftime("%Y-%m-%d").fillna("")
+    text = s.astype(object).where(s.notna(), "").map(
+        lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v))
+    return text.astype("str").str.upper().str.split().str.join(" ").fillna("")
+
+
 def _judge_exact(rows: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
-    out = []
-    by_id = rows.set_index("row_id")
-    for row_id, cands in exact.groupby("row_id", sort=True):
-        if len(cands) > 1:
-            out.append(
-                (row_id, "perlu_verifikasi", R.NIK_SHARED_IN_DTKS, ",".join(cands["id_dtks"]), 0.5)
-            )
-            continue
-        cand = cands.iloc[0]
-        mine = by_id.loc[row_id]
-        changed = [
-            f
-            for f in COMPARED
-            if _comparable(mine[f]) and _comparable(mine[f]) != _comparable(cand[f])
-        ]
-        if changed:
-            reason = R.CORRECTION.format(fields=", ".join(LABELS[f] for f in changed))
-            out.append((row_id, "perbaikan", reason, cand["id_dtks"], 1.0))
-        else:
-            out.append((row_id, "terdaftar", R.REGISTERED, cand["id_dtks"], 1.0))
-    return pd.DataFrame(out, columns=RESULT_COLUMNS)
+    """terdaftar / perbaikan (naming changed fields) / perlu_verifikasi (NIK shared in DTKS)."""
+    if exact.empty:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    shared = exact[exact["n_candidates"] > 1]
+    out = [pd.DataFrame({
+        "row_id": shared.groupby("row_id").size().index,
+        "outcome": "perlu_verifikasi", "reason": R.NIK_SHARED_IN_DTKS,
+        "matched_id_dtks": shared.groupby("row_id")["id_dtks"].agg(",".join).to_numpy(),
+        "match_score": 0.5})]
+    one = exact[exact["n_candidates"] == 1]
+    mine = rows.set_index("row_id").loc[one["row_id"], COMPARED].reset_index(drop=True)
+    theirs = one[COMPARED].reset_index(drop=True)
+    changed = pd.DataFrame({f: (_norm(mine[f]) != "") & (_norm(mine[f]) != _norm(theirs[f]))
+                            for f in COMPARED})
+    labels = [", ".join(LABELS[f] for f, c in zip(COMPARED, flags, strict=True) if c)
+              for flags in changed.itertuples(index=False)]
+    out.append(pd.DataFrame({
+        "row_id": one["row_id"].to_numpy(),
+        "outcome": ["perbaikan" if lab else "terdaftar" for lab in labels],
+        "reason": [R.CORRECTION.format(fields=lab) if lab else R.REGISTERED for lab in labels],
+        "matched_id_dtks": one["id_dtks"].to_numpy(), "match_score": 1.0}))
+    return pd.concat([o for o in out if len(o)], ignore_index=True)
 
 
 def _judge(found: pd.DataFrame, template: str) -> pd.DataFrame:
