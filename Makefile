@@ -34,7 +34,10 @@ format: env
 	$(VENV)/bin/ruff format .
 
 bench: env
+	$(UV) sync --frozen --group bench
 	$(VENV)/bin/python benchmarks/bench_finalize.py
+	$(VENV)/bin/python benchmarks/bench_ingest.py
+	$(VENV)/bin/python benchmarks/bench_dedup.py
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .ruff_cache

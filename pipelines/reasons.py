@@ -81,6 +81,10 @@ NAME_BIRTH = (
     "Kemungkinan orang yang sama dengan orang terdaftar di DTKS yang NIK-nya kosong/rusak "
     "({evidence}); periksa KTP dan KK."
 )
+NIK_OTHER_NAME = (
+    "NIK ini terdaftar di DTKS atas nama yang jauh berbeda (kemiripan {sim:.2f}); salah ketik "
+    "NIK atau NIK dipakai orang lain: periksa KTP dan KK."
+)
 NIK_SHARED_IN_DTKS = "NIK ini tercatat pada lebih dari satu orang di DTKS; periksa KTP/KK."
 ALSO_REGISTERED_NIK = "Catatan: NIK ini sudah terdaftar di DTKS."
 ALSO_REGISTERED_NAME = "Catatan: kemungkinan sudah terdaftar di DTKS ({evidence})."

@@ -1,7 +1,8 @@
 -- Pass 3: where the row's NIK or the DTKS person's NIK is missing or broken, a person born the
 -- same day in the same kecamatan (or in the same No KK) with a near-identical name and one more
 -- piece of evidence: the same No KK, a similar mother's name, the same birthplace, or an
--- almost identical name (>= 0.97).
+-- almost identical name (>= 0.97); or, whatever the birth date, the same No KK with a
+-- near-identical name and mother's name.
 WITH q AS (
     SELECT row_id, nik, nik_ok, no_kk, nama_norm(nama_key) AS nn, tanggal_lahir,
            nama_ibu_kandung, tempat_lahir, left(kode_wilayah, 6) AS kec
@@ -29,6 +30,8 @@ scored AS (
     WHERE NOT (q.nik_ok AND d.nik_ok)
 )
 SELECT * FROM scored
-WHERE name_sim >= 0.9 AND same_birth
-  AND (same_kk OR mother_sim >= 0.85 OR same_place OR name_sim >= 0.97)
+WHERE (name_sim >= 0.9 AND same_birth
+       AND (same_kk OR mother_sim >= 0.85 OR same_place OR name_sim >= 0.97))
+   -- a birth-date typo: the same household and a near-identical name
+   OR (same_kk AND name_sim >= 0.95 AND mother_sim >= 0.85)
 QUALIFY row_number() OVER (PARTITION BY row_id ORDER BY name_sim DESC, id_dtks) = 1

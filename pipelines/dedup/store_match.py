@@ -74,11 +74,26 @@ def match(store: Store, rows: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=RESULT_COLUMNS)
     query = query_frame(rows)
     exact = _run(store, query, "exact_nik.sql")
+    # the same NIK under another name is a typo hitting someone else, or a shared NIK
+    other = exact[(exact["n_candidates"] == 1) & (exact["name_sim"] < 0.85)]
+    exact = exact[~exact["row_id"].isin(other["row_id"])]
     results = [_judge_exact(rows, exact)]
     rest = query[~query["row_id"].isin(exact["row_id"])]
     near = _run(store, rest, "near_nik.sql")
     results.append(_judge(near, R.NEAR_NIK))
-    rest = rest[~rest["row_id"].isin(near["row_id"])]
+    other = other[~other["row_id"].isin(near["row_id"])]
+    results.append(
+        pd.DataFrame(
+            {
+                "row_id": other["row_id"],
+                "outcome": "perlu_verifikasi",
+                "reason": [R.NIK_OTHER_NAME.format(sim=s) for s in other["name_sim"]],
+                "matched_id_dtks": other["id_dtks"],
+                "match_score": 0.5,
+            }
+        )
+    )
+    rest = rest[~rest["row_id"].isin(near["row_id"]) & ~rest["row_id"].isin(other["row_id"])]
     by_name = _run(store, rest, "name_birth.sql")
     results.append(_judge(by_name, R.NAME_BIRTH))
     parts = [r for r in results if len(r)]
@@ -110,8 +125,11 @@ def _norm(s: pd.Series) -> pd.Series:
     """Values made comparable column-wise: dates as ISO text, text upper-cased and squeezed."""
     if pd.api.types.is_datetime64_any_dtype(s):
         return s.dt.strftime("%Y-%m-%d").fillna("")
-    text = s.astype(object).where(s.notna(), "").map(
-        lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v))
+    text = (
+        s.astype(object)
+        .where(s.notna(), "")
+        .map(lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v))
+    )
     return text.astype("str").str.upper().str.split().str.join(" ").fillna("")
 
 
@@ -120,23 +138,40 @@ def _judge_exact(rows: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
     if exact.empty:
         return pd.DataFrame(columns=RESULT_COLUMNS)
     shared = exact[exact["n_candidates"] > 1]
-    out = [pd.DataFrame({
-        "row_id": shared.groupby("row_id").size().index,
-        "outcome": "perlu_verifikasi", "reason": R.NIK_SHARED_IN_DTKS,
-        "matched_id_dtks": shared.groupby("row_id")["id_dtks"].agg(",".join).to_numpy(),
-        "match_score": 0.5})]
+    out = [
+        pd.DataFrame(
+            {
+                "row_id": shared.groupby("row_id").size().index,
+                "outcome": "perlu_verifikasi",
+                "reason": R.NIK_SHARED_IN_DTKS,
+                "matched_id_dtks": shared.groupby("row_id")["id_dtks"].agg(",".join).to_numpy(),
+                "match_score": 0.5,
+            }
+        )
+    ]
     one = exact[exact["n_candidates"] == 1]
     mine = rows.set_index("row_id").loc[one["row_id"], COMPARED].reset_index(drop=True)
     theirs = one[COMPARED].reset_index(drop=True)
-    changed = pd.DataFrame({f: (_norm(mine[f]) != "") & (_norm(mine[f]) != _norm(theirs[f]))
-                            for f in COMPARED})
-    labels = [", ".join(LABELS[f] for f, c in zip(COMPARED, flags, strict=True) if c)
-              for flags in changed.itertuples(index=False)]
-    out.append(pd.DataFrame({
-        "row_id": one["row_id"].to_numpy(),
-        "outcome": ["perbaikan" if lab else "terdaftar" for lab in labels],
-        "reason": [R.CORRECTION.format(fields=lab) if lab else R.REGISTERED for lab in labels],
-        "matched_id_dtks": one["id_dtks"].to_numpy(), "match_score": 1.0}))
+    changed = pd.DataFrame(
+        {f: (_norm(mine[f]) != "") & (_norm(mine[f]) != _norm(theirs[f])) for f in COMPARED}
+    )
+    labels = [
+        ", ".join(LABELS[f] for f, c in zip(COMPARED, flags, strict=True) if c)
+        for flags in changed.itertuples(index=False)
+    ]
+    out.append(
+        pd.DataFrame(
+            {
+                "row_id": one["row_id"].to_numpy(),
+                "outcome": ["perbaikan" if lab else "terdaftar" for lab in labels],
+                "reason": [
+                    R.CORRECTION.format(fields=lab) if lab else R.REGISTERED for lab in labels
+                ],
+                "matched_id_dtks": one["id_dtks"].to_numpy(),
+                "match_score": 1.0,
+            }
+        )
+    )
     return pd.concat([o for o in out if len(o)], ignore_index=True)
 
 
