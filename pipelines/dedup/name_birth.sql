@@ -13,11 +13,15 @@ d AS (
            nama, tanggal_lahir, nama_ibu_kandung, tempat_lahir, left(kode_wilayah, 6) AS kec
     FROM dtks_current
 ),
-pairs AS (
+pairs AS (  -- split so that each side's NIK test is pushed below the join
     SELECT q.row_id, d.id_dtks FROM q JOIN d
-        ON d.tanggal_lahir = q.tanggal_lahir AND d.kec = q.kec
+        ON d.tanggal_lahir = q.tanggal_lahir AND d.kec = q.kec WHERE NOT q.nik_ok
+    UNION
+    SELECT q.row_id, d.id_dtks FROM q JOIN d
+        ON d.tanggal_lahir = q.tanggal_lahir AND d.kec = q.kec WHERE q.nik_ok AND NOT d.nik_ok
     UNION
     SELECT q.row_id, d.id_dtks FROM q JOIN d ON d.no_kk = q.no_kk
+        WHERE NOT (q.nik_ok AND d.nik_ok)
 ),
 scored AS (
     SELECT q.row_id, d.id_dtks, q.nik_ok AS row_nik_ok, d.nik_ok AS dtks_nik_ok,
