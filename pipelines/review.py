@@ -131,14 +131,38 @@ def write_workbook(store: Store, period: str, outcomes: pd.DataFrame, path: Path
         part = outcomes[outcomes["outcome"] == outcome].sort_values("row_id")
         sh = wb.create_sheet(label[:31])
         cols = ["row_id", "source_file", "source_row", "nik", "nama", "matched_id_dtks", "reasons"]
-        sh.append(["ROW_ID", "BERKAS", "BARIS", "NIK", "NAMA", "ID DTKS", "KETERANGAN"])
+        extra = ["PERUBAHAN (LAMA -> BARU)"] if outcome == "perbaikan" else []
+        sh.append(["ROW_ID", "BERKAS", "BARIS", "NIK", "NAMA", "ID DTKS", "KETERANGAN", *extra])
         for c in sh[1]:
             c.font, c.fill = Font(bold=True), HEAD_FILL
+        changes = _changes(store, part) if extra else {}
         for r in part[cols].itertuples(index=False):
-            sh.append([None if (not isinstance(v, str) and pd.isna(v)) else v for v in r])
+            cells = [None if (not isinstance(v, str) and pd.isna(v)) else v for v in r]
+            sh.append(cells + ([changes.get(r.row_id, "")] if extra else []))
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def _changes(store: Store, part: pd.DataFrame) -> dict[int, str]:
+    """row_id -> 'FIELD: old -> new; ...' for corrections: old values stay in this file only."""
+    from pipelines.dedup.store_match import COMPARED, norm_values
+    from pipelines.reasons import LABELS
+
+    ids = part["matched_id_dtks"].dropna().astype(str).tolist()
+    if not ids:
+        return {}
+    old = store.df(f"SELECT id_dtks, {', '.join(COMPARED)} FROM dtks_current "
+                   "WHERE list_contains(?, id_dtks)", [ids]).set_index("id_dtks")
+    mine = part.set_index("row_id")
+    mine = mine[mine["matched_id_dtks"].isin(old.index)]
+    theirs = old.loc[mine["matched_id_dtks"]].set_axis(mine.index)
+    out: dict[int, list[str]] = {}
+    for f in COMPARED:
+        a, b = norm_values(mine[f]), norm_values(theirs[f])
+        for row_id in mine.index[(a != "") & (a != b)]:
+            out.setdefault(row_id, []).append(f"{LABELS[f]}: {b[row_id] or '-'} -> {a[row_id]}")
+    return {k: "; ".join(v) for k, v in out.items()}
 
 
 def _col(i: int) -> str:

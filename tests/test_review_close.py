@@ -208,3 +208,18 @@ def test_export_after_review_and_the_signed_page_pins_every_file(home):
     ws = load_workbook(res.report_xlsx, read_only=True)["Rekap"]
     total = [r for r in ws.iter_rows(values_only=True) if len(r) > 2 and r[2] == "JUMLAH"][0]
     assert total[3] == len(final)
+
+
+def test_review_file_shows_old_and_new_values_of_corrections(home, finalized, scored_plants):
+    wb = load_workbook(_review_path(home), read_only=True)
+    ws = wb["Perbaikan"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][-1] == "PERUBAHAN (LAMA -> BARU)"
+    changes = [r[-1] for r in rows[1:]]
+    assert len(changes) == scored_plants and all(" -> " in c for c in changes)
+    assert any(c.startswith(("PEKERJAAN:", "ALAMAT:", "STATUS KAWIN:", "RT:")) for c in changes)
+
+
+@pytest.fixture
+def scored_plants(truth):
+    return int(truth["plant"].str.startswith("perbaikan_").sum())

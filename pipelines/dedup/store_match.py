@@ -121,7 +121,7 @@ def known_households(store: Store, rows: pd.DataFrame) -> pd.DataFrame:
     return _run(store, query_frame(rows), "known_kk.sql")
 
 
-def _norm(s: pd.Series) -> pd.Series:
+def norm_values(s: pd.Series) -> pd.Series:
     """Values made comparable column-wise: dates as ISO text, text upper-cased and squeezed."""
     if pd.api.types.is_datetime64_any_dtype(s):
         return s.dt.strftime("%Y-%m-%d").fillna("")
@@ -153,7 +153,7 @@ def _judge_exact(rows: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
     mine = rows.set_index("row_id").loc[one["row_id"], COMPARED].reset_index(drop=True)
     theirs = one[COMPARED].reset_index(drop=True)
     changed = pd.DataFrame(
-        {f: (_norm(mine[f]) != "") & (_norm(mine[f]) != _norm(theirs[f])) for f in COMPARED}
+        {f: (norm_values(mine[f]) != "") & (norm_values(mine[f]) != norm_values(theirs[f])) for f in COMPARED}
     )
     labels = [
         ", ".join(LABELS[f] for f, c in zip(COMPARED, flags, strict=True) if c)
