@@ -138,12 +138,16 @@ class Peak:
 
 def run_ours(store_path: Path, queries) -> tuple[float, float, int]:
     gc.collect()
+    timings: dict[str, float] = {}
     with Peak() as pk, open_store(store_path, memory_limit="8GB") as store:
         t0 = time.perf_counter()
-        found = store_match.match(store, queries)
+        found = store_match.match(store, queries, timings)
         new = queries[~queries["row_id"].isin(found["row_id"])]
+        t1 = time.perf_counter()
         store_match.known_households(store, new)
+        timings["known_kk"] = round(time.perf_counter() - t1, 2)
         secs = time.perf_counter() - t0
+    print(f"  seconds per pass: {timings}", flush=True)
     return secs, pk.peak / 2**30, len(found)
 
 

@@ -305,6 +305,98 @@ def close_cmd(
     )
 
 
+keys_app = typer.Typer(help="Kunci tanda tangan elektronik Dinas.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("init")
+def keys_init_cmd(
+    nama: Annotated[
+        str | None, typer.Option(help="Nama pada sertifikat (bawaan: nama Dinas).")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Buat ulang walau kunci sudah ada.")
+    ] = False,
+    home: HomeOpt = None,
+) -> None:
+    """Buat kunci dan sertifikat swa-tanda (self-signed) Dinas di folder keys/.
+
+    Untuk demo dan uji coba. Sertifikat resmi (PKCS#12) diatur di dtks.toml:
+    [tanda_tangan] pkcs12 = "/path/dinas.p12", kata sandi di DTKS_PKCS12_PASSWORD.
+
+    Contoh: dtks keys init --nama "Dinas Sosial Kota Palangka Raya"
+    """
+    from pipelines import signing
+    from pipelines.report.finalisation import Signatories
+
+    h = _home(home)
+    who = Signatories.from_settings(h.settings(), _kabkota(h))
+    paths = signing.init_keys(h, nama or who.dinas, force)
+    console.print(f"Kunci    : {_rel(paths.key, h)} (rahasia; jangan dibagikan)")
+    console.print(f"Sertifikat: {_rel(paths.cert, h)}")
+
+
+def _kabkota(h: Home) -> str | None:
+    from pipelines.finalize import dinas_kabkota
+    from pipelines.store import open_store
+
+    if not h.store_path.exists():
+        conf = h.settings().get("dinas", {}).get("kode_kabkota")
+        return str(conf).replace(".", "") if conf else None
+    with open_store(h.store_path, read_only=True) as store:
+        return dinas_kabkota(h, store)
+
+
+@app.command("letter")
+def letter_cmd(
+    nik: Annotated[
+        str, typer.Argument(metavar="NIK|verify", help="NIK pada KTP pemohon, atau kata verify.")
+    ],
+    file: Annotated[Path | None, typer.Argument(help="Dengan verify: berkas PDF surat.")] = None,
+    kk: Annotated[str | None, typer.Option("--kk", help="Nomor KK pemohon (16 digit).")] = None,
+    petugas: Annotated[str | None, typer.Option("--petugas", help="Nama petugas.")] = None,
+    home: HomeOpt = None,
+) -> None:
+    """Surat Keterangan Terdaftar DTKS: terbitkan (dtks letter NIK) atau periksa (dtks letter verify).
+
+    dtks letter NIK --kk NO_KK --petugas NAMA: NIK dan KK harus milik orang yang sama dalam
+    DTKS yang berlaku. Terdaftar: surat bernomor (urut per tahun), ditandatangani
+    elektronik, dengan kode verifikasi dan kode QR, di reports/surat/TAHUN/. Tidak
+    terdaftar, tidak aktif atau KK berbeda: lembar informasi (bukan surat, tanpa nomor) yang
+    menjelaskan cara diusulkan. Setiap surat dicatat (nomor, waktu, petugas).
+
+    dtks letter verify BERKAS.pdf: memeriksa tanda tangan Dinas, keutuhan isi, dan bahwa
+    nomor serta kode verifikasinya tercatat untuk berkas itu.
+
+    Contoh: dtks letter 6271011508800001 --kk 6271010101100001 --petugas "Rina"
+    """
+    from pipelines.letters import issue, verify
+    from pipelines.store import open_store
+
+    h = _home(home)
+    if nik == "verify":
+        if file is None or not file.is_file():
+            raise DtksError("Sebutkan berkas PDF surat: dtks letter verify BERKAS.pdf")
+        with open_store(h.store_path, read_only=True) as store:
+            ok, msg = verify(store, h, file)
+        if ok:
+            console.print(f"SAH. {msg}")
+            return
+        err.print(f"[bold red]TIDAK SAH.[/] {msg}")
+        raise typer.Exit(1)
+    if not kk or not petugas:
+        raise DtksError("Untuk menerbitkan surat isi --kk NO_KK dan --petugas NAMA.")
+    kabkota = _kabkota(h)
+    with open_store(h.store_path) as store:
+        res = issue(store, h, nik, kk, petugas, kabkota)
+    if res.registered:
+        console.print(f"TERDAFTAR. Surat nomor {res.nomor} diterbitkan: {_rel(res.path, h)}")
+        console.print(f"Kode verifikasi: {res.kode}")
+    else:
+        console.print(f"TIDAK DITERBITKAN. {res.why}")
+        console.print(f"Lembar informasi untuk pemohon: {_rel(res.path, h)}")
+
+
 @app.command("demo")
 def demo_cmd(
     period: Annotated[str, typer.Option(help="Periode demo.")] = "2026-11",

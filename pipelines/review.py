@@ -152,8 +152,10 @@ def _changes(store: Store, part: pd.DataFrame) -> dict[int, str]:
     ids = part["matched_id_dtks"].dropna().astype(str).tolist()
     if not ids:
         return {}
-    old = store.df(f"SELECT id_dtks, {', '.join(COMPARED)} FROM dtks_current "
-                   "WHERE list_contains(?, id_dtks)", [ids]).set_index("id_dtks")
+    old = store.df(
+        f"SELECT id_dtks, {', '.join(COMPARED)} FROM dtks_current WHERE list_contains(?, id_dtks)",
+        [ids],
+    ).set_index("id_dtks")
     mine = part.set_index("row_id")
     mine = mine[mine["matched_id_dtks"].isin(old.index)]
     theirs = old.loc[mine["matched_id_dtks"]].set_axis(mine.index)

@@ -1,28 +1,47 @@
 -- In-batch: a later row whose NIK is one digit away from an earlier row's, with a
 -- near-identical name and the same birth date or No KK (rules and blocking of near_nik.sql).
-WITH q AS (
+WITH q AS MATERIALIZED (
     SELECT row_id, nik, no_kk, nama_norm(nama_key) AS nn, tanggal_lahir, source_file,
            source_sheet, source_row
     FROM __dtks_batch WHERE nik_ok
 ),
 pairs AS (
     SELECT a.row_id AS later, b.row_id AS earlier FROM q AS a JOIN q AS b
-        ON b.row_id < a.row_id AND b.tanggal_lahir = a.tanggal_lahir
-        AND left(b.nik, 8) = left(a.nik, 8)
+        ON b.row_id < a.row_id AND b.tanggal_lahir = a.tanggal_lahir AND substr(b.nik, 5, 4) = substr(a.nik, 5, 4) AND substr(b.nik, 9, 4) = substr(a.nik, 9, 4) AND substr(b.nik, 13, 4) = substr(a.nik, 13, 4)
     UNION
-    SELECT a.row_id, b.row_id FROM q AS a JOIN q AS b
-        ON b.row_id < a.row_id AND b.tanggal_lahir = a.tanggal_lahir
-        AND right(b.nik, 8) = right(a.nik, 8)
+    SELECT a.row_id AS later, b.row_id AS earlier FROM q AS a JOIN q AS b
+        ON b.row_id < a.row_id AND b.tanggal_lahir = a.tanggal_lahir AND substr(b.nik, 1, 4) = substr(a.nik, 1, 4) AND substr(b.nik, 9, 4) = substr(a.nik, 9, 4) AND substr(b.nik, 13, 4) = substr(a.nik, 13, 4)
+    UNION
+    SELECT a.row_id AS later, b.row_id AS earlier FROM q AS a JOIN q AS b
+        ON b.row_id < a.row_id AND b.tanggal_lahir = a.tanggal_lahir AND substr(b.nik, 1, 4) = substr(a.nik, 1, 4) AND substr(b.nik, 5, 4) = substr(a.nik, 5, 4) AND substr(b.nik, 13, 4) = substr(a.nik, 13, 4)
+    UNION
+    SELECT a.row_id AS later, b.row_id AS earlier FROM q AS a JOIN q AS b
+        ON b.row_id < a.row_id AND b.tanggal_lahir = a.tanggal_lahir AND substr(b.nik, 1, 4) = substr(a.nik, 1, 4) AND substr(b.nik, 5, 4) = substr(a.nik, 5, 4) AND substr(b.nik, 9, 4) = substr(a.nik, 9, 4)
+    UNION
+    SELECT a.row_id AS later, b.row_id AS earlier FROM q AS a JOIN q AS b
+        ON b.row_id < a.row_id AND b.tanggal_lahir = a.tanggal_lahir AND substr(b.nik, 9, 4) = substr(a.nik, 9, 4) AND substr(b.nik, 13, 4) = substr(a.nik, 13, 4)
+    UNION
+    SELECT a.row_id AS later, b.row_id AS earlier FROM q AS a JOIN q AS b
+        ON b.row_id < a.row_id AND b.tanggal_lahir = a.tanggal_lahir AND substr(b.nik, 1, 4) = substr(a.nik, 1, 4) AND substr(b.nik, 13, 4) = substr(a.nik, 13, 4)
+    UNION
+    SELECT a.row_id AS later, b.row_id AS earlier FROM q AS a JOIN q AS b
+        ON b.row_id < a.row_id AND b.tanggal_lahir = a.tanggal_lahir AND substr(b.nik, 1, 4) = substr(a.nik, 1, 4) AND substr(b.nik, 5, 4) = substr(a.nik, 5, 4)
     UNION
     SELECT a.row_id, b.row_id FROM q AS a JOIN q AS b
         ON b.row_id < a.row_id AND b.no_kk = a.no_kk
+),
+edits AS MATERIALIZED (
+    SELECT a.row_id, b.row_id AS earlier_row_id, b.source_file, b.source_sheet, b.source_row,
+           a.nn, b.nn AS earlier_nn, a.tanggal_lahir = b.tanggal_lahir AS same_birth,
+           a.no_kk = b.no_kk AS same_kk
+    FROM pairs
+    JOIN q AS a ON a.row_id = pairs.later
+    JOIN q AS b ON b.row_id = pairs.earlier
+    WHERE a.nik <> b.nik AND damerau_levenshtein(a.nik, b.nik) = 1
 )
-SELECT a.row_id, b.row_id AS earlier_row_id, b.source_file, b.source_sheet, b.source_row,
-       nama_sim(a.nn, b.nn) AS name_sim
-FROM pairs
-JOIN q AS a ON a.row_id = pairs.later
-JOIN q AS b ON b.row_id = pairs.earlier
-WHERE a.nik <> b.nik AND damerau_levenshtein(a.nik, b.nik) = 1
-  AND ((a.tanggal_lahir = b.tanggal_lahir AND nama_sim(a.nn, b.nn) >= 0.95)
-       OR (a.no_kk = b.no_kk AND nama_sim(a.nn, b.nn) >= 0.85))
-QUALIFY row_number() OVER (PARTITION BY a.row_id ORDER BY b.row_id) = 1
+SELECT row_id, earlier_row_id, source_file, source_sheet, source_row,
+       nama_sim(nn, earlier_nn) AS name_sim
+FROM edits
+WHERE (same_birth AND nama_sim(nn, earlier_nn) >= 0.95)
+   OR (same_kk AND nama_sim(nn, earlier_nn) >= 0.85)
+QUALIFY row_number() OVER (PARTITION BY row_id ORDER BY earlier_row_id) = 1

@@ -3,7 +3,7 @@
 -- piece of evidence: the same No KK, a similar mother's name, the same birthplace, or an
 -- almost identical name (>= 0.97); or, whatever the birth date, the same No KK with a
 -- near-identical name and mother's name.
-WITH q AS (
+WITH q AS MATERIALIZED (
     SELECT row_id, nik, nik_ok, no_kk, nama_norm(nama_key) AS nn, tanggal_lahir,
            nama_ibu_kandung, tempat_lahir, left(kode_wilayah, 6) AS kec
     FROM __dtks_query WHERE tanggal_lahir IS NOT NULL AND nama_key IS NOT NULL

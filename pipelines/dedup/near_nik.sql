@@ -1,42 +1,60 @@
 -- Pass 2: a DTKS person whose NIK is one substitution or one adjacent transposition away
 -- from the row's, with the same birth date or No KK and a near-identical name (nama_sim >=
 -- 0.95; >= 0.85 within the same No KK). Common first names make 0.90 frequent between
--- strangers born the same day in the same kecamatan, whose NIK serials are consecutive. Blocking: a substitution leaves one half of the NIK intact and a swap across
--- the middle leaves the first and last seven digits, so candidates share the birth date and
--- a NIK half, or share the No KK.
-WITH q AS (
+-- strangers born the same day in the same kecamatan, whose NIK serials are consecutive.
+--
+-- Blocking: the NIK as four 4-digit chunks. A substitution, or a swap inside a chunk, leaves
+-- three chunks intact; a swap across a chunk boundary leaves the other two. Each block is the
+-- birth date plus the intact chunks, so blocks stay small even in a 10M register (the same
+-- birth date and kecamatan alone give ~60 candidates there). The costly name comparison runs
+-- only on the pairs one edit apart (MATERIALIZED keeps it after that filter).
+WITH q AS MATERIALIZED (
     SELECT row_id, nik, no_kk, nama_norm(nama_key) AS nn, tanggal_lahir, nama_ibu_kandung,
            tempat_lahir
     FROM __dtks_query WHERE nik_ok
 ),
 d AS (
     SELECT id_dtks, nik, no_kk, nama, tanggal_lahir, nama_ibu_kandung, tempat_lahir
-    FROM dtks_current WHERE regexp_full_match(nik, '[0-9]{16}')
+    FROM dtks_current WHERE length(nik) = 16
 ),
 pairs AS (
     SELECT q.row_id, d.id_dtks FROM q JOIN d
-        ON d.tanggal_lahir = q.tanggal_lahir AND left(d.nik, 8) = left(q.nik, 8)
+        ON d.tanggal_lahir = q.tanggal_lahir AND substr(d.nik, 5, 4) = substr(q.nik, 5, 4) AND substr(d.nik, 9, 4) = substr(q.nik, 9, 4) AND substr(d.nik, 13, 4) = substr(q.nik, 13, 4)
     UNION
     SELECT q.row_id, d.id_dtks FROM q JOIN d
-        ON d.tanggal_lahir = q.tanggal_lahir AND right(d.nik, 8) = right(q.nik, 8)
+        ON d.tanggal_lahir = q.tanggal_lahir AND substr(d.nik, 1, 4) = substr(q.nik, 1, 4) AND substr(d.nik, 9, 4) = substr(q.nik, 9, 4) AND substr(d.nik, 13, 4) = substr(q.nik, 13, 4)
     UNION
     SELECT q.row_id, d.id_dtks FROM q JOIN d
-        ON d.tanggal_lahir = q.tanggal_lahir AND left(d.nik, 7) = left(q.nik, 7)
-        AND right(d.nik, 7) = right(q.nik, 7)
+        ON d.tanggal_lahir = q.tanggal_lahir AND substr(d.nik, 1, 4) = substr(q.nik, 1, 4) AND substr(d.nik, 5, 4) = substr(q.nik, 5, 4) AND substr(d.nik, 13, 4) = substr(q.nik, 13, 4)
+    UNION
+    SELECT q.row_id, d.id_dtks FROM q JOIN d
+        ON d.tanggal_lahir = q.tanggal_lahir AND substr(d.nik, 1, 4) = substr(q.nik, 1, 4) AND substr(d.nik, 5, 4) = substr(q.nik, 5, 4) AND substr(d.nik, 9, 4) = substr(q.nik, 9, 4)
+    UNION
+    SELECT q.row_id, d.id_dtks FROM q JOIN d
+        ON d.tanggal_lahir = q.tanggal_lahir AND substr(d.nik, 9, 4) = substr(q.nik, 9, 4) AND substr(d.nik, 13, 4) = substr(q.nik, 13, 4)
+    UNION
+    SELECT q.row_id, d.id_dtks FROM q JOIN d
+        ON d.tanggal_lahir = q.tanggal_lahir AND substr(d.nik, 1, 4) = substr(q.nik, 1, 4) AND substr(d.nik, 13, 4) = substr(q.nik, 13, 4)
+    UNION
+    SELECT q.row_id, d.id_dtks FROM q JOIN d
+        ON d.tanggal_lahir = q.tanggal_lahir AND substr(d.nik, 1, 4) = substr(q.nik, 1, 4) AND substr(d.nik, 5, 4) = substr(q.nik, 5, 4)
     UNION
     SELECT q.row_id, d.id_dtks FROM q JOIN d ON d.no_kk = q.no_kk
+),
+edits AS MATERIALIZED (
+    SELECT q.row_id, d.id_dtks, q.nn, d.nama, q.tanggal_lahir AS q_lahir, d.tanggal_lahir,
+           q.no_kk AS q_kk, d.no_kk, q.nama_ibu_kandung AS q_ibu, d.nama_ibu_kandung,
+           q.tempat_lahir AS q_tempat, d.tempat_lahir
+    FROM pairs JOIN q USING (row_id) JOIN d USING (id_dtks)
+    WHERE d.nik <> q.nik AND damerau_levenshtein(d.nik, q.nik) = 1
+),
+scored AS (
+    SELECT row_id, id_dtks, nama_sim(nn, nama_norm(nama)) AS name_sim,
+           tanggal_lahir = q_lahir AS same_birth, coalesce(no_kk = q_kk, false) AS same_kk,
+           nama_sim(nama_norm(q_ibu), nama_norm(nama_ibu_kandung)) AS mother_sim,
+           coalesce(upper(tempat_lahir) = upper(q_tempat), false) AS same_place
+    FROM edits
 )
-SELECT q.row_id, d.id_dtks,
-       nama_sim(q.nn, nama_norm(d.nama)) AS name_sim,
-       d.tanggal_lahir = q.tanggal_lahir AS same_birth,
-       coalesce(d.no_kk = q.no_kk, false) AS same_kk,
-       nama_sim(nama_norm(q.nama_ibu_kandung), nama_norm(d.nama_ibu_kandung)) AS mother_sim,
-       coalesce(upper(d.tempat_lahir) = upper(q.tempat_lahir), false) AS same_place
-FROM pairs
-JOIN q USING (row_id)
-JOIN d USING (id_dtks)
-WHERE d.nik <> q.nik
-  AND damerau_levenshtein(d.nik, q.nik) = 1
-  AND ((d.tanggal_lahir = q.tanggal_lahir AND nama_sim(q.nn, nama_norm(d.nama)) >= 0.95)
-       OR (d.no_kk = q.no_kk AND nama_sim(q.nn, nama_norm(d.nama)) >= 0.85))
-QUALIFY row_number() OVER (PARTITION BY q.row_id ORDER BY name_sim DESC, d.id_dtks) = 1
+SELECT * FROM scored
+WHERE (same_birth AND name_sim >= 0.95) OR (same_kk AND name_sim >= 0.85)
+QUALIFY row_number() OVER (PARTITION BY row_id ORDER BY name_sim DESC, id_dtks) = 1

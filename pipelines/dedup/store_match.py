@@ -68,18 +68,25 @@ def evidence(r) -> tuple[str, float]:
     return ", ".join(parts), round(score, 3)
 
 
-def match(store: Store, rows: pd.DataFrame) -> pd.DataFrame:
-    """Passes 1-3 for valid rows: row_id, outcome, reason, matched_id_dtks, match_score."""
+def match(store: Store, rows: pd.DataFrame, timings: dict | None = None) -> pd.DataFrame:
+    """Passes 1-3 for valid rows: row_id, outcome, reason, matched_id_dtks, match_score.
+
+    `timings`, when given, receives the seconds each pass took (counts only, for benchmarks).
+    """
     if rows.empty:
         return pd.DataFrame(columns=RESULT_COLUMNS)
+    clock = _Clock(timings)
     query = query_frame(rows)
     exact = _run(store, query, "exact_nik.sql")
+    clock("exact_nik")
     # the same NIK under another name is a typo hitting someone else, or a shared NIK
     other = exact[(exact["n_candidates"] == 1) & (exact["name_sim"] < 0.85)]
     exact = exact[~exact["row_id"].isin(other["row_id"])]
     results = [_judge_exact(rows, exact)]
+    clock("judge_exact")
     rest = query[~query["row_id"].isin(exact["row_id"])]
     near = _run(store, rest, "near_nik.sql")
+    clock("near_nik")
     results.append(_judge(near, R.NEAR_NIK))
     other = other[~other["row_id"].isin(near["row_id"])]
     results.append(
@@ -95,9 +102,25 @@ def match(store: Store, rows: pd.DataFrame) -> pd.DataFrame:
     )
     rest = rest[~rest["row_id"].isin(near["row_id"]) & ~rest["row_id"].isin(other["row_id"])]
     by_name = _run(store, rest, "name_birth.sql")
+    clock("name_birth")
     results.append(_judge(by_name, R.NAME_BIRTH))
     parts = [r for r in results if len(r)]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=RESULT_COLUMNS)
+
+
+class _Clock:
+    """Records the seconds since the previous call under a name (no-op without a dict)."""
+
+    def __init__(self, into: dict | None) -> None:
+        import time
+
+        self.into, self.now, self.t = into, time.perf_counter, time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        if self.into is not None:
+            t = self.now()
+            self.into[name] = round(t - self.t, 2)
+            self.t = t
 
 
 def annotate_rejected(store: Store, rows: pd.DataFrame, nik_ok: pd.Series) -> pd.DataFrame:
@@ -153,7 +176,10 @@ def _judge_exact(rows: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
     mine = rows.set_index("row_id").loc[one["row_id"], COMPARED].reset_index(drop=True)
     theirs = one[COMPARED].reset_index(drop=True)
     changed = pd.DataFrame(
-        {f: (norm_values(mine[f]) != "") & (norm_values(mine[f]) != norm_values(theirs[f])) for f in COMPARED}
+        {
+            f: (norm_values(mine[f]) != "") & (norm_values(mine[f]) != norm_values(theirs[f]))
+            for f in COMPARED
+        }
     )
     labels = [
         ", ".join(LABELS[f] for f, c in zip(COMPARED, flags, strict=True) if c)

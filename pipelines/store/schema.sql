@@ -193,3 +193,19 @@ SELECT kind, period, id_dtks, nik, no_kk, nama, tempat_lahir, tanggal_lahir, jen
        hubungan_keluarga, nama_ibu_kandung, status_kawin, pekerjaan, alamat, rt, rw,
        kode_wilayah
 FROM changes
+;
+
+-- Surat Keterangan Terdaftar DTKS issued: the number, who and when; the person is referenced
+-- by ID DTKS only, and the file by its SHA-256.
+CREATE TABLE IF NOT EXISTS letter_log (
+    nomor            VARCHAR PRIMARY KEY,
+    tahun            INTEGER NOT NULL,
+    urut             INTEGER NOT NULL,
+    issued_at        TIMESTAMP NOT NULL,
+    petugas          VARCHAR NOT NULL,
+    id_dtks          VARCHAR NOT NULL,
+    snapshot_id      INTEGER,
+    kode_verifikasi  VARCHAR NOT NULL UNIQUE,
+    pdf_sha256       VARCHAR NOT NULL,
+    UNIQUE (tahun, urut)
+)

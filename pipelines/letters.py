@@ -1,0 +1,287 @@
+"""Surat Keterangan Terdaftar dalam DTKS: checked, numbered, signed, logged, verifiable.
+
+A person shows KTP and KK; NIK and No KK must belong to the same person in the current
+register. Registered: a numbered letter (sequence per year), signed by the Dinas (PAdES),
+with a verification code and a QR code. Otherwise: a printout that says why and how to be
+proposed, never a letter and never a number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import cm
+from reportlab.pdfgen import canvas
+
+from pipelines import signing, wilayah
+from pipelines.config import Home
+from pipelines.errors import DtksError
+from pipelines.report.finalisation import BULAN, Signatories
+from pipelines.store import Store
+
+DEFAULT_NUMBER = "400.9.2/{urut:04d}/DINSOS/{tahun}"
+CODE_RE = re.compile(r"^[A-Z2-7]{10}$")
+
+
+class LetterRefused(DtksError):
+    "The NIK or No KK is malformed; nothing was looked up."
+
+
+@dataclass
+class Issued:
+    registered: bool
+    path: Path
+    nomor: str | None = None
+    kode: str | None = None
+    why: str = ""
+
+
+def _clean_id(v: str, label: str) -> str:
+    digits = re.sub(r"[\s.\-']", "", v or "")
+    if not re.fullmatch(r"\d{16}", digits):
+        raise LetterRefused(f"{label} harus 16 digit angka; periksa KTP/KK.")
+    return digits
+
+
+def _person(store: Store, nik: str) -> tuple[str, dict | None]:
+    """('aktif'|'kk_beda'|'tidak_aktif'|'tidak_ada', current row) for a NIK."""
+    rows = store.df("SELECT * FROM dtks_current WHERE nik = ?", [nik])
+    if len(rows):
+        return "aktif", rows.iloc[0].to_dict()
+    old = store.one("SELECT count(*) FROM dtks_person WHERE nik = ?", [nik])[0]
+    return ("tidak_aktif" if old else "tidak_ada"), None
+
+
+def issue(
+    store: Store, home: Home, nik: str, no_kk: str, petugas: str, kabkota: str | None
+) -> Issued:
+    """Check the register and write the letter (or the printout); log every letter."""
+    if not petugas.strip():
+        raise LetterRefused("Isi nama petugas: --petugas NAMA.")
+    nik, no_kk = _clean_id(nik, "NIK"), _clean_id(no_kk, "NO KK")
+    status, person = _person(store, nik)
+    if status == "aktif" and person["no_kk"] != no_kk:
+        status = "kk_beda"
+    who = Signatories.from_settings(home.settings(), kabkota)
+    today = dt.date.today()
+    out = home.reports / "surat"
+    if status != "aktif":
+        why = {
+            "kk_beda": "NIK terdaftar di DTKS, tetapi dengan NO KK lain. Perbarui data KK "
+            "melalui kelurahan/desa (usulan perbaikan pada musyawarah berikutnya).",
+            "tidak_aktif": "NIK pernah terdaftar tetapi tidak ada dalam DTKS yang berlaku.",
+            "tidak_ada": "NIK tidak terdaftar dalam DTKS yang berlaku.",
+        }[status]
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        path = out / "informasi" / f"INFO_{stamp}.pdf"
+        _printout(path, who, why, today)
+        return Issued(False, path, why=why)
+    tahun = today.year
+    with store.transaction():
+        urut = store.one(
+            "SELECT coalesce(max(urut), 0) + 1 FROM letter_log WHERE tahun = ?", [tahun]
+        )[0]
+        fmt = home.settings().get("surat", {}).get("nomor", DEFAULT_NUMBER)
+        nomor = fmt.format(urut=urut, tahun=tahun)
+        kode = "".join(secrets.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(10))
+        path = out / str(tahun) / f"SKT_{tahun}_{urut:04d}.pdf"
+        draft = path.with_suffix(".draft.pdf")
+        _letter(draft, who, person, nomor, kode, today, home.settings(), store)
+        signing.sign_pdf(home, draft, path, reason=f"Surat Keterangan Terdaftar DTKS {nomor}")
+        draft.unlink()
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        snapshot = store.one("SELECT max(snapshot_id) FROM dtks_snapshot")[0]
+        store.run(
+            "INSERT INTO letter_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                nomor,
+                tahun,
+                urut,
+                dt.datetime.now(),
+                petugas.strip(),
+                person["id_dtks"],
+                snapshot,
+                kode,
+                digest,
+            ],
+        )
+    return Issued(True, path, nomor, kode)
+
+
+def verify(store: Store, home: Home, path: Path) -> tuple[bool, str]:
+    """Signature intact, and the file is the very one logged under its number and code."""
+    ok, msg = signing.verify_pdf(home, path)
+    if not ok:
+        return False, msg
+    info = _info(path)
+    kode = info.get("kode", "")
+    row = (
+        store.one(
+            "SELECT nomor, pdf_sha256, issued_at FROM letter_log WHERE kode_verifikasi = ?", [kode]
+        )
+        if CODE_RE.match(kode)
+        else None
+    )
+    if row is None:
+        return False, "Kode verifikasi tidak ada dalam daftar surat yang diterbitkan."
+    if hashlib.sha256(path.read_bytes()).hexdigest() != row[1]:
+        return False, f"Berkas berbeda dari surat nomor {row[0]} yang diterbitkan."
+    return True, f"Surat nomor {row[0]} sah, diterbitkan {row[2]:%d-%m-%Y %H:%M}."
+
+
+def _info(path: Path) -> dict[str, str]:
+    """Number and code from the PDF's keywords (set when the letter is drawn)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    with path.open("rb") as fh:
+        reader = PdfFileReader(fh, strict=False)
+        keywords = str(reader.trailer["/Info"].get("/Keywords", ""))
+    return dict(part.split("=", 1) for part in keywords.split(";") if "=" in part)
+
+
+def _header(c: canvas.Canvas, who: Signatories, settings: dict) -> float:
+    w, h = A4
+    lines = settings.get("surat", {}).get("kop") or [
+        f"PEMERINTAH {who.dinas.upper().replace('DINAS SOSIAL ', '')}",
+        who.dinas.upper(),
+    ]
+    y = h - 2 * cm
+    for i, line in enumerate(lines):
+        c.setFont("Helvetica-Bold" if i < 2 else "Helvetica", 13 if i < 2 else 9)
+        c.drawCentredString(w / 2, y, line)
+        y -= 16 if i < 2 else 12
+    c.setLineWidth(1.5)
+    c.line(2 * cm, y, w - 2 * cm, y)
+    return y - 1 * cm
+
+
+def _letter(
+    path: Path,
+    who: Signatories,
+    p: dict,
+    nomor: str,
+    kode: str,
+    today: dt.date,
+    settings: dict,
+    store: Store,
+) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    w, _ = A4
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setTitle(f"Surat Keterangan Terdaftar DTKS {nomor}")
+    c.setAuthor(who.dinas)
+    c.setKeywords(f"nomor={nomor};kode={kode}")
+    y = _header(c, who, settings)
+    c.setFont("Helvetica-Bold", 12)
+    c.drawCentredString(w / 2, y, "SURAT KETERANGAN TERDAFTAR")
+    c.drawCentredString(w / 2, y - 15, "DALAM DATA TERPADU KESEJAHTERAAN SOSIAL (DTKS)")
+    c.setFont("Helvetica", 10)
+    c.drawCentredString(w / 2, y - 30, f"Nomor: {nomor}")
+    y -= 60
+    c.drawString(
+        2.5 * cm, y, f"Yang bertanda tangan di bawah ini, Kepala {who.dinas}, menerangkan bahwa:"
+    )
+    born = p["tanggal_lahir"]
+    born_txt = f"{born.day} {BULAN[born.month - 1]} {born.year}" if born is not None else "-"
+    w_ = wilayah.load()
+    rows = [
+        ("Nama", p["nama"]),
+        ("NIK", p["nik"]),
+        ("Nomor KK", p["no_kk"]),
+        ("Tempat/Tgl. Lahir", f"{p['tempat_lahir'] or '-'}, {born_txt}"),
+        ("Alamat", f"{p['alamat'] or '-'} RT {p['rt'] or '-'} RW {p['rw'] or '-'}"),
+        ("Kelurahan/Desa", w_.name(p["kode_wilayah"] or "")),
+        ("Kecamatan", w_.name((p["kode_wilayah"] or "")[:6])),
+    ]
+    y -= 22
+    for label, value in rows:
+        c.drawString(3 * cm, y, label)
+        c.drawString(7 * cm, y, f": {value}")
+        y -= 16
+    y -= 8
+    text = c.beginText(2.5 * cm, y)
+    text.setFont("Helvetica", 10)
+    text.setLeading(15)
+    for line in [
+        "adalah benar terdaftar dalam Data Terpadu Kesejahteraan Sosial (DTKS) yang",
+        f"dikelola {who.dinas} berdasarkan data DTKS yang berlaku pada tanggal",
+        "surat ini diterbitkan.",
+        "",
+        "Demikian surat keterangan ini dibuat untuk dipergunakan sebagaimana mestinya.",
+    ]:
+        text.textLine(line)
+    c.drawText(text)
+    y -= 100
+    c.drawString(12 * cm, y, f"{who.kota}, {today.day} {BULAN[today.month - 1]} {today.year}")
+    c.drawString(12 * cm, y - 14, f"Kepala {who.dinas}")
+    c.setFont("Helvetica-Oblique", 8)
+    c.drawString(12 * cm, y - 40, "Ditandatangani secara elektronik")
+    c.setFont("Helvetica", 10)
+    c.drawString(12 * cm, y - 70, who.kepala_dinas or "(.................................)")
+    c.drawString(12 * cm, y - 84, f"NIP. {who.nip_kepala_dinas}")
+    qr = QrCodeWidget(f"DTKS-SKT|{nomor}|{kode}")
+    b = qr.getBounds()
+    d = Drawing(
+        3.2 * cm,
+        3.2 * cm,
+        transform=[3.2 * cm / (b[2] - b[0]), 0, 0, 3.2 * cm / (b[3] - b[1]), 0, 0],
+    )
+    d.add(qr)
+    renderPDF.draw(d, c, 2.5 * cm, y - 90)
+    c.setFont("Helvetica", 8)
+    c.drawString(2.5 * cm, y - 100, f"Kode verifikasi: {kode}")
+    c.drawString(2.5 * cm, y - 111, "Periksa keaslian: dtks letter verify BERKAS.pdf")
+    c.showPage()
+    c.save()
+
+
+def _printout(path: Path, who: Signatories, why: str, today: dt.date) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    w, _ = A4
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setTitle("Informasi pemeriksaan DTKS (bukan surat keterangan)")
+    y = _header(c, who, {})
+    c.setFont("Helvetica-Bold", 12)
+    c.drawCentredString(w / 2, y, "INFORMASI HASIL PEMERIKSAAN DTKS")
+    c.setFont("Helvetica", 9)
+    c.drawCentredString(w / 2, y - 14, "(bukan surat keterangan)")
+    text = c.beginText(2.5 * cm, y - 45)
+    text.setFont("Helvetica", 10)
+    text.setLeading(15)
+    for line in [
+        f"Tanggal pemeriksaan: {today.day} {BULAN[today.month - 1]} {today.year}",
+        "",
+        "Hasil:",
+        *_wrap(why, 90),
+        "",
+        "Cara diusulkan masuk DTKS:",
+        "1. Datang ke kantor kelurahan/desa tempat tinggal dengan membawa KTP dan KK.",
+        "2. Minta didaftarkan dalam usulan (prelist) DTKS kelurahan/desa.",
+        "3. Usulan dibahas dalam musyawarah kelurahan/desa, lalu dikirim ke Dinas Sosial",
+        "   untuk diverifikasi dan diteruskan ke Kementerian Sosial.",
+        "Layanan ini tidak dipungut biaya.",
+    ]:
+        text.textLine(line)
+    c.drawText(text)
+    c.showPage()
+    c.save()
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return [*lines, line] if line else lines
