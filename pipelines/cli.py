@@ -234,11 +234,11 @@ def review_apply_cmd(
         f"{res.applied} keputusan diterapkan, {res.unchanged} sudah tercatat sebelumnya, "
         f"{res.undecided} baris masih menunggu keputusan."
     )
-    console.print(f"Lanjutkan dengan: dtks export {period}")
+    console.print(f"Lanjutkan dengan: dtks siks-ng {period}")
 
 
-@app.command("export")
-def export_cmd(
+@app.command("siks-ng")
+def siks_ng_cmd(
     period: Annotated[str, typer.Argument(help="Periode, TAHUN-BULAN.")],
     home: HomeOpt = None,
 ) -> None:
@@ -249,7 +249,7 @@ def export_cmd(
     reports/PERIODE/laporan_finalisasi_PERIODE.xlsx dan .pdf (rekap per kecamatan dan
     kelurahan, grafik, Berita Acara Finalisasi dengan SHA-256 setiap berkas impor).
 
-    Contoh: dtks export 2026-11
+    Contoh: dtks siks-ng 2026-11
     """
     from pipelines.export.final import export
     from pipelines.finalize import dinas_kabkota
@@ -332,8 +332,8 @@ def keys_init_cmd(
     h = _home(home)
     who = Signatories.from_settings(h.settings(), _kabkota(h))
     paths = signing.init_keys(h, nama or who.dinas, force)
-    console.print(f"Kunci    : {_rel(paths.key, h)} (rahasia; jangan dibagikan)")
-    console.print(f"Sertifikat: {_rel(paths.cert, h)}")
+    console.print(f"Kunci      : {_rel(paths.key, h)} (rahasia; jangan dibagikan)")
+    console.print(f"Sertifikat : {_rel(paths.cert, h)}")
 
 
 def _kabkota(h: Home) -> str | None:
@@ -397,6 +397,102 @@ def letter_cmd(
         console.print(f"Lembar informasi untuk pemohon: {_rel(res.path, h)}")
 
 
+@app.command("sql")
+def sql_cmd(
+    query: Annotated[str, typer.Argument(help="Satu perintah SELECT.")],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Tulis hasil ke berkas .csv, .parquet atau .xlsx, bukan ke layar."
+        ),
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Baris yang ditampilkan di layar.")] = 50,
+    home: HomeOpt = None,
+) -> None:
+    """Jalankan kueri SQL pada basis data DTKS (hanya-baca) untuk analisis.
+
+    View yang tersedia: v_persons_current, v_households_current, v_outcomes_per_period,
+    v_monthly_summary, v_programme_coverage (lihat docs/data_dictionary.md). Perintah yang
+    mengubah data ditolak.
+
+    Contoh: dtks sql "SELECT * FROM v_programme_coverage ORDER BY keluarga DESC" --out cakupan.xlsx
+    """
+    from pipelines import analyst
+    from pipelines.store import open_store
+
+    h = _home(home)
+    with open_store(h.store_path, read_only=True) as store:
+        frame = analyst.query(store, query)
+    if out is not None:
+        analyst.write(frame, out)
+        console.print(f"{ribu(len(frame))} baris ditulis ke {out}")
+        return
+    t = Table(show_lines=False)
+    for col in frame.columns:
+        t.add_column(str(col))
+    for row in frame.head(limit).itertuples(index=False):
+        t.add_row(*["" if (not isinstance(v, str) and pd_isna(v)) else str(v) for v in row])
+    console.print(t)
+    if len(frame) > limit:
+        console.print(f"... {ribu(len(frame) - limit)} baris lagi; pakai --out BERKAS untuk semua.")
+
+
+def pd_isna(v) -> bool:
+    import pandas as pd
+
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+@app.command("export")
+def export_cmd(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder tujuan (bawaan: data/processed/export).")
+    ] = None,
+    view: Annotated[
+        list[str] | None, typer.Option("--view", help="View tertentu saja (boleh diulang).")
+    ] = None,
+    home: HomeOpt = None,
+) -> None:
+    """Ekspor view analis ke Parquet, dipartisi per kode wilayah, untuk alat lain.
+
+    Contoh: dtks export --view v_programme_coverage
+    """
+    from pipelines import analyst
+    from pipelines.store import open_store
+
+    h = _home(home)
+    target = out or h.processed / "export"
+    with open_store(h.store_path, read_only=True) as store:
+        paths = analyst.export_views(store, target, view)
+    for p in paths:
+        console.print(f"{p.name:24}: {_rel(p, h)}")
+
+
+@app.command("dictionary")
+def dictionary_cmd(
+    out: Annotated[Path, typer.Option("--out", help="Berkas tujuan.")] = Path(
+        "docs/data_dictionary.md"
+    ),
+) -> None:
+    """Tulis kamus data (tabel, view, kolom, tipe) dari skema basis data ke docs/.
+
+    Contoh: dtks dictionary --out docs/data_dictionary.md
+    """
+    import tempfile
+
+    from pipelines import analyst
+    from pipelines.store import open_store
+
+    with tempfile.TemporaryDirectory() as d, open_store(Path(d) / "schema.duckdb") as store:
+        text = analyst.dictionary(store)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text + "\n", encoding="utf-8")
+    console.print(f"Kamus data ditulis ke {out}")
+
+
 @app.command("demo")
 def demo_cmd(
     period: Annotated[str, typer.Option(help="Periode demo.")] = "2026-11",
@@ -425,10 +521,40 @@ def demo_cmd(
     filled = fill_review(h.period_out(period) / f"telaah_{period}.xlsx")
     console.print(f"Keputusan demo ditulis ke {_rel(filled, h)}")
     review_apply_cmd(period=period, file=filled, petugas="Supervisor Demo", home=h.root)
-    console.rule("5. Berkas SIKS-NG dan laporan (dtks export)")
-    export_cmd(period=period, home=h.root)
+    console.rule("5. Berkas SIKS-NG dan laporan (dtks siks-ng)")
+    siks_ng_cmd(period=period, home=h.root)
     console.rule("6. Tutup bulan (dtks close)")
     close_cmd(period=period, petugas="Supervisor Demo", force=False, alasan=None, home=h.root)
+    console.rule("7. Surat Keterangan Terdaftar DTKS (dtks keys init, dtks letter)")
+    from pipelines import signing
+    from pipelines.store import open_store
+
+    if not signing.key_paths(h).key.exists():
+        keys_init_cmd(nama=None, force=False, home=h.root)
+    with open_store(h.store_path, read_only=True) as store:
+        nik, kk = store.one(
+            "SELECT nik, no_kk FROM dtks_current WHERE hubungan_keluarga = "
+            "'KEPALA KELUARGA' ORDER BY id_dtks LIMIT 1"
+        )
+    letter_cmd(nik=nik, file=None, kk=kk, petugas="Petugas Demo", home=h.root)
+    issued = sorted((h.reports / "surat").glob("*/SKT_*.pdf"))[-1]
+    letter_cmd(nik="verify", file=issued, kk=None, petugas=None, home=h.root)
+    letter_cmd(
+        nik="6271011508999999",
+        file=None,
+        kk="6271010101999999",
+        petugas="Petugas Demo",
+        home=h.root,
+    )
+    console.rule("8. Analisis (dtks sql, dtks export)")
+    sql_cmd(
+        query="SELECT kode_wilayah, keluarga, jiwa, keluarga_pkh, keluarga_bpnt, "
+        "keluarga_pbi FROM v_programme_coverage ORDER BY keluarga DESC",
+        limit=5,
+        out=None,
+        home=h.root,
+    )
+    export_cmd(out=None, view=None, home=h.root)
 
 
 def main() -> None:

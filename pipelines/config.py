@@ -49,6 +49,12 @@ class Home:
     def config_file(self) -> Path:
         return self.root / "dtks.toml"
 
+    @property
+    def memory_limit(self) -> str | None:
+        """DuckDB's memory_limit from dtks.toml [duckdb] (DuckDB's own default: 80% of RAM)."""
+        value = self.settings().get("duckdb", {}).get("memory_limit")
+        return str(value) if value else None
+
     def period_raw(self, period: str) -> Path:
         return self.raw / check_period(period)
 

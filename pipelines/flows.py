@@ -28,7 +28,7 @@ def read_kelurahan_task(code: str, folder: Path, period_dir: Path) -> discover.K
 
 @task(name="validasi-dan-pencocokan", **TASK)
 def decide_task(batch: fin.Batch, store_path: Path, home: Home):
-    with open_store(store_path) as store:
+    with open_store(store_path, memory_limit=home.memory_limit) as store:
         return fin.decide(batch, store, fin.dinas_kabkota(home, store))
 
 

@@ -209,3 +209,66 @@ CREATE TABLE IF NOT EXISTS letter_log (
     pdf_sha256       VARCHAR NOT NULL,
     UNIQUE (tahun, urut)
 )
+;
+
+-- Views for analysts (documented in docs/data_dictionary.md, generated from these comments).
+CREATE OR REPLACE VIEW v_persons_current AS
+SELECT id_dtks, nik, no_kk, nama, tempat_lahir, tanggal_lahir, jenis_kelamin, hubungan_keluarga,
+       nama_ibu_kandung, status_kawin, pekerjaan, alamat, rt, rw, kode_wilayah,
+       left(kode_wilayah, 6) AS kode_kecamatan, pkh, bpnt, pbi, snapshot_id
+FROM dtks_current;
+
+CREATE OR REPLACE VIEW v_households_current AS
+SELECT no_kk,
+       any_value(kode_wilayah ORDER BY hubungan_keluarga = 'KEPALA KELUARGA' DESC) AS kode_wilayah,
+       any_value(nama ORDER BY hubungan_keluarga = 'KEPALA KELUARGA' DESC) AS nama_kepala_keluarga,
+       count(*) AS jumlah_anggota,
+       bool_or(coalesce(pkh, false)) AS pkh, bool_or(coalesce(bpnt, false)) AS bpnt,
+       bool_or(coalesce(pbi, false)) AS pbi
+FROM dtks_current WHERE no_kk IS NOT NULL
+GROUP BY no_kk;
+
+CREATE OR REPLACE VIEW v_outcomes_per_period AS
+SELECT period, folder_kode AS kode_wilayah, outcome, count(*) AS jumlah
+FROM prelist_final GROUP BY ALL;
+
+CREATE OR REPLACE VIEW v_monthly_summary AS
+SELECT f.period,
+       count(*) AS baris_usulan,
+       count(*) FILTER (outcome = 'usulan_baru') AS usulan_baru,
+       count(*) FILTER (outcome = 'perbaikan') AS perbaikan,
+       count(*) FILTER (outcome = 'terdaftar') AS terdaftar,
+       count(*) FILTER (outcome = 'perlu_verifikasi') AS perlu_verifikasi,
+       count(*) FILTER (outcome = 'duplikat_batch') AS duplikat_batch,
+       count(*) FILTER (outcome = 'ditolak_musyawarah') AS ditolak_musyawarah,
+       count(*) FILTER (outcome = 'ditolak_validasi') AS ditolak_validasi,
+       any_value(c.closed_at) AS ditutup_pada
+FROM prelist_final AS f LEFT JOIN period_close AS c USING (period)
+GROUP BY f.period;
+
+CREATE OR REPLACE VIEW v_programme_coverage AS
+SELECT kode_wilayah, count(*) AS keluarga, CAST(sum(jumlah_anggota) AS BIGINT) AS jiwa,
+       count(*) FILTER (pkh) AS keluarga_pkh, count(*) FILTER (bpnt) AS keluarga_bpnt,
+       count(*) FILTER (pbi) AS keluarga_pbi,
+       round(count(*) FILTER (pkh) / count(*), 4) AS porsi_pkh,
+       round(count(*) FILTER (bpnt) / count(*), 4) AS porsi_bpnt,
+       round(count(*) FILTER (pbi) / count(*), 4) AS porsi_pbi
+FROM v_households_current GROUP BY kode_wilayah;
+
+COMMENT ON TABLE dtks_snapshot IS 'Each DTKS snapshot export loaded (dtks load-dtks): files, content hash, counts.';
+COMMENT ON TABLE dtks_person IS 'Every version of every DTKS person, valid_from/valid_to are snapshot ids (valid_to NULL = current).';
+COMMENT ON VIEW dtks_current IS 'The DTKS register as of the latest snapshot: one row per current person.';
+COMMENT ON TABLE prelist_outcome IS 'One row per prelist row of a period, with the outcome the finalisation flow gave it.';
+COMMENT ON VIEW prelist_final IS 'prelist_outcome with the supervisor''s latest decision applied (outcome, keputusan, petugas).';
+COMMENT ON TABLE musyawarah IS 'Each berita acara musyawarah read: meeting date, place, chair, attendees.';
+COMMENT ON TABLE musyawarah_keputusan IS 'Each household decision in a berita acara (disetujui true/false/NULL = not understood).';
+COMMENT ON TABLE finalisation_run IS 'Each finalisation run: period, time, snapshot, rows in, counts per outcome (JSON).';
+COMMENT ON TABLE review_decision IS 'Audit of supervisor decisions (dtks review apply): who, when, what, from which file.';
+COMMENT ON TABLE period_close IS 'Closed months (dtks close): when, by whom, against which snapshot, forced or not.';
+COMMENT ON TABLE register_change IS 'New proposals and corrections sent when a month closed, accepted_snapshot_id once Kemensos took them in.';
+COMMENT ON TABLE letter_log IS 'Surat Keterangan Terdaftar issued: number, time, officer, ID DTKS, verification code, file hash.';
+COMMENT ON VIEW v_persons_current IS 'Current persons with their kecamatan code and programme flags.';
+COMMENT ON VIEW v_households_current IS 'Current households (No KK): head, size, region, programme flags.';
+COMMENT ON VIEW v_outcomes_per_period IS 'Rows per period x kelurahan x final outcome.';
+COMMENT ON VIEW v_monthly_summary IS 'Per period: rows proposed and per final outcome, and when the month closed.';
+COMMENT ON VIEW v_programme_coverage IS 'Per kelurahan: households and persons, and households covered by PKH, BPNT and PBI.';
