@@ -397,6 +397,199 @@ def letter_cmd(
         console.print(f"Lembar informasi untuk pemohon: {_rel(res.path, h)}")
 
 
+request_app = typer.Typer(
+    help="Permintaan data: daftar, telaah, rilis aman, BAST bertanda tangan.", no_args_is_help=True
+)
+app.add_typer(request_app, name="request")
+
+
+@request_app.command("new")
+def request_new_cmd(
+    pemohon: Annotated[str, typer.Option(help="Nama pemohon.")],
+    identitas: Annotated[str, typer.Option(help="Nomor KTP/SIM (disimpan tersamar dan di-hash).")],
+    tujuan: Annotated[str, typer.Option(help="Tujuan penggunaan data, seperti di surat.")],
+    jenis_data: Annotated[
+        str,
+        typer.Option("--jenis-data", help="Tabel katalog, mis. keluarga_per_kelurahan_program."),
+    ],
+    kanal: Annotated[str, typer.Option(help="tatap_muka, surat, sp4n_lapor atau email.")] = "surat",
+    kategori: Annotated[
+        str,
+        typer.Option(
+            help="penelitian_akademik, pembangunan_kesejahteraan_sosial, perencanaan_opd, lainnya."
+        ),
+    ] = "penelitian_akademik",
+    instansi: Annotated[str, typer.Option(help="Instansi/universitas.")] = "",
+    kontak: Annotated[str, typer.Option(help="Telepon atau surel.")] = "",
+    wilayah: Annotated[str, typer.Option(help="Kode wilayah (awalan), mis. 62.71.01.")] = "",
+    tahun: Annotated[str, typer.Option(help="Tahun data.")] = "",
+    kompleksitas: Annotated[str, typer.Option(help="sederhana, sedang, kompleks.")] = "sedang",
+    pks: Annotated[str, typer.Option(help="Nomor PKS berbagi data (data individu).")] = "",
+    petugas: Annotated[str, typer.Option(help="Petugas penerima permintaan.")] = "petugas",
+    home: HomeOpt = None,
+) -> None:
+    """Catat permintaan data baru (nomor REQ-TAHUN-NNNN) dengan batas waktu hari kerja.
+
+    Batas waktu: hari kerja (tanpa Sabtu, Minggu, libur nasional, cuti bersama) menurut kanal
+    dan kompleksitas (surat 7, SP4N-LAPOR 8, data 3/7/14 hari kerja). Tujuan yang mengarah
+    ke kepentingan politik ditandai dan tidak dapat disetujui.
+
+    Contoh: dtks request new --pemohon "Ani" --identitas 6271014101990001 --instansi "Universitas Palangka Raya" --tujuan "Skripsi kemiskinan" --jenis-data keluarga_per_kelurahan_program
+    """
+    from pipelines.requests import register
+    from pipelines.store import open_store
+
+    h = _home(home)
+    req = register.NewRequest(
+        pemohon,
+        identitas,
+        kanal,
+        tujuan,
+        kategori,
+        jenis_data,
+        instansi,
+        kontak,
+        wilayah,
+        tahun,
+        kompleksitas,
+        pks,
+    )
+    with open_store(h.store_path) as store:
+        nomor, due, words = register.new(store, req, petugas, h.settings())
+    console.print(f"Permintaan {nomor} dicatat; batas waktu {due:%d-%m-%Y} (hari kerja).")
+    if words:
+        console.print(
+            f"[bold red]PERHATIAN:[/] tujuan mengarah ke kepentingan politik "
+            f"({', '.join(words)}). Permintaan ini harus ditolak dengan alasan "
+            "tertulis: dtks request status " + nomor + ' ditolak --catatan "..."'
+        )
+
+
+@request_app.command("status")
+def request_status_cmd(
+    nomor: Annotated[str, typer.Argument(help="Nomor permintaan, REQ-TAHUN-NNNN.")],
+    status: Annotated[
+        str, typer.Argument(help="ditelaah, disetujui, ditolak, diproses, diserahkan.")
+    ],
+    petugas: Annotated[str, typer.Option(help="Nama yang mencatat langkah ini.")],
+    peran: Annotated[
+        str,
+        typer.Option(help="Jabatan, mis. Sekretaris, Kepala Dinas, Kepala Bidang, Kepala Seksi."),
+    ],
+    catatan: Annotated[str, typer.Option(help="Catatan; wajib untuk ditolak.")] = "",
+    home: HomeOpt = None,
+) -> None:
+    """Catat satu langkah telaah/persetujuan (siapa, jabatan, kapan, catatan).
+
+    Urutan: diajukan -> ditelaah (oleh setiap jabatan dalam rantai telaah) -> disetujui /
+    ditolak -> diproses -> diserahkan.
+
+    Contoh: dtks request status REQ-2026-0001 ditelaah --petugas "Budi" --peran "Sekretaris"
+    """
+    from pipelines.requests import register
+    from pipelines.store import open_store
+
+    h = _home(home)
+    with open_store(h.store_path) as store:
+        register.advance(store, nomor, status, petugas, peran, catatan, h.settings())
+    console.print(f"{nomor}: {status} ({peran} {petugas}).")
+
+
+@request_app.command("list")
+def request_list_cmd(
+    status: Annotated[str | None, typer.Option(help="Hanya status ini.")] = None,
+    terlambat: Annotated[
+        bool, typer.Option("--terlambat", help="Hanya yang lewat batas waktu.")
+    ] = False,
+    home: HomeOpt = None,
+) -> None:
+    """Daftar permintaan data dan kepatuhan waktu layanan per bulan.
+
+    Contoh: dtks request list --terlambat
+    """
+    from pipelines.requests import register
+    from pipelines.store import open_store
+
+    h = _home(home)
+    with open_store(h.store_path, read_only=True) as store:
+        df = register.listing(store, status, terlambat)
+        sla = register.sla_compliance(store)
+    t = Table(title="Permintaan data")
+    for col in [
+        "nomor",
+        "diajukan",
+        "pemohon",
+        "instansi",
+        "jenis data",
+        "status",
+        "batas",
+        "terlambat",
+    ]:
+        t.add_column(col)
+    for r in df.itertuples():
+        t.add_row(
+            r.nomor,
+            f"{r.diajukan_pada:%d-%m-%Y}",
+            r.pemohon,
+            r.instansi or "-",
+            r.jenis_data,
+            r.status + (" (politik!)" if r.tanda_politik else ""),
+            f"{r.batas_waktu:%d-%m-%Y}",
+            "YA" if r.terlambat else "",
+        )
+    console.print(t)
+    for r in sla.itertuples():
+        console.print(
+            f"Kepatuhan waktu {r.bulan}: {r.tepat_waktu}/{r.diserahkan} diserahkan "
+            f"tepat waktu ({r.porsi:.0%})."
+        )
+
+
+@request_app.command("fulfil")
+def request_fulfil_cmd(
+    nomor: Annotated[str, typer.Argument(help="Nomor permintaan yang sudah disetujui.")],
+    petugas: Annotated[str, typer.Option(help="Petugas data yang menyiapkan.")],
+    home: HomeOpt = None,
+) -> None:
+    """Siapkan paket serah terima: data (xlsx, csv) aman, metadata, BAST bertanda tangan, manifest.
+
+    Tabel agregat melalui pengendalian pengungkapan (sel kecil disembunyikan, ditambah sel
+    pelengkap). Paket di reports/permintaan/NOMOR/ dan NOMOR.zip.
+
+    Contoh: dtks request fulfil REQ-2026-0001 --petugas "Rina"
+    """
+    from pipelines.requests.package import fulfil
+    from pipelines.store import open_store
+
+    h = _home(home)
+    kabkota = _kabkota(h)
+    with open_store(h.store_path) as store:
+        pkg = fulfil(store, h, nomor, petugas, kabkota)
+    console.print(
+        f"Paket {nomor}: {_rel(pkg.folder, h)} ({len(pkg.files)} berkas) dan {_rel(pkg.zip, h)}"
+    )
+
+
+@request_app.command("verify")
+def request_verify_cmd(
+    path: Annotated[Path, typer.Argument(help="Folder paket atau berkas .zip-nya.", exists=True)],
+    home: HomeOpt = None,
+) -> None:
+    """Periksa paket serah terima: tanda tangan BAST dan manifest, SHA-256 setiap berkas.
+
+    Contoh: dtks request verify reports/permintaan/REQ-2026-0001.zip
+    """
+    from pipelines.requests.package import verify
+
+    h = _home(home)
+    ok, findings = verify(h, path)
+    for f in findings:
+        (console if ok else err).print(("SAH. " if ok else "- ") + f)
+    if not ok:
+        err.print("[bold red]TIDAK SAH.[/]")
+        raise typer.Exit(1)
+
+
 @app.command("sql")
 def sql_cmd(
     query: Annotated[str, typer.Argument(help="Satu perintah SELECT.")],
@@ -546,7 +739,47 @@ def demo_cmd(
         petugas="Petugas Demo",
         home=h.root,
     )
-    console.rule("8. Analisis (dtks sql, dtks export)")
+    console.rule("8. Permintaan data penelitian (dtks request)")
+    request_new_cmd(
+        pemohon="Ani Lestari",
+        identitas="6271014101990001",
+        tujuan="Skripsi: sebaran program bantuan sosial per kelurahan",
+        jenis_data="keluarga_per_kelurahan_program",
+        kanal="surat",
+        kategori="penelitian_akademik",
+        instansi="Universitas Palangka Raya",
+        kontak="0812-0000-0000",
+        wilayah="",
+        tahun="2026",
+        kompleksitas="sedang",
+        pks="",
+        petugas="Petugas Demo",
+        home=h.root,
+    )
+    from pipelines.requests.register import DEFAULT_CHAIN
+
+    with open_store(h.store_path, read_only=True) as store:
+        nomor = store.one("SELECT max(nomor) FROM data_request")[0]
+    for role in DEFAULT_CHAIN:
+        request_status_cmd(
+            nomor=nomor,
+            status="ditelaah",
+            petugas=f"{role} Demo",
+            peran=role,
+            catatan="",
+            home=h.root,
+        )
+    request_status_cmd(
+        nomor=nomor,
+        status="disetujui",
+        petugas="Kepala Dinas Demo",
+        peran="Kepala Dinas",
+        catatan="Untuk penelitian akademik",
+        home=h.root,
+    )
+    request_fulfil_cmd(nomor=nomor, petugas="Petugas Demo", home=h.root)
+    request_verify_cmd(path=h.reports / "permintaan" / f"{nomor}.zip", home=h.root)
+    console.rule("9. Analisis (dtks sql, dtks export)")
     sql_cmd(
         query="SELECT kode_wilayah, keluarga, jiwa, keluarga_pkh, keluarga_bpnt, "
         "keluarga_pbi FROM v_programme_coverage ORDER BY keluarga DESC",

@@ -182,3 +182,46 @@ def verify_pdf(home: Home, path: Path) -> tuple[bool, str]:
     if status.coverage.name == "ENTIRE_REVISION":
         return False, "Ada revisi tambahan pada PDF setelah ditandatangani."
     return True, "Tanda tangan Dinas sah dan isi PDF utuh."
+
+
+def _private_key(home: Home):
+    cfg = home.settings().get("tanda_tangan", {})
+    if cfg.get("pkcs12"):
+        from cryptography.hazmat.primitives.serialization import pkcs12
+
+        password = os.environ.get("DTKS_PKCS12_PASSWORD", "").encode() or None
+        key, _, _ = pkcs12.load_key_and_certificates(Path(cfg["pkcs12"]).read_bytes(), password)
+        return key
+    paths = key_paths(home)
+    if not paths.key.exists():
+        raise SigningError("Kunci tanda tangan Dinas belum ada. Jalankan: dtks keys init")
+    return serialization.load_pem_private_key(paths.key.read_bytes(), password=None)
+
+
+def sign_bytes(home: Home, data: bytes) -> bytes:
+    """A detached RSA-PSS/SHA-256 signature of data with the Dinas key."""
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    return _private_key(home).sign(
+        data,
+        padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.MAX_LENGTH),
+        hashes.SHA256(),
+    )
+
+
+def verify_bytes(home: Home, data: bytes, signature: bytes) -> bool:
+    """True when signature is the Dinas's over data."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    cert = x509.load_der_x509_certificate(trust_certificate(home).dump())
+    try:
+        cert.public_key().verify(
+            signature,
+            data,
+            padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.MAX_LENGTH),
+            hashes.SHA256(),
+        )
+    except InvalidSignature:
+        return False
+    return True

@@ -272,3 +272,39 @@ COMMENT ON VIEW v_households_current IS 'Current households (No KK): head, size,
 COMMENT ON VIEW v_outcomes_per_period IS 'Rows per period x kelurahan x final outcome.';
 COMMENT ON VIEW v_monthly_summary IS 'Per period: rows proposed and per final outcome, and when the month closed.';
 COMMENT ON VIEW v_programme_coverage IS 'Per kelurahan: households and persons, and households covered by PKH, BPNT and PBI.';
+;
+
+-- Data-use requests (dtks request ...). The requester's identity number is kept masked and
+-- as a salted hash only, never whole.
+CREATE TABLE IF NOT EXISTS data_request (
+    nomor             VARCHAR PRIMARY KEY,        -- REQ-YYYY-NNNN
+    tahun             INTEGER NOT NULL,
+    urut              INTEGER NOT NULL,
+    diajukan_pada     DATE NOT NULL,
+    pemohon           VARCHAR NOT NULL,
+    instansi          VARCHAR,
+    identitas_samar   VARCHAR NOT NULL,           -- e.g. ************1234
+    identitas_hash    VARCHAR NOT NULL,
+    kontak            VARCHAR,
+    kanal             VARCHAR NOT NULL,           -- tatap_muka / surat / sp4n_lapor / email
+    tujuan            VARCHAR NOT NULL,
+    kategori          VARCHAR NOT NULL,           -- penelitian_akademik / ...
+    jenis_data        VARCHAR NOT NULL,           -- a catalogue table
+    wilayah           VARCHAR,                    -- kode wilayah prefix
+    tahun_data        VARCHAR,
+    kompleksitas      VARCHAR NOT NULL,           -- sederhana / sedang / kompleks
+    nomor_pks         VARCHAR,                    -- data-sharing agreement (record level only)
+    batas_waktu       DATE NOT NULL,
+    status            VARCHAR NOT NULL,
+    tanda_politik     VARCHAR,                    -- words that point to political use
+    UNIQUE (tahun, urut)
+);
+
+CREATE TABLE IF NOT EXISTS request_event (
+    nomor    VARCHAR NOT NULL,
+    status   VARCHAR NOT NULL,
+    petugas  VARCHAR NOT NULL,
+    peran    VARCHAR NOT NULL,
+    pada     TIMESTAMP NOT NULL,
+    catatan  VARCHAR
+)

@@ -1,0 +1,1 @@
+"""Data-use requests: register, working-day SLA, safe releases, signed handover packages."""
