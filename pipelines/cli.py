@@ -143,6 +143,10 @@ def finalize_cmd(
         raise DtksError(
             "Basis data DTKS belum ada. Muat snapshot DTKS dulu: dtks load-dtks BERKAS_EKSPOR_DTKS"
         )
+    from pipelines.store import open_store
+
+    with open_store(h.store_path):  # fails fast, with a clear message, if another run writes
+        pass
     console.print(f"Finalisasi periode {period} (folder data: {h.root}) ...")
     t0 = time.perf_counter()
     result = _run_finalize(h, period)
@@ -588,6 +592,34 @@ def request_verify_cmd(
     if not ok:
         err.print("[bold red]TIDAK SAH.[/]")
         raise typer.Exit(1)
+
+
+@app.command("serve")
+def serve_cmd(home: HomeOpt = None) -> None:
+    """Mode layanan: layani deployment Prefect (finalisasi bulanan terjadwal, pengingat SLA).
+
+    Butuh server Prefect yang berjalan, mis. `prefect server start --host 127.0.0.1
+    --port 4200`, dan PREFECT_API_URL=http://127.0.0.1:4200/api. Finalisasi dijadwalkan
+    setiap tanggal [jadwal] hari_finalisasi (bawaan 5) untuk bulan sebelumnya; hanya satu
+    finalisasi berjalan pada satu waktu. Berhenti dengan Ctrl+C.
+
+    Contoh: PREFECT_API_URL=http://127.0.0.1:4200/api dtks serve --home /srv/dtks
+    """
+    h = _home(home)
+    if not os.environ.get("PREFECT_API_URL"):
+        raise DtksError(
+            "PREFECT_API_URL belum diatur. Jalankan server Prefect (prefect server "
+            "start --host 127.0.0.1 --port 4200) lalu atur "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api."
+        )
+    configure_prefect(h)
+    from pipelines import service
+
+    console.print(
+        f"Melayani deployment {service.FINALIZE} dan {service.REMINDER} untuk {h.root} "
+        f"di {os.environ['PREFECT_API_URL']} (Ctrl+C untuk berhenti)."
+    )
+    service.serve(h)
 
 
 @app.command("sql")

@@ -6,6 +6,7 @@ string and a data-root path; task results are not persisted; logs carry counts o
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -40,10 +41,17 @@ def publish_task(
         return publish(store, batch, outcomes, out_dir, raw_dir)
 
 
+def previous_month(today: dt.date | None = None) -> str:
+    """'YYYY-MM' of the month before today: what a scheduled run finalises."""
+    first = (today or dt.date.today()).replace(day=1)
+    return (first - dt.timedelta(days=1)).strftime("%Y-%m")
+
+
 @flow(name="finalisasi-bulanan", log_prints=False, persist_result=False)
-def finalize_flow(period: str, home: str) -> Published:
-    """Monthly finalisation of one period under one data root."""
-    h = Home(Path(home))
+def finalize_flow(period: str | None = None, home: str = ".") -> Published:
+    """Monthly finalisation of one period (default: last month) under one data root."""
+    period = period or previous_month()
+    h = Home(Path(home).resolve())
     logger = get_run_logger()
     period_dir = h.period_raw(period)
     folders, folder_problems = discover.kelurahan_folders(period_dir)
@@ -60,3 +68,24 @@ def finalize_flow(period: str, home: str) -> Published:
         description=f"Jumlah baris per hasil, periode {period} (tanpa data pribadi).",
     )
     return result
+
+
+@flow(name="pengingat-sla-permintaan", log_prints=False, persist_result=False)
+def sla_reminder_flow(home: str = ".") -> dict[str, int]:
+    """Daily: count open data requests and those past their due date (counts only)."""
+    from pipelines.requests import register
+
+    h = Home(Path(home).resolve())
+    with open_store(h.store_path, read_only=True) as store:
+        listing = register.listing(store)
+    open_ = listing[~listing["status"].isin(["diserahkan", "ditolak"])]
+    counts = {"terbuka": len(open_), "terlambat": int(open_["terlambat"].sum())}
+    get_run_logger().warning(
+        "permintaan data: %d terbuka, %d lewat batas waktu", counts["terbuka"], counts["terlambat"]
+    ) if counts["terlambat"] else None
+    create_table_artifact(
+        key="sla-permintaan-data",
+        table=[counts],
+        description="Permintaan data terbuka dan terlambat (jumlah saja).",
+    )
+    return counts

@@ -1,0 +1,158 @@
+"""Production mode against a real Prefect server on loopback, and two runs at once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from pipelines.store import open_store
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "DTKS_"))}
+    env.update(
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        PREFECT_SERVER_UI_ENABLED="false",
+        PREFECT_LOGGING_LEVEL="WARNING",
+        **extra,
+    )
+    return env
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 120) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise RuntimeError(f"prefect server exited: {proc.stdout.read()[-2000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(1)
+    raise TimeoutError("prefect server did not become healthy")
+
+
+def test_served_deployment_runs_a_finalisation(loaded_home, tmp_path):
+    root = tmp_path / "root"
+    shutil.copytree(loaded_home.root, root)
+    port = _free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    env = _env(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_API_URL=api)
+    server = subprocess.Popen(
+        [str(VENV_BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    served = None
+    try:
+        _wait_healthy(f"{api}/health", server)
+        served = subprocess.Popen(
+            [sys.executable, "-m", "pipelines.cli", "serve", "--home", str(root)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        deadline = time.monotonic() + 90
+        while True:  # the deployment appears once `dtks serve` has registered it
+            ls = subprocess.run(
+                [str(VENV_BIN / "prefect"), "deployment", "ls"],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            if "finalisasi-bulanan" in ls.stdout or time.monotonic() > deadline:
+                break
+            time.sleep(2)
+        run = subprocess.run(
+            [
+                str(VENV_BIN / "prefect"),
+                "deployment",
+                "run",
+                "finalisasi-bulanan/finalisasi-bulanan",
+                "--param",
+                "period=2026-11",
+                "--watch",
+                "--watch-timeout",
+                "300",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=400,
+        )
+        assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+        assert "Completed" in run.stdout + run.stderr
+        out = root / "data" / "processed" / "2026-11"
+        assert (out / "outcomes.parquet").exists() and (out / "summary.xlsx").exists()
+        with open_store(root / "data" / "processed" / "dtks.duckdb", read_only=True) as store:
+            assert (
+                store.one("SELECT count(*) FROM finalisation_run WHERE period = '2026-11'")[0] >= 1
+            )
+    finally:
+        for proc in (served, server):
+            if proc is not None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+
+
+def test_a_second_run_on_a_busy_store_stops_with_a_clear_message(loaded_home, tmp_path):
+    root = tmp_path / "root"
+    shutil.copytree(loaded_home.root, root)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; "
+            "from pipelines.store import open_store; s = open_store(Path(sys.argv[1])); "
+            "print('held', flush=True); time.sleep(60)",
+            str(root / "data/processed/dtks.duckdb"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        r = subprocess.run(
+            [sys.executable, "-m", "pipelines.cli", "finalize", "2026-11", "--home", str(root)],
+            capture_output=True,
+            text=True,
+            env=_env(),
+        )
+    finally:
+        holder.kill()
+    assert r.returncode == 1
+    assert "sedang dipakai proses lain" in r.stderr and "Traceback" not in r.stderr
+    with open_store(root / "data/processed/dtks.duckdb", read_only=True) as store:
+        assert store.one("SELECT count(*) FROM dtks_current")[0] > 0  # the store is intact
+
+
+@pytest.mark.parametrize("today,expected", [("2026-12-05", "2026-11"), ("2027-01-05", "2026-12")])
+def test_a_scheduled_run_finalises_the_previous_month(today, expected):
+    import datetime as dt
+
+    from pipelines.flows import previous_month
+
+    assert previous_month(dt.date.fromisoformat(today)) == expected
