@@ -38,6 +38,8 @@ bench: env
 	$(VENV)/bin/python benchmarks/bench_finalize.py
 	$(VENV)/bin/python benchmarks/bench_ingest.py
 	$(VENV)/bin/python benchmarks/bench_dedup.py
+	$(VENV)/bin/python benchmarks/bench_dedup_scale.py
+	$(VENV)/bin/python benchmarks/bench_province.py
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .ruff_cache

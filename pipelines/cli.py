@@ -169,11 +169,60 @@ def finalize_cmd(
         )
 
 
+class _Progress(logging.Handler):
+    """Shows pipelines.progress records: a bar in a terminal, plain lines otherwise."""
+
+    def __init__(self, total: int) -> None:
+        super().__init__(logging.INFO)
+        self.total, self.done, self.bar = total, 0, None
+        if console.is_terminal:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=console,
+                transient=True,
+            )
+            self.task = self.bar.add_task("Membaca kelurahan", total=total)
+            self.bar.start()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        msg = record.getMessage()
+        reading = msg.startswith("kelurahan ")
+        self.done += reading
+        if self.bar is not None:
+            self.bar.update(
+                self.task,
+                completed=self.done,
+                description="Membaca kelurahan" if reading else msg.capitalize(),
+            )
+        else:
+            console.print(f"[{self.done}/{self.total}] {msg}" if reading else f"... {msg}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+        super().close()
+
+
 def _run_finalize(h: Home, period: str):
     configure_prefect(h)
     from pipelines.flows import finalize_flow
+    from pipelines.ingest.discover import kelurahan_folders
 
-    return finalize_flow(period=period, home=str(h.root))
+    folders, _ = kelurahan_folders(h.period_raw(period))
+    handler = _Progress(len(folders))
+    logger = logging.getLogger("pipelines.progress")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        return finalize_flow(period=period, home=str(h.root))
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
 
 
 def _print_counts(counts) -> None:
@@ -594,6 +643,40 @@ def request_verify_cmd(
         raise typer.Exit(1)
 
 
+@app.command("finalize-province")
+def finalize_province_cmd(
+    period: Annotated[str, typer.Argument(help="Periode, TAHUN-BULAN.")],
+    roots: Annotated[
+        list[Path], typer.Argument(help="Folder data tiap kab/kota.", exists=True, file_okay=False)
+    ],
+    workers: Annotated[int, typer.Option(min=1, help="Jumlah worker Dask lokal.")] = 2,
+    dask_address: Annotated[
+        str | None,
+        typer.Option(help="Alamat klaster Dask yang sudah ada, mis. tcp://10.0.0.5:8786."),
+    ] = None,
+) -> None:
+    """Finalisasi banyak kab/kota sekaligus (provinsi/kementerian), disebar ke worker Dask.
+
+    Setiap kab/kota punya folder data sendiri (data/raw, data/processed, reports); langkahnya
+    sama dengan dtks finalize. Tanpa --dask-address, klaster Dask lokal dengan --workers
+    proses dibuat dan dihentikan otomatis.
+
+    Contoh: dtks finalize-province 2026-11 /srv/dtks/6271 /srv/dtks/6201 --workers 2
+    """
+    first = Home.resolve(roots[0])
+    check_period(period)
+    configure_prefect(first)
+    from pipelines.flows import province_flow, province_runner
+
+    homes = [str(Home.resolve(r).root) for r in roots]
+    t0 = time.perf_counter()
+    runner = province_runner(workers, dask_address)
+    results = province_flow.with_options(task_runner=runner)(homes=homes, period=period)
+    for h, counts in results.items():
+        console.print(f"{h}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    console.print(f"Selesai dalam {time.perf_counter() - t0:.1f} detik.")
+
+
 @app.command("serve")
 def serve_cmd(home: HomeOpt = None) -> None:
     """Mode layanan: layani deployment Prefect (finalisasi bulanan terjadwal, pengingat SLA).
@@ -603,7 +686,7 @@ def serve_cmd(home: HomeOpt = None) -> None:
     setiap tanggal [jadwal] hari_finalisasi (bawaan 5) untuk bulan sebelumnya; hanya satu
     finalisasi berjalan pada satu waktu. Berhenti dengan Ctrl+C.
 
-    Contoh: PREFECT_API_URL=http://127.0.0.1:4200/api dtks serve --home /srv/dtks
+    Contoh: dtks serve --home /srv/dtks   (setelah export PREFECT_API_URL=http://127.0.0.1:4200/api)
     """
     h = _home(home)
     if not os.environ.get("PREFECT_API_URL"):

@@ -7,6 +7,7 @@ string and a data-root path; task results are not persisted; logs carry counts o
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -20,6 +21,8 @@ from pipelines.publish import Published, publish
 from pipelines.store import open_store
 
 TASK = {"cache_policy": NO_CACHE, "persist_result": False}
+# stage-by-stage progress for the CLI (codes and counts only; see cli._Progress)
+progress = logging.getLogger("pipelines.progress")
 
 
 @task(name="baca-kelurahan", retries=1, retry_delay_seconds=2, **TASK)
@@ -59,7 +62,9 @@ def finalize_flow(period: str | None = None, home: str = ".") -> Published:
     parts = [read_kelurahan_task(code, p, period_dir) for code, p in folders]
     batch = fin.combine(period, parts, folder_problems)
     logger.info("%d baris prelist, %d masalah berkas", len(batch.prelist), len(batch.problems))
+    progress.info("validasi dan pencocokan %d baris", len(batch.prelist))
     outcomes = decide_task(batch, h.store_path, h)
+    progress.info("menulis keluaran")
     result = publish_task(batch, outcomes, h.store_path, h.period_out(period), period_dir)
     logger.info("hasil: %s", result.totals)
     create_table_artifact(
@@ -89,3 +94,39 @@ def sla_reminder_flow(home: str = ".") -> dict[str, int]:
         description="Permintaan data terbuka dan terlambat (jumlah saja).",
     )
     return counts
+
+
+@task(name="finalisasi-kabkota", **TASK)
+def finalize_root_task(home: str, period: str) -> dict[str, int]:
+    from pipelines.publish import finalise_root
+
+    return finalise_root(home, period)
+
+
+@flow(name="finalisasi-provinsi", log_prints=False, persist_result=False)
+def province_flow(homes: list[str], period: str) -> dict[str, dict[str, int]]:
+    """Fan the finalisation out per kab/kota (one data root each) on the flow's task runner."""
+    futures = [finalize_root_task.submit(h, period) for h in homes]
+    results = {h: f.result() for h, f in zip(homes, futures, strict=True)}
+    create_table_artifact(
+        key=f"finalisasi-provinsi-{period}",
+        table=[{"kabkota": Path(h).name, **c} for h, c in results.items()],
+        description="Jumlah baris per hasil per kab/kota (tanpa data pribadi).",
+    )
+    return results
+
+
+def province_runner(workers: int, address: str | None = None):
+    """A Dask task runner: a local cluster of `workers` processes, or an existing cluster."""
+    from prefect_dask import DaskTaskRunner
+
+    if address:
+        return DaskTaskRunner(address=address)
+    return DaskTaskRunner(
+        cluster_kwargs={
+            "n_workers": workers,
+            "threads_per_worker": 1,
+            "processes": True,
+            "dashboard_address": None,
+        }
+    )

@@ -88,3 +88,27 @@ def publish(
         totals=totals,
         ba_only=ba_only,
     )
+
+
+def finalise_root(home_root: str, period: str) -> dict[str, int]:
+    """The whole finalisation of one data root as plain calls (for fan-out workers).
+
+    The same stage functions as the finalisasi-bulanan flow, without per-stage tasks; returns
+    counts per outcome only.
+    """
+    from pathlib import Path as _Path
+
+    from pipelines.config import Home
+    from pipelines.finalize import combine, decide, dinas_kabkota
+    from pipelines.ingest import discover
+    from pipelines.store import open_store
+
+    h = Home(_Path(home_root))
+    period_dir = h.period_raw(period)
+    folders, problems = discover.kelurahan_folders(period_dir)
+    batch = combine(
+        period, [discover.read_kelurahan(c, p, period_dir) for c, p in folders], problems
+    )
+    with open_store(h.store_path, memory_limit=h.memory_limit) as store:
+        outcomes = decide(batch, store, dinas_kabkota(h, store))
+        return publish(store, batch, outcomes, h.period_out(period), period_dir).totals

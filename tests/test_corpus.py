@@ -5,16 +5,14 @@ tests/fixtures/make_corpus.py builds it; expected.csv holds the outcome of every
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from conftest import run_finalize_stages
+from tests_helpers import corpus_root
 
 from pipelines.config import Home
-from pipelines.store import open_store
-from pipelines.store.load_dtks import load
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 KEY = ["source_file", "source_sheet", "source_row"]
@@ -22,11 +20,7 @@ KEY = ["source_file", "source_sheet", "source_row"]
 
 @pytest.fixture(scope="module")
 def corpus_run(tmp_path_factory):
-    home = Home(tmp_path_factory.mktemp("corpus"))
-    home.ensure()
-    shutil.copytree(CORPUS / "raw", home.raw, dirs_exist_ok=True)
-    with open_store(home.store_path) as store:
-        load(store, [CORPUS / "dtks.csv"])
+    home = Home(corpus_root(tmp_path_factory.mktemp("corpus") / "root"))
     batch, outcomes, published = run_finalize_stages(home)
     expected = pd.read_csv(CORPUS / "expected.csv", dtype=str, keep_default_na=False)
     expected["source_row"] = expected["source_row"].astype(int)

@@ -98,3 +98,27 @@ def test_a_changed_letter_fails_verification(home, person, tmp_path):
     with open_store(home.store_path, read_only=True) as store:
         ok, _ = letters.verify(store, home, other)
     assert not ok
+
+
+def test_a_configured_pkcs12_certificate_signs_and_verifies(home, person, tmp_path, monkeypatch):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    h = Home(tmp_path / "p12root")
+    shutil.copytree(home.root, h.root)
+    keys = signing.key_paths(h)
+    key = serialization.load_pem_private_key(keys.key.read_bytes(), password=None)
+    cert = x509.load_pem_x509_certificate(keys.cert.read_bytes())
+    p12 = tmp_path / "dinas.p12"
+    p12.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"dinas", key, cert, None, serialization.BestAvailableEncryption(b"rahasia")
+        )
+    )
+    shutil.rmtree(keys.key.parent)  # only the PKCS#12 file is left
+    (h.root / "dtks.toml").write_text(f'[tanda_tangan]\npkcs12 = "{p12}"\n', encoding="utf-8")
+    monkeypatch.setenv("DTKS_PKCS12_PASSWORD", "rahasia")
+    with open_store(h.store_path) as store:
+        res = letters.issue(store, h, person.nik[0], person.no_kk[0], "Rina", "6271")
+        assert letters.verify(store, h, res.path)[0]

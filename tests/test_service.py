@@ -156,3 +156,29 @@ def test_a_scheduled_run_finalises_the_previous_month(today, expected):
     from pipelines.flows import previous_month
 
     assert previous_month(dt.date.fromisoformat(today)) == expected
+
+
+def test_province_run_fans_out_per_kabkota_on_dask(tmp_path):
+    from tests_helpers import corpus_root
+
+    roots = [corpus_root(tmp_path / f"k{i}") for i in range(2)]
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "finalize-province",
+            "2026-11",
+            *map(str, roots),
+            "--workers",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=600,
+    )
+    assert r.returncode == 0, r.stderr[-3000:]
+    for root in roots:
+        assert str(root) in r.stdout
+        assert (root / "data/processed/2026-11/outcomes.parquet").exists()

@@ -131,6 +131,7 @@ def read_kelurahan(code: str, folder: Path, period_dir: Path) -> KelurahanInput:
             "Berita acara musyawarah tidak ditemukan: semua usulan kelurahan ini "
             "ditolak_musyawarah. Kirim berita acara musyawarah kelurahan."
         )
+    logging.getLogger("pipelines.progress").info("kelurahan %s dibaca", code)
     log.info(
         "kelurahan %s: %d prelist rows, %d decisions, %d problems",
         code,
