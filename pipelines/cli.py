@@ -145,8 +145,12 @@ def finalize_cmd(
         )
     from pipelines.store import open_store
 
-    with open_store(h.store_path):  # fails fast, with a clear message, if another run writes
-        pass
+    with open_store(h.store_path) as store:  # fails fast if another run writes
+        if store.one("SELECT 1 FROM period_close WHERE period = ?", [period]):
+            raise DtksError(
+                f"Periode {period} sudah ditutup (dtks close); hasilnya tidak "
+                "diubah lagi. Usulan susulan masuk ke periode berikutnya."
+            )
     console.print(f"Finalisasi periode {period} (folder data: {h.root}) ...")
     t0 = time.perf_counter()
     result = _run_finalize(h, period)
@@ -814,6 +818,7 @@ def demo_cmd(
     Contoh: dtks demo --home /tmp/dtks-demo
     """
     h = _home(home)
+    _reset_demo(h)
     console.rule("1. Data demo (dtks synth)")
     synth_cmd(period=period, seed=2026, scale=1, home=h.root)
     console.rule("2. Muat snapshot DTKS (dtks load-dtks)")
@@ -903,6 +908,37 @@ def demo_cmd(
         home=h.root,
     )
     export_cmd(out=None, view=None, home=h.root)
+
+
+def _reset_demo(h: Home) -> None:
+    """Let `dtks demo` run again: clear a store that holds nothing but an earlier demo.
+
+    A store with any other snapshot, or a month closed by someone else, is left alone and
+    the demo stops with a message instead.
+    """
+    import shutil
+
+    from pipelines.store import open_store
+
+    if not h.store_path.exists():
+        return
+    with open_store(h.store_path, read_only=True) as store:
+        files = {
+            f
+            for row in store.execute("SELECT source_files FROM dtks_snapshot").fetchall()
+            for f in row[0]
+        }
+        closers = {r[0] for r in store.execute("SELECT petugas FROM period_close").fetchall()}
+    if all(f.startswith("DTKS_6271_") for f in files) and closers <= {"Supervisor Demo"}:
+        h.store_path.unlink()
+        shutil.rmtree(h.processed / "2026-11", ignore_errors=True)
+        shutil.rmtree(h.reports / "surat", ignore_errors=True)
+        shutil.rmtree(h.reports / "permintaan", ignore_errors=True)
+        return
+    raise DtksError(
+        f"{h.root} berisi data yang bukan data demo; jalankan demo di folder lain: "
+        "dtks demo --home /tmp/dtks-demo"
+    )
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from pipelines import reasons as R
 from pipelines.config import Home
 from pipelines.dedup import batch as batch_dups
 from pipelines.dedup import store_match
+from pipelines.errors import DtksError
 from pipelines.ingest.discover import PROBLEM_COLUMNS, KelurahanInput
 from pipelines.store import Store
 
@@ -57,6 +58,10 @@ OUTCOME_COLUMNS = [
     "matched_id_dtks",
     "match_score",
 ]
+
+
+class PeriodClosed(DtksError):
+    "The period was closed; its outcomes are final."
 
 
 @dataclass
@@ -278,6 +283,11 @@ def store_outcomes(
     """Replace the period's rows in the store, in one transaction."""
     import datetime as dt
 
+    if store.one("SELECT 1 FROM period_close WHERE period = ?", [batch.period]):
+        raise PeriodClosed(
+            f"Periode {batch.period} sudah ditutup (dtks close); hasilnya tidak diubah lagi. "
+            "Usulan susulan masuk ke periode berikutnya."
+        )
     with store.transaction():
         for table in ("prelist_outcome", "musyawarah", "musyawarah_keputusan"):
             store.run(f'DELETE FROM "{table}" WHERE period = ?', [batch.period])

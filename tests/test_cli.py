@@ -111,3 +111,15 @@ def _no_personal_numbers_in_prefect_or_output(home: Path, console_text: str) -> 
     printed = set(re.findall(r"\d{16}", console_text)) & known
     # the demo prints nothing personal except the letter step's own applicant lookup: none
     assert not printed, f"{len(printed)} NIK/KK printed by the demo"
+
+
+def test_demo_refuses_a_data_root_with_real_data(tmp_path):
+    from tests_helpers import corpus_root
+
+    from pipelines.errors import DtksError
+
+    root = corpus_root(tmp_path / "real")
+    result = runner.invoke(app, ["demo", "--home", str(root)])
+    assert isinstance(result.exception, DtksError)
+    assert "bukan data demo" in str(result.exception)
+    assert (root / "data/processed/dtks.duckdb").exists()

@@ -223,3 +223,18 @@ def test_review_file_shows_old_and_new_values_of_corrections(home, finalized, sc
 @pytest.fixture
 def scored_plants(truth):
     return int(truth["plant"].str.startswith("perbaikan_").sum())
+
+
+def test_a_closed_month_cannot_be_finalised_again(home):
+    from conftest import run_finalize_stages
+
+    from pipelines.finalize import PeriodClosed
+
+    with open_store(home.store_path) as store:
+        review.apply(store, PERIOD, fill_review(_review_path(home)), "Rina")
+        close(store, PERIOD, "Rina")
+        before = store.one("SELECT count(*) FROM prelist_outcome")[0]
+    with pytest.raises(PeriodClosed, match="sudah ditutup"):
+        run_finalize_stages(home)
+    with open_store(home.store_path, read_only=True) as store:
+        assert store.one("SELECT count(*) FROM prelist_outcome")[0] == before
