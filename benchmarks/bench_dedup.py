@@ -30,7 +30,7 @@ from pipelines import validate
 from pipelines.dedup import store_match
 from pipelines.store import open_store
 from pipelines.store.load_dtks import load
-from pipelines.synth import KABKOTA
+from pipelines.synth import KABKOTA, SNAPSHOT_HEADER
 from pipelines.synth.population import Population
 from pipelines.wilayah import dotted
 from pipelines.wilayah import load as wilayah
@@ -249,25 +249,7 @@ def main() -> None:
         snap = Path(d) / "dtks.csv"
         with snap.open("w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh, delimiter=";")
-            w.writerow(
-                [
-                    "ID DTKS",
-                    "NIK",
-                    "NO KK",
-                    "NAMA",
-                    "TEMPAT LAHIR",
-                    "TANGGAL LAHIR",
-                    "JENIS KELAMIN",
-                    "HUBUNGAN KELUARGA",
-                    "NAMA IBU KANDUNG",
-                    "STATUS KAWIN",
-                    "PEKERJAAN",
-                    "ALAMAT",
-                    "RT",
-                    "RW",
-                    "KODE WILAYAH",
-                ]
-            )
+            w.writerow(SNAPSHOT_HEADER[:15])  # ID DTKS ... KODE WILAYAH
             for row in reg_rows:
                 row = list(row)
                 row[5] = row[5].isoformat()

@@ -168,6 +168,8 @@ def clean_id_value(v: Any) -> Result:
 
 # ---------------------------------------------------------------- dates
 
+BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+         "Oktober", "November", "Desember"]  # fmt: skip
 MONTHS = {
     "januari": 1, "jan": 1, "january": 1,
     "februari": 2, "pebruari": 2, "feb": 2, "peb": 2, "february": 2,

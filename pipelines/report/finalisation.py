@@ -32,22 +32,9 @@ from reportlab.platypus import (
 )
 
 from pipelines import wilayah
+from pipelines.normalize import BULAN
 from pipelines.store import Store
 
-BULAN = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
 COLS = [("diusulkan", "Diusulkan"), ("ditolak_validasi", "Ditolak Validasi"),
         ("ditolak_musyawarah", "Ditolak Musyawarah"), ("duplikat_batch", "Duplikat"),
         ("usulan_baru", "Usulan Baru"), ("perbaikan", "Perbaikan"),

@@ -82,22 +82,12 @@ def _names(codes: pd.Index) -> pd.Index:
 def build(store: Store, jenis: str, region: str = "", year: str = "") -> pd.DataFrame:
     """The table of a catalogue entry for a region prefix and year."""
     prefix = region.replace(".", "")
-    if jenis == "keluarga_per_kelurahan_program":
+    if jenis in ("keluarga_per_kelurahan_program", "jiwa_per_kelurahan_program"):
+        source = "v_households_current" if jenis.startswith("keluarga") else "dtks_current"
         df = store.df(
             "SELECT kode_wilayah, count(*) FILTER (pkh) AS PKH, "
             'count(*) FILTER (bpnt) AS BPNT, count(*) FILTER (pbi) AS "PBI-JK" '
-            "FROM v_households_current WHERE starts_with(kode_wilayah, ?) "
-            "GROUP BY ALL ORDER BY 1",
-            [prefix],
-        ).set_index("kode_wilayah")
-        df.index = _names(df.index)
-        return df
-    if jenis == "jiwa_per_kelurahan_program":
-        df = store.df(
-            "SELECT kode_wilayah, count(*) FILTER (pkh) AS PKH, "
-            'count(*) FILTER (bpnt) AS BPNT, count(*) FILTER (pbi) AS "PBI-JK" '
-            "FROM dtks_current WHERE starts_with(kode_wilayah, ?) "
-            "GROUP BY ALL ORDER BY 1",
+            f"FROM {source} WHERE starts_with(kode_wilayah, ?) GROUP BY ALL ORDER BY 1",
             [prefix],
         ).set_index("kode_wilayah")
         df.index = _names(df.index)

@@ -16,23 +16,11 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from pipelines.normalize import BULAN
 from pipelines.synth.population import Household
 from pipelines.synth.scenario import KelurahanPlan, Row
+from pipelines.validate import PERSON_COLUMNS
 
-BULAN = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
 BULAN_SINGKAT = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agt", "Sep", "Okt", "Nop", "Des"]
 SHDK = {
     "KEPALA KELUARGA": 1,
@@ -48,21 +36,7 @@ SHDK = {
 }
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
-FIELDS = [
-    "nik",
-    "no_kk",
-    "nama",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "hubungan_keluarga",
-    "nama_ibu_kandung",
-    "status_kawin",
-    "pekerjaan",
-    "alamat",
-    "rt",
-    "rw",
-]
+FIELDS = PERSON_COLUMNS
 
 
 def _spaced(nik: str) -> str:
