@@ -185,6 +185,7 @@ def decide(batch: Batch, store: Store, kabkota: str | None) -> pd.DataFrame:
         found["matched_id_dtks"],
         found["match_score"],
     )
+    d.note(_same_person_twice(found, clean))
     new = keepers[~keepers["row_id"].isin(found.index)]
     d.set(new["row_id"], "usulan_baru", "")
     members = store_match.known_households(store, new).set_index("row_id")
@@ -203,6 +204,21 @@ def decide(batch: Batch, store: Store, kabkota: str | None) -> pd.DataFrame:
         out[col] = out[col].astype("str")
     assert out["row_id"].is_unique and len(out) == len(raw), "every row gets exactly one outcome"
     return out[OUTCOME_COLUMNS]
+
+
+def _same_person_twice(found: pd.DataFrame, clean: pd.DataFrame) -> pd.Series:
+    """Notes on rows matched to the same DTKS person as an earlier row of the batch."""
+    if found.empty:
+        return pd.Series(dtype="object")
+    ids = found["matched_id_dtks"].astype(str).str.split(",").str[0]
+    first = ids.groupby(ids).transform(lambda s: s.index.min())
+    later = first[first != first.index]
+    rows = clean.set_index("row_id")
+    return pd.Series(
+        [R.SAME_DTKS_PERSON.format(where=batch_dups.where(rows.loc[e])) for e in later],
+        index=later.index,
+        dtype="object",
+    )
 
 
 class _Decisions:

@@ -85,6 +85,7 @@ NIK_OTHER_NAME = (
     "NIK ini terdaftar di DTKS atas nama yang jauh berbeda (kemiripan {sim:.2f}); salah ketik "
     "NIK atau NIK dipakai orang lain: periksa KTP dan KK."
 )
+SAME_DTKS_PERSON = "Catatan: orang DTKS yang sama juga diusulkan di {where}."
 NIK_SHARED_IN_DTKS = "NIK ini tercatat pada lebih dari satu orang di DTKS; periksa KTP/KK."
 ALSO_REGISTERED_NIK = "Catatan: NIK ini sudah terdaftar di DTKS."
 ALSO_REGISTERED_NAME = "Catatan: kemungkinan sudah terdaftar di DTKS ({evidence})."
