@@ -74,7 +74,7 @@ DUP_NIK_CONFLICT = (
 REGISTERED = "Sudah terdaftar di DTKS dengan data yang sama."
 CORRECTION = "Sudah terdaftar di DTKS; data berbeda pada: {fields}."
 NEAR_NIK = (
-    "NIK berbeda satu digit dari orang terdaftar di DTKS ({evidence}); periksa KTP: salah "
+    "NIK berbeda {digits} digit dari orang terdaftar di DTKS ({evidence}); periksa KTP: salah "
     "ketik atau orang lain."
 )
 NAME_BIRTH = (
@@ -86,11 +86,12 @@ NIK_OTHER_NAME = (
     "NIK atau NIK dipakai orang lain: periksa KTP dan KK."
 )
 SAME_DTKS_PERSON = "Catatan: orang DTKS yang sama juga diusulkan di {where}."
+DIGITS = {1: "satu", 2: "dua"}
 NIK_SHARED_IN_DTKS = "NIK ini tercatat pada lebih dari satu orang di DTKS; periksa KTP/KK."
 ALSO_REGISTERED_NIK = "Catatan: NIK ini sudah terdaftar di DTKS."
 ALSO_REGISTERED_NAME = "Catatan: kemungkinan sudah terdaftar di DTKS ({evidence})."
 NEW_MEMBER = "Anggota baru keluarga yang sudah terdaftar di DTKS (NO KK sama)."
 BATCH_NEAR_NIK = (
-    "NIK berbeda satu digit dari baris lain dalam usulan bulan ini ({where}) dengan nama "
+    "NIK berbeda {digits} digit dari baris lain dalam usulan bulan ini ({where}) dengan nama "
     "mirip ({sim:.2f}); periksa KTP kedua baris."
 )

@@ -71,7 +71,11 @@ def near(store, rows: pd.DataFrame) -> pd.DataFrame:
             "row_id": found["row_id"],
             "outcome": "perlu_verifikasi",
             "reason": [
-                R.BATCH_NEAR_NIK.format(where=where(r), sim=r["name_sim"])
+                R.BATCH_NEAR_NIK.format(
+                    where=where(r),
+                    sim=r["name_sim"],
+                    digits=R.DIGITS.get(r["nik_edits"], "beberapa"),
+                )
                 for _, r in found.iterrows()
             ],
         }

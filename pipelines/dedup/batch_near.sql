@@ -33,15 +33,16 @@ pairs AS (
 edits AS MATERIALIZED (
     SELECT a.row_id, b.row_id AS earlier_row_id, b.source_file, b.source_sheet, b.source_row,
            a.nn, b.nn AS earlier_nn, a.tanggal_lahir = b.tanggal_lahir AS same_birth,
-           a.no_kk = b.no_kk AS same_kk
+           a.no_kk = b.no_kk AS same_kk, damerau_levenshtein(a.nik, b.nik) AS nik_edits
     FROM pairs
     JOIN q AS a ON a.row_id = pairs.later
     JOIN q AS b ON b.row_id = pairs.earlier
-    WHERE a.nik <> b.nik AND damerau_levenshtein(a.nik, b.nik) = 1
+    WHERE a.nik <> b.nik AND damerau_levenshtein(a.nik, b.nik) <= 2
 )
-SELECT row_id, earlier_row_id, source_file, source_sheet, source_row,
+SELECT row_id, earlier_row_id, source_file, source_sheet, source_row, nik_edits,
        nama_sim(nn, earlier_nn) AS name_sim
 FROM edits
-WHERE (same_birth AND nama_sim(nn, earlier_nn) >= 0.95)
-   OR (same_kk AND nama_sim(nn, earlier_nn) >= 0.85)
+WHERE (nik_edits = 1 AND ((same_birth AND nama_sim(nn, earlier_nn) >= 0.95)
+                         OR (same_kk AND nama_sim(nn, earlier_nn) >= 0.85)))
+   OR (nik_edits = 2 AND same_kk AND same_birth AND nama_sim(nn, earlier_nn) >= 0.95)
 QUALIFY row_number() OVER (PARTITION BY row_id ORDER BY earlier_row_id) = 1

@@ -1,5 +1,6 @@
 -- Pass 2: a DTKS person whose NIK is one substitution or one adjacent transposition away
--- from the row's, with the same birth date or No KK and a near-identical name (nama_sim >=
+-- from the row's (or two, within the same No KK and birth date and a name >= 0.95),
+-- with the same birth date or No KK and a near-identical name (nama_sim >=
 -- 0.95; >= 0.85 within the same No KK). Common first names make 0.90 frequent between
 -- strangers born the same day in the same kecamatan, whose NIK serials are consecutive.
 --
@@ -42,19 +43,21 @@ pairs AS (
     SELECT q.row_id, d.id_dtks FROM q JOIN d ON d.no_kk = q.no_kk
 ),
 edits AS MATERIALIZED (
-    SELECT q.row_id, d.id_dtks, q.nn, d.nama, q.tanggal_lahir AS q_lahir, d.tanggal_lahir,
+    SELECT q.row_id, d.id_dtks, damerau_levenshtein(d.nik, q.nik) AS nik_edits, q.nn, d.nama, q.tanggal_lahir AS q_lahir, d.tanggal_lahir,
            q.no_kk AS q_kk, d.no_kk, q.nama_ibu_kandung AS q_ibu, d.nama_ibu_kandung,
            q.tempat_lahir AS q_tempat, d.tempat_lahir
     FROM pairs JOIN q USING (row_id) JOIN d USING (id_dtks)
-    WHERE d.nik <> q.nik AND damerau_levenshtein(d.nik, q.nik) = 1
+    WHERE d.nik <> q.nik AND damerau_levenshtein(d.nik, q.nik) <= 2
 ),
 scored AS (
-    SELECT row_id, id_dtks, nama_sim(nn, nama_norm(nama)) AS name_sim,
+    SELECT row_id, id_dtks, nik_edits, nama_sim(nn, nama_norm(nama)) AS name_sim,
            tanggal_lahir = q_lahir AS same_birth, coalesce(no_kk = q_kk, false) AS same_kk,
            nama_sim(nama_norm(q_ibu), nama_norm(nama_ibu_kandung)) AS mother_sim,
            coalesce(upper(tempat_lahir) = upper(q_tempat), false) AS same_place
     FROM edits
 )
 SELECT * FROM scored
-WHERE (same_birth AND name_sim >= 0.95) OR (same_kk AND name_sim >= 0.85)
+WHERE (nik_edits = 1 AND ((same_birth AND name_sim >= 0.95) OR (same_kk AND name_sim >= 0.85)))
+   -- two slips in one NIK: only inside the same household, born the same day, same name
+   OR (nik_edits = 2 AND same_kk AND same_birth AND name_sim >= 0.95)
 QUALIFY row_number() OVER (PARTITION BY row_id ORDER BY name_sim DESC, id_dtks) = 1

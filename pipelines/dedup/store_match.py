@@ -205,5 +205,7 @@ def _judge(found: pd.DataFrame, template: str) -> pd.DataFrame:
     out = []
     for r in found.itertuples(index=False):
         text, score = evidence(r)
-        out.append((r.row_id, "perlu_verifikasi", template.format(evidence=text), r.id_dtks, score))
+        digits = R.DIGITS.get(getattr(r, "nik_edits", 1), "beberapa")
+        reason = template.format(evidence=text, digits=digits)
+        out.append((r.row_id, "perlu_verifikasi", reason, r.id_dtks, score))
     return pd.DataFrame(out, columns=RESULT_COLUMNS)
