@@ -232,10 +232,20 @@ def test_near_nik_inside_the_batch_across_kelurahan(store):
 
 
 def test_two_slips_in_a_nik_are_caught_only_inside_the_same_household(store):
-    same_kk = outcome_of(store, rows({"nik": "6271011508800094", "nama": "MUHAMMAD RIZKI",
-                                      "tanggal_lahir": "15-08-1980"}))
+    same_kk = outcome_of(
+        store,
+        rows({"nik": "6271011508800094", "nama": "MUHAMMAD RIZKI", "tanggal_lahir": "15-08-1980"}),
+    )
     assert same_kk[1][:2] == ("perlu_verifikasi", "R1") and "dua digit" in same_kk[1][2]
-    other_kk = outcome_of(store, rows({"nik": "6271011508800094", "nama": "MUHAMMAD RIZKI",
-                                       "tanggal_lahir": "15-08-1980",
-                                       "no_kk": "6271010101100055"}))
+    other_kk = outcome_of(
+        store,
+        rows(
+            {
+                "nik": "6271011508800094",
+                "nama": "MUHAMMAD RIZKI",
+                "tanggal_lahir": "15-08-1980",
+                "no_kk": "6271010101100055",
+            }
+        ),
+    )
     assert other_kk == {}

@@ -1,0 +1,62 @@
+"""The Typer app, consoles and helpers shared by every command module."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from pipelines.config import Home
+
+app = typer.Typer(
+    help="Pengolahan data DTKS Dinas Sosial: finalisasi usulan bulanan, surat keterangan "
+    "terdaftar, permintaan data, analisis, dan data demo.\n\n"
+    "Semua perintah bekerja di satu folder data (DTKS_HOME atau --home; bawaan: folder kerja "
+    "saat ini) yang berisi data/raw, data/processed dan reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+# a pipe or CI log gets 80 columns by default: too narrow for the per-kelurahan table
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 132)
+err = Console(stderr=True, highlight=False)
+HomeOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--home",
+        help="Folder data (berisi data/raw, data/processed, reports). "
+        "Bawaan: $DTKS_HOME, atau folder kerja saat ini.",
+    ),
+]
+
+
+def _home(home: Path | None) -> Home:
+    h = Home.resolve(home)
+    h.ensure()
+    return h
+
+
+def ribu(n: int) -> str:
+    """12345 -> '12.345', the Indonesian thousands separator."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _rel(p: Path, home: Home) -> str:
+    try:
+        return str(p.relative_to(home.root))
+    except ValueError:
+        return str(p)
+
+
+def _kabkota(h: Home) -> str | None:
+    from pipelines.finalize import dinas_kabkota
+    from pipelines.store import open_store
+
+    if not h.store_path.exists():
+        conf = h.settings().get("dinas", {}).get("kode_kabkota")
+        return str(conf).replace(".", "") if conf else None
+    with open_store(h.store_path, read_only=True) as store:
+        return dinas_kabkota(h, store)

@@ -1,0 +1,329 @@
+"""Supervisor commands: demo data, DTKS snapshots, finalisation, review, SIKS-NG, closing."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from pipelines.cli.common import (
+    HomeOpt,
+    _home,
+    _rel,
+    app,
+    console,
+    ribu,
+)
+from pipelines.config import Home, check_period, configure_prefect
+from pipelines.errors import DtksError
+
+
+@app.command("synth")
+def synth_cmd(
+    period: Annotated[str, typer.Argument(help="Periode usulan, TAHUN-BULAN.")] = "2026-11",
+    seed: Annotated[int, typer.Option(help="Benih acak; benih sama = data sama.")] = 2026,
+    scale: Annotated[int, typer.Option(min=1, help="Pengali ukuran (1 = ~6.000 KK DTKS).")] = 1,
+    home: HomeOpt = None,
+) -> None:
+    """Buat data demo Kota Palangka Raya: snapshot DTKS dan folder prelist satu periode.
+
+    Menulis data/raw/dtks/DTKS_6271_<bulan lalu>.csv, data/raw/PERIODE/<kelurahan>/ dan
+    data/raw/PERIODE_truth.csv (jawaban benar tiap baris, untuk uji dan benchmark).
+
+    Contoh: dtks synth 2026-11 --seed 7
+    """
+    from pipelines.synth import generate
+
+    h = _home(home)
+    g = generate(h, check_period(period), seed=seed, scale=scale)
+    console.print(
+        f"Snapshot DTKS : {_rel(g.snapshot, h)} ({ribu(g.persons)} orang, {ribu(g.households)} KK)"
+    )
+    console.print(f"Prelist       : {_rel(g.period_dir, h)} ({ribu(g.prelist_rows)} baris)")
+    console.print(f"Kunci jawaban : {_rel(g.truth, h)}")
+
+
+@app.command("load-dtks")
+def load_dtks_cmd(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Berkas ekspor DTKS (CSV atau XLSX).", exists=True, dir_okay=False),
+    ],
+    home: HomeOpt = None,
+) -> None:
+    """Muat snapshot ekspor DTKS ke basis data (data/processed/dtks.duckdb).
+
+    Beberapa berkas sekaligus dianggap satu snapshot. Snapshot yang sama dimuat dua kali
+    tidak mengubah apa pun. Snapshot yang rusak ditolak seluruhnya; basis data tidak pernah
+    setengah termuat.
+
+    Contoh: dtks load-dtks data/raw/dtks/DTKS_6271_2026-10.csv
+    """
+    from pipelines.store import open_store
+    from pipelines.store.load_dtks import load
+
+    h = _home(home)
+    t0 = time.perf_counter()
+    with open_store(h.store_path) as store:
+        res = load(store, [f.resolve() for f in files])
+    if res.already_loaded:
+        console.print(
+            f"Snapshot ini sudah dimuat sebagai snapshot #{res.snapshot_id}; tidak ada perubahan."
+        )
+        return
+    console.print(
+        f"Snapshot #{res.snapshot_id} dimuat: {ribu(res.persons)} orang dalam "
+        f"{ribu(res.households)} KK ({ribu(res.opened)} versi baru, {ribu(res.closed)} versi "
+        f"lama ditutup) dalam {time.perf_counter() - t0:.1f} detik."
+    )
+    if res.invalid_nik:
+        console.print(
+            f"Catatan: {ribu(res.invalid_nik)} orang di snapshot memiliki NIK yang bukan "
+            "16 digit; mereka hanya dapat dicocokkan lewat nama dan tanggal lahir."
+        )
+    console.print(f"Basis data: {_rel(h.store_path, h)}")
+
+
+@app.command("finalize")
+def finalize_cmd(
+    period: Annotated[str, typer.Argument(help="Periode, TAHUN-BULAN (folder data/raw/PERIODE).")],
+    home: HomeOpt = None,
+) -> None:
+    """Finalisasi bulanan: baca prelist dan berita acara tiap kelurahan, beri tiap baris satu hasil.
+
+    Membaca data/raw/PERIODE/<kode wilayah> <nama>/ (jenis berkas dikenali dari isinya),
+    memeriksa NIK, KK, tanggal lahir dan keluarga, mencocokkan keputusan musyawarah,
+    mencari duplikat dalam batch dan di DTKS, lalu menulis ke data/processed/PERIODE/:
+    outcomes.parquet, summary.xlsx, siks-ng/<kode>_<periode>_usulan_baru.xlsx (dan .csv),
+    siks-ng/<kode>_<periode>_perbaikan.xlsx (dan .csv). Berjalan sebagai flow Prefect tanpa
+    server Prefect.
+
+    Contoh: dtks finalize 2026-11
+    """
+    h = _home(home)
+    check_period(period)
+    if not h.store_path.exists():
+        raise DtksError(
+            "Basis data DTKS belum ada. Muat snapshot DTKS dulu: dtks load-dtks BERKAS_EKSPOR_DTKS"
+        )
+    from pipelines.store import open_store
+
+    with open_store(h.store_path) as store:  # fails fast if another run writes
+        if store.one("SELECT 1 FROM period_close WHERE period = ?", [period]):
+            raise DtksError(
+                f"Periode {period} sudah ditutup (dtks close); hasilnya tidak "
+                "diubah lagi. Usulan susulan masuk ke periode berikutnya."
+            )
+    console.print(f"Finalisasi periode {period} (folder data: {h.root}) ...")
+    t0 = time.perf_counter()
+    result = _run_finalize(h, period)
+    _print_counts(result.counts)
+    console.print(f"Selesai dalam {time.perf_counter() - t0:.1f} detik.")
+    console.print(f"Hasil per baris : {_rel(result.outcomes, h)} (dan tabel prelist_outcome)")
+    console.print(f"Ringkasan       : {_rel(result.summary, h)}")
+    console.print(
+        f"Berkas SIKS-NG  : {_rel(result.out_dir / 'siks-ng', h)} "
+        f"({sum(1 for p in result.import_files if p.suffix == '.xlsx')} workbook)"
+    )
+    console.print(
+        f"Telaah          : {_rel(result.review, h)} (isi KEPUTUSAN, lalu "
+        f"dtks review apply {period} BERKAS --petugas NAMA)"
+    )
+    if result.rejection_files:
+        console.print(
+            f"Dikembalikan    : {_rel(result.out_dir / 'penolakan', h)} "
+            f"({len(result.rejection_files)} berkas baris yang dikembalikan, per kelurahan)"
+        )
+
+
+class _Progress(logging.Handler):
+    """Shows pipelines.progress records: a bar in a terminal, plain lines otherwise."""
+
+    def __init__(self, total: int) -> None:
+        super().__init__(logging.INFO)
+        self.total, self.done, self.bar = total, 0, None
+        if console.is_terminal:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=console,
+                transient=True,
+            )
+            self.task = self.bar.add_task("Membaca kelurahan", total=total)
+            self.bar.start()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        msg = record.getMessage()
+        reading = msg.startswith("kelurahan ")
+        self.done += reading
+        if self.bar is not None:
+            self.bar.update(
+                self.task,
+                completed=self.done,
+                description="Membaca kelurahan" if reading else msg.capitalize(),
+            )
+        else:
+            console.print(f"[{self.done}/{self.total}] {msg}" if reading else f"... {msg}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+        super().close()
+
+
+def _run_finalize(h: Home, period: str):
+    configure_prefect(h)
+    from pipelines.flows import finalize_flow
+    from pipelines.ingest.discover import kelurahan_folders
+
+    folders, _ = kelurahan_folders(h.period_raw(period))
+    handler = _Progress(len(folders))
+    logger = logging.getLogger("pipelines.progress")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        return finalize_flow(period=period, home=str(h.root))
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+
+
+def _print_counts(counts) -> None:
+    from pipelines.finalize import OUTCOMES
+    from pipelines.wilayah import dotted
+
+    short = {
+        "usulan_baru": "Baru",
+        "perbaikan": "Perbaikan",
+        "terdaftar": "Terdaftar",
+        "perlu_verifikasi": "Verifikasi",
+        "duplikat_batch": "Duplikat",
+        "ditolak_musyawarah": "Tolak Musy",
+        "ditolak_validasi": "Tolak Valid",
+    }
+    t = Table(title="Hasil per kelurahan", show_footer=True, box=None, pad_edge=False)
+    t.add_column("Kode", footer="", no_wrap=True)
+    t.add_column("Kelurahan", footer="JUMLAH", no_wrap=True, max_width=22)
+    for o in OUTCOMES:
+        t.add_column(short[o], justify="right", footer=str(int(counts[o].sum())), no_wrap=True)
+    t.add_column("Baris", justify="right", footer=str(int(counts["jumlah"].sum())), no_wrap=True)
+    for kode, r in counts.iterrows():
+        t.add_row(
+            dotted(kode), r["kelurahan"], *[str(int(r[o])) for o in OUTCOMES], str(int(r["jumlah"]))
+        )
+    console.print(t)
+
+
+review_app = typer.Typer(
+    help="Telaah supervisor atas baris perlu_verifikasi.", no_args_is_help=True
+)
+app.add_typer(review_app, name="review")
+
+
+@review_app.command("apply")
+def review_apply_cmd(
+    period: Annotated[str, typer.Argument(help="Periode, TAHUN-BULAN.")],
+    file: Annotated[
+        Path, typer.Argument(help="Workbook telaah yang sudah diisi.", exists=True, dir_okay=False)
+    ],
+    petugas: Annotated[str, typer.Option("--petugas", help="Nama supervisor yang memutus.")],
+    home: HomeOpt = None,
+) -> None:
+    """Terapkan keputusan supervisor dari workbook telaah (sheet PERLU KEPUTUSAN).
+
+    KEPUTUSAN: BARU (usulan baru), SAMA (orang yang sama dengan kandidat DTKS, tidak
+    dikirim), PERBAIKAN (perbaikan data kandidat), TOLAK (wajib ALASAN). Keputusan yang tidak
+    dikenal atau kolom kunci yang diubah membuat seluruh berkas ditolak dengan sheet dan
+    barisnya. Setiap keputusan dicatat (siapa, kapan, apa). Menerapkan berkas yang sama dua
+    kali tidak mengubah apa pun.
+
+    Contoh: dtks review apply 2026-11 data/processed/2026-11/telaah_2026-11.xlsx --petugas "Rina"
+    """
+    from pipelines import review
+    from pipelines.store import open_store
+
+    h = _home(home)
+    check_period(period)
+    with open_store(h.store_path) as store:
+        res = review.apply(store, period, file, petugas)
+    console.print(
+        f"{res.applied} keputusan diterapkan, {res.unchanged} sudah tercatat sebelumnya, "
+        f"{res.undecided} baris masih menunggu keputusan."
+    )
+    console.print(f"Lanjutkan dengan: dtks siks-ng {period}")
+
+
+@app.command("siks-ng")
+def siks_ng_cmd(
+    period: Annotated[str, typer.Argument(help="Periode, TAHUN-BULAN.")],
+    home: HomeOpt = None,
+) -> None:
+    """Tulis ulang berkas impor SIKS-NG dari hasil akhir (setelah telaah) dan laporan finalisasi.
+
+    Berkas SIKS-NG per kelurahan (usulan baru, perbaikan; xlsx dan csv) di
+    data/processed/PERIODE/siks-ng/, jumlah barisnya sama dengan jumlah hasil; laporan
+    reports/PERIODE/laporan_finalisasi_PERIODE.xlsx dan .pdf (rekap per kecamatan dan
+    kelurahan, grafik, Berita Acara Finalisasi dengan SHA-256 setiap berkas impor).
+
+    Contoh: dtks siks-ng 2026-11
+    """
+    from pipelines.export.final import export
+    from pipelines.finalize import dinas_kabkota
+    from pipelines.store import open_store
+
+    h = _home(home)
+    check_period(period)
+    with open_store(h.store_path) as store:
+        res = export(store, h, period, dinas_kabkota(h, store))
+    console.print(
+        f"Berkas SIKS-NG : {_rel(res.import_dir, h)} ({res.counts['usulan_baru']} usulan "
+        f"baru, {res.counts['perbaikan']} perbaikan; {len(res.files)} berkas)"
+    )
+    console.print(f"Laporan        : {_rel(res.report_pdf, h)}")
+    console.print(f"                 {_rel(res.report_xlsx, h)}")
+
+
+@app.command("close")
+def close_cmd(
+    period: Annotated[str, typer.Argument(help="Periode, TAHUN-BULAN.")],
+    petugas: Annotated[str, typer.Option("--petugas", help="Nama supervisor yang menutup.")],
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Tutup walau masih ada baris perlu_verifikasi (wajib --alasan)."
+        ),
+    ] = False,
+    alasan: Annotated[str | None, typer.Option("--alasan", help="Alasan penutupan paksa.")] = None,
+    home: HomeOpt = None,
+) -> None:
+    """Tutup bulan: catat usulan baru dan perbaikan yang dikirim ke basis data, dengan riwayat.
+
+    Ditolak selama masih ada baris perlu_verifikasi (daftarnya ditampilkan), kecuali
+    --force --alasan. Satu transaksi; menutup dua kali tidak mengubah apa pun. Register per
+    bulan: SELECT * FROM register_as_of('2026-11').
+
+    Contoh: dtks close 2026-11 --petugas "Rina"
+    """
+    from pipelines.close import close
+    from pipelines.store import open_store
+
+    h = _home(home)
+    check_period(period)
+    with open_store(h.store_path) as store:
+        res = close(store, period, petugas, force, alasan)
+    if res.already:
+        console.print(f"Periode {period} sudah ditutup sebelumnya; tidak ada perubahan.")
+        return
+    console.print(
+        f"Periode {period} ditutup: {res.proposals} usulan baru dan {res.corrections} "
+        "perbaikan dicatat di basis data"
+        + (f"; {res.undecided} baris belum diputus (ditutup paksa)." if res.undecided else ".")
+    )
