@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import splink_setup
 
 from pipelines import validate
 from pipelines.dedup import store_match
@@ -163,24 +164,11 @@ def splink_predict(con, register: pd.DataFrame, clean: pd.DataFrame) -> dict[int
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
     logging.getLogger("splink").setLevel(logging.ERROR)
-    cols = [
-        "nik",
-        "no_kk",
-        "nama",
-        "tempat_lahir",
-        "tanggal_lahir",
-        "jenis_kelamin",
-        "nama_ibu_kandung",
-        "kode_wilayah",
-    ]
-    left = clean[["row_id", *cols]].rename(columns={"row_id": "uid"}).copy()
-    left["uid"] = "q" + left["uid"].astype(str)
-    right = register[["id_dtks", *cols]].rename(columns={"id_dtks": "uid"}).copy()
+    left = splink_setup.frame(clean, "row_id", prefix="q")
+    right = splink_setup.frame(register, "id_dtks")
     for df in (left, right):
-        df["tanggal_lahir"] = pd.to_datetime(df["tanggal_lahir"]).dt.strftime("%Y-%m-%d")
         df["kec"] = df["kode_wilayah"].str.slice(0, 6)
-        for c in df.columns:
-            df[c] = df[c].astype(object).where(df[c].notna(), None)
+        splink_setup.as_objects(df)
     db = DuckDBAPI(connection=con)
     settings = SettingsCreator(
         link_type="link_only",
@@ -192,18 +180,11 @@ def splink_predict(con, register: pd.DataFrame, clean: pd.DataFrame) -> dict[int
             block_on("substr(nik, 1, 8)", "tanggal_lahir"),
             block_on("substr(nik, 9, 8)", "tanggal_lahir"),
         ],
-        comparisons=[
-            cl.DamerauLevenshteinAtThresholds("nik", [1]),
-            cl.JaroWinklerAtThresholds("nama", [0.95, 0.88, 0.7]).configure(
-                term_frequency_adjustments=True
-            ),
-            cl.DateOfBirthComparison("tanggal_lahir", input_is_string=True),
-            cl.ExactMatch("jenis_kelamin"),
-            cl.ExactMatch("tempat_lahir"),
-            cl.ExactMatch("no_kk"),
-            cl.JaroWinklerAtThresholds("nama_ibu_kandung", [0.9, 0.7]),
-            cl.ExactMatch("kec"),
-        ],
+        comparisons=splink_setup.comparisons(
+            input_is_string=True,
+            name_tf=True,
+            extra=(cl.ExactMatch("tempat_lahir"), cl.ExactMatch("kec")),
+        ),
     )
     linker = Linker(
         [
@@ -253,23 +234,9 @@ def ours_batch(store, clean: pd.DataFrame, matched: dict[int, str]) -> set[int]:
 
 def splink_batch(con, clean: pd.DataFrame) -> set[int]:
     """Rows Splink (dedupe_only, same comparisons) pairs with an earlier row at p >= 0.5."""
-    import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-    cols = [
-        "nik",
-        "no_kk",
-        "nama",
-        "tempat_lahir",
-        "tanggal_lahir",
-        "jenis_kelamin",
-        "nama_ibu_kandung",
-        "kode_wilayah",
-    ]
-    df = clean[["row_id", *cols]].rename(columns={"row_id": "uid"}).copy()
-    df["tanggal_lahir"] = pd.to_datetime(df["tanggal_lahir"]).dt.strftime("%Y-%m-%d")
-    for c in df.columns:
-        df[c] = df[c].astype(object).where(df[c].notna(), None)
+    df = splink_setup.as_objects(splink_setup.frame(clean, "row_id"))
     settings = SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="uid",
@@ -278,14 +245,7 @@ def splink_batch(con, clean: pd.DataFrame) -> set[int]:
             block_on("tanggal_lahir", "kode_wilayah"),
             block_on("no_kk"),
         ],
-        comparisons=[
-            cl.DamerauLevenshteinAtThresholds("nik", [1]),
-            cl.JaroWinklerAtThresholds("nama", [0.95, 0.88, 0.7]),
-            cl.DateOfBirthComparison("tanggal_lahir", input_is_string=True),
-            cl.ExactMatch("jenis_kelamin"),
-            cl.ExactMatch("no_kk"),
-            cl.JaroWinklerAtThresholds("nama_ibu_kandung", [0.9, 0.7]),
-        ],
+        comparisons=splink_setup.comparisons(input_is_string=True),
     )
     linker = Linker([DuckDBAPI(connection=con).register(df)], settings)
     linker.training.estimate_probability_two_random_records_match([block_on("nik")], recall=0.8)

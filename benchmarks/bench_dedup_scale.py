@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import splink_setup
 
 from pipelines.dedup import store_match
 from pipelines.store import open_store
@@ -157,19 +158,10 @@ def run_ours(store_path: Path, queries) -> tuple[float, float, int]:
 def run_splink(store_path: Path, queries, n_store: int) -> tuple[float, float, float]:
     import logging
 
-    import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
     logging.getLogger("splink").setLevel(logging.ERROR)
-    cols = [
-        "nik",
-        "no_kk",
-        "nama",
-        "tanggal_lahir",
-        "jenis_kelamin",
-        "nama_ibu_kandung",
-        "kode_wilayah",
-    ]
+    cols = [c for c in splink_setup.COLUMNS if c != "tempat_lahir"]
     con = duckdb.connect()
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute(f"ATTACH '{store_path}' AS s (READ_ONLY)")
@@ -190,14 +182,7 @@ def run_splink(store_path: Path, queries, n_store: int) -> tuple[float, float, f
             block_on("tanggal_lahir", "kode_wilayah"),
             block_on("no_kk"),
         ],
-        comparisons=[
-            cl.DamerauLevenshteinAtThresholds("nik", [1]),
-            cl.JaroWinklerAtThresholds("nama", [0.95, 0.88, 0.7]),
-            cl.DateOfBirthComparison("tanggal_lahir", input_is_string=False),
-            cl.ExactMatch("jenis_kelamin"),
-            cl.ExactMatch("no_kk"),
-            cl.JaroWinklerAtThresholds("nama_ibu_kandung", [0.9, 0.7]),
-        ],
+        comparisons=splink_setup.comparisons(input_is_string=False),
     )
     linker = Linker([db.register("q"), db.register("r")], settings)
     t0 = time.perf_counter()
