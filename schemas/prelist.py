@@ -11,7 +11,7 @@ import pyarrow
 import pyarrow.compute as pc
 from pandera.typing import Series
 
-from schemas.fields import IdField, OptionalText, has_kecamatan_prefix, is_desa_code
+from schemas.fields import IdField, OptionalText, arrow_text, has_kecamatan_prefix, is_desa_code
 
 SEX = ["L", "P"]
 RELATIONSHIPS = [
@@ -95,7 +95,7 @@ class PrelistClean(PrelistRaw):
         )
         digits = np.zeros(len(df), dtype=np.int64)
         if usable.any():  # in Arrow: pandas' to_numeric on a million slices takes a second
-            arr = pyarrow.array(nik.to_numpy(dtype=object)[usable], type=pyarrow.large_string())
+            arr = arrow_text(nik).filter(pyarrow.array(usable))
             digits[usable] = pc.cast(
                 pc.utf8_slice_codeunits(arr, 6, 12), pyarrow.int64()
             ).to_numpy()

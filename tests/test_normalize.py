@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipelines import normalize as nz
+from pipelines import validate
 
 
 @pytest.mark.parametrize(
@@ -123,3 +127,63 @@ def test_rt_rw_zero_padded():
 def test_text_collapses_spaces_and_drops_float_tail():
     assert nz.text_value("  SITI   AMINAH ") == ("SITI AMINAH", None)
     assert nz.text_value(12.0) == ("12", None)
+
+
+# ---------------------------------------------------------------- column-wise fast paths
+
+# sampled_from favours its first elements: the telling cases come first
+_EDGE = st.sampled_from(["", " ", "\xa0", "", "\t"])
+_GAP = st.sampled_from(["  ", " ", "\xa0", "\u3000", "\n", " \t "])
+_WORD = st.sampled_from(["NONE", "SITI", "-", "aminah", "nan", "Nur", "#N/A", "O'NEIL", "Ñ"])
+_TEXT = st.builds(
+    lambda a, w, more, c: a + w + ("".join(more) if more else "") + c,
+    _EDGE, _WORD, st.one_of(st.none(), st.tuples(_GAP, _WORD)), _EDGE,
+)  # fmt: skip
+_DATE_TEXT = st.builds(
+    lambda d, m, y, sep, month_name: f"{d}{sep}{m}{sep}{y}" if not month_name else
+    f"{d} {nz.BULAN[(m - 1) % 12][: month_name]} {y}",
+    st.sampled_from([31, 29, 30, 1, 28, 9, 0, 32]), st.sampled_from([2, 4, 9, 1, 12, 13, 0]),
+    st.sampled_from([1900, 1980, 2000, 2023, 2100, 1]),
+    st.sampled_from(["-", "/", ".", " "]), st.sampled_from([0, 3, 0, 4, 20]),
+)  # fmt: skip
+_ID_TEXT = st.builds(
+    lambda q, digits, pad: q + digits + pad, st.sampled_from(["", "'", "`", " "]),
+    st.from_regex(r"[0-9]{14,17}|[0-9]{4}[ .-][0-9]{4}[ .-][0-9]{8}|[0-9.,]+E\+15",
+                  fullmatch=True),
+    st.sampled_from(["", " ", ".0"]),
+)  # fmt: skip
+_CATEGORY = st.sampled_from(
+    ["L", "p", "Perempuan", "LAKI-LAKI", "ISTRI", "Anak Kandung", "kawin", "Cerai Mati",
+     "RT 05", "3", "007", "62.71.01.1001", "6271011001", "x"]
+)  # fmt: skip
+_OTHER = st.one_of(
+    st.none(),
+    st.just(""),
+    st.floats(-1, 1e17),
+    st.just(float("nan")),
+    st.integers(-5, 2**60),
+    st.dates(dt.date(1800, 1, 1), dt.date(2100, 1, 1)),
+    st.datetimes(dt.datetime(1800, 1, 1), dt.datetime(2100, 1, 1)),
+    st.booleans(),
+    _TEXT,
+)
+_FOR_COLUMN = {"nik": _ID_TEXT, "no_kk": _ID_TEXT, "tanggal_lahir": _DATE_TEXT,
+               **dict.fromkeys(["nama", "tempat_lahir", "nama_ibu_kandung", "pekerjaan",
+                                "alamat"], _TEXT)}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(validate.NORMALISERS))
+@settings(max_examples=80, deadline=None)
+@given(data=st.data())
+def test_column_fast_paths_agree_with_the_normalisers(name, data):
+    """Whatever a column holds, the Arrow fast paths give what the normaliser gives per cell."""
+    typical = _FOR_COLUMN.get(name, _CATEGORY)
+    cells = data.draw(st.lists(st.one_of(typical, typical, _OTHER), min_size=1, max_size=60))
+    column = np.array(cells * data.draw(st.sampled_from([1, 1, 30])), dtype=object)
+    fn = validate.NORMALISERS[name]
+    kind = nz.DATE if name == "tanggal_lahir" else nz.TEXT
+    fast_cells = nz.fast_date_cells if kind == nz.DATE else None
+    values, codes = nz.normalise_column(column, fn, validate.FAST.get(name), kind, fast_cells)
+    expected = [(None, None) if nz.is_missing(c) else fn(c) for c in column]
+    assert values.to_pylist() == [v for v, _ in expected]
+    assert list(codes) == [p for _, p in expected]

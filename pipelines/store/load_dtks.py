@@ -83,7 +83,8 @@ def _normalise(raw: pd.DataFrame) -> pd.DataFrame:
     out["id_dtks"] = ids
     for col in [*PERSON_COLUMNS, "kode_wilayah"]:
         if col in raw.columns:
-            values, codes = nz.map_unique(raw[col], NORMALISERS[col])
+            kind = nz.DATE if col == "tanggal_lahir" else nz.TEXT
+            values, codes = nz.map_unique(raw[col], NORMALISERS[col], out_type=kind)
             if col in STRICT:
                 _refuse_if(codes.notna(), raw, f"nilai {LABELS[col]} tidak dapat dibaca")
             out[col] = values
