@@ -6,6 +6,9 @@ UV := .tools/bin/uv
 UV_VERSION := 0.13.9
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# .pyc files written once at install: a cold start of every dtks command is ~1 s shorter
+# (Python does not write them itself where PYTHONDONTWRITEBYTECODE is set)
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: env demo test lint format bench clean
 

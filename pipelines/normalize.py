@@ -145,14 +145,7 @@ def _by_value(
     Returns the value of every cell, and the positions and codes of the cells with a problem.
     """
     ids, uniques = pd.factorize(cells, use_na_sentinel=True)
-    if any(u is True or u is False for u in uniques) or any(
-        type(u) is not str and not isinstance(u, dt.date) and u in (0, 1) for u in uniques
-    ):  # True == 1 and False == 0 in Python, yet a TRUE cell is no number: tell them apart
-        is_bool = np.equal(_types(cells), bool)
-        keys = np.where(is_bool, np.where(cells == True, "\0TRUE", "\0FALSE"), cells)  # noqa: E712
-        ids, _ = pd.factorize(keys, use_na_sentinel=True)
-        seen = np.flatnonzero(ids >= 0)
-        uniques = cells[seen[np.unique(ids[seen], return_index=True)[1]]]
+    ids, uniques = _split_bools(cells, ids, uniques)
     vals = [None] * (len(uniques) + 1)  # the extra slot: id -1, an empty cell
     probs = np.full(len(uniques) + 1, None, dtype=object)
     for i, u in enumerate(uniques):
@@ -161,6 +154,28 @@ def _by_value(
     bad = np.flatnonzero(pd.notna(probs))
     rows = np.flatnonzero(np.isin(ids, bad)) if len(bad) else np.empty(0, dtype=np.int64)
     return pa.array(vals, type=out_type).take(ids), (rows, probs[ids[rows]])
+
+
+def _split_bools(
+    cells: np.ndarray, ids: np.ndarray, uniques: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Give TRUE/FALSE cells ids of their own: Python hashes True like 1 and False like 0."""
+    zero_one = [i for i, u in enumerate(uniques) if type(u) in (bool, int, float) and u in (0, 1)]
+    if not zero_one:
+        return ids, uniques
+    suspect = np.flatnonzero(np.isin(ids, zero_one))
+    is_bool = np.equal(_types(cells[suspect]), bool)
+    if is_bool.all() or not is_bool.any():
+        return ids, uniques
+    flags = suspect[is_bool]
+    ids[flags] = len(uniques) + (cells[flags] == True)  # noqa: E712 - False -> K, True -> K+1
+    uniques = np.append(uniques, np.array([False, True], dtype=object))
+    numbers = suspect[~is_bool]
+    for k in zero_one:  # the id of 0/1 numbers must stand for a number, not a flag
+        mine = numbers[ids[numbers] == k]
+        if len(mine):
+            uniques[k] = cells[mine[0]]
+    return ids, uniques
 
 
 def map_unique(

@@ -46,7 +46,7 @@ NORMALISERS = {
 }  # fmt: skip
 PROBLEM_COLUMNS = ["row_id", "column", "code"]
 # pandera's built-in check names -> our reason codes
-_BUILTIN = {"not_nullable": "kosong", "str_matches": "id_16_digit", "isin": None}
+_BUILTIN = {"not_nullable": "kosong", "isin": None}
 _ISIN_CODES = {
     "jenis_kelamin": "jk_tidak_dikenali",
     "hubungan_keluarga": "hubungan_tidak_dikenali",
@@ -122,7 +122,7 @@ def _from_failure_cases(fc: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame:
             f"schema check failed to run: {broken[['column', 'check']].to_dict('records')}"
         )
     fc = fc.copy()
-    base = fc["check"].astype(str).str.split("(", n=1).str[0]  # "str_matches('^\\d{16}$')"
+    base = fc["check"].astype(str).str.split("(", n=1).str[0]  # "isin(['L', 'P'])"
     fc["code"] = [
         _ISIN_CODES.get(col, "nilai_tidak_dikenali") if chk == "isin" else _BUILTIN.get(chk, chk)
         for col, chk in zip(fc["column"], base, strict=True)

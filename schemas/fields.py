@@ -1,4 +1,4 @@
-"""Field definitions shared by every schema: NIK, No KK, region code."""
+"""Checks shared by every schema: NIK and No KK digits, region codes."""
 
 from __future__ import annotations
 
@@ -11,12 +11,15 @@ import pyarrow.compute as pc
 
 from pipelines import wilayah
 
-ID_PATTERN = r"^\d{16}$"
 
-
-def IdField(nullable: bool = True) -> pa.Field:  # noqa: N802 - reads like a type in models
-    """A NIK or No KK: 16 digits, kept as text."""
-    return pa.Field(nullable=nullable, str_matches=ID_PATTERN)
+def is_16_digits(s: pd.Series) -> pd.Series:
+    """Exactly 16 ASCII digits (a NIK or No KK), column-wise in Arrow; empty cells are not."""
+    text = arrow_text(s)
+    ok = pc.and_(
+        pc.and_(pc.equal(pc.utf8_length(text), 16), pc.string_is_ascii(text)),
+        pc.utf8_is_digit(text),
+    )
+    return pd.Series(pc.fill_null(ok, False).to_numpy(zero_copy_only=False), index=s.index)
 
 
 def OptionalText() -> pa.Field:  # noqa: N802

@@ -11,7 +11,13 @@ import pyarrow
 import pyarrow.compute as pc
 from pandera.typing import Series
 
-from schemas.fields import IdField, OptionalText, arrow_text, has_kecamatan_prefix, is_desa_code
+from schemas.fields import (
+    OptionalText,
+    arrow_text,
+    has_kecamatan_prefix,
+    is_16_digits,
+    is_desa_code,
+)
 
 SEX = ["L", "P"]
 RELATIONSHIPS = [
@@ -60,13 +66,17 @@ class PrelistClean(PrelistRaw):
     """A prelist row that may be proposed: every rule that decides it holds."""
 
     kode_wilayah: Series[str] = pa.Field(nullable=False)
-    nik: Series[str] = IdField(nullable=False)
-    no_kk: Series[str] = IdField(nullable=False)
+    nik: Series[str] = pa.Field(nullable=False)
+    no_kk: Series[str] = pa.Field(nullable=False)
     nama: Series[str] = pa.Field(nullable=False)
     tanggal_lahir: Series[pd.Timestamp] = pa.Field(nullable=False)
     jenis_kelamin: Series[str] = pa.Field(nullable=False, isin=SEX)
     hubungan_keluarga: Series[str] = pa.Field(nullable=False, isin=RELATIONSHIPS)
     status_kawin: Series[str] = pa.Field(nullable=True, isin=MARITAL)
+
+    @pa.check("nik", "no_kk", name="id_16_digit")
+    def _sixteen_digits(cls, s: Series[str]) -> Series[bool]:
+        return is_16_digits(s)
 
     @pa.check("nik", "no_kk", name="id_wilayah")
     def _region_prefix(cls, s: Series[str]) -> Series[bool]:
@@ -89,10 +99,7 @@ class PrelistClean(PrelistRaw):
         """Digits 7-12 of the NIK are the birth date DDMMYY, day + 40 for women."""
         nik = df["nik"]
         born = df["tanggal_lahir"]
-        usable = (
-            nik.str.fullmatch(r"\d{16}").fillna(False).to_numpy(dtype=bool)
-            & born.notna().to_numpy()
-        )
+        usable = is_16_digits(nik).to_numpy() & born.notna().to_numpy()
         digits = np.zeros(len(df), dtype=np.int64)
         if usable.any():  # in Arrow: pandas' to_numeric on a million slices takes a second
             arr = arrow_text(nik).filter(pyarrow.array(usable))

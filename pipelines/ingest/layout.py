@@ -88,9 +88,13 @@ class Table:
 
     def frame(self) -> pd.DataFrame:
         """Data rows as a DataFrame of raw cells, canonical column names, plus source_row."""
+        rows = self.data_index
+        if len(rows) and rows[-1] - rows[0] == len(rows) - 1:  # no gaps: views, not copies
+            rows = slice(rows[0], rows[-1] + 1)
         df = pd.DataFrame(
-            {self.columns[c]: self.cells[c][self.data_index] for c in sorted(self.columns)},
+            {self.columns[c]: self.cells[c][rows] for c in sorted(self.columns)},
             dtype=object,
+            copy=False,
         )
         df["source_row"] = self.grid.first_row + self.header_index + 1 + self.data_index
         return df
