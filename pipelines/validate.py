@@ -75,13 +75,14 @@ def prepare(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                 )
             )
     # the folder's kode wilayah stands in when the file has no KODE WILAYAH column
-    folder = pyarrow.array(raw["folder_kode"].to_numpy(dtype=object), type=nz.TEXT)
-    columns["kode_wilayah"] = pc.coalesce(columns["kode_wilayah"], folder)
+    columns["kode_wilayah"] = pc.coalesce(
+        columns["kode_wilayah"], nz.repeated_text(raw["folder_kode"])
+    )
     out = pd.DataFrame(
         {
             "row_id": raw["row_id"].to_numpy(dtype="int64"),
-            "source_file": nz.to_str(raw["source_file"]),
-            "source_sheet": nz.to_str(raw["source_sheet"]),
+            "source_file": nz.series(nz.repeated_text(raw["source_file"])),
+            "source_sheet": nz.series(nz.repeated_text(raw["source_sheet"])),
             "source_row": raw["source_row"].to_numpy(dtype="int64"),
             **{col: nz.series(columns[col]) for col in NORMALISERS},
             "nama_key": nz.series(pc.utf8_upper(columns["nama"])),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import cache
 
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
 
@@ -20,10 +19,6 @@ def is_16_digits(s: pd.Series) -> pd.Series:
         pc.utf8_is_digit(text),
     )
     return pd.Series(pc.fill_null(ok, False).to_numpy(zero_copy_only=False), index=s.index)
-
-
-def OptionalText() -> pa.Field:  # noqa: N802
-    return pa.Field(nullable=True)
 
 
 def in_set(s: pd.Series, allowed: frozenset[str]) -> pd.Series:

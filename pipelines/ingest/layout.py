@@ -158,14 +158,21 @@ def _mark_data_rows(table: Table) -> None:
     body = _as_array(table.grid.rows[table.header_index + 1 :], max(table.columns) + 1)
     table.cells = {c: body[:, c] for c in table.columns}
     key_cols = [c for c, name in table.columns.items() if name in IDENTITY[table.kind]]
+    # identity cells per row, counted up to two: rows with a NIK and a No KK (nearly all)
+    # need no look at the other columns
     n = np.zeros(len(body), dtype=np.int64)
-    same_as_header = np.ones(len(body), dtype=bool)
+    todo = np.arange(len(body))
     for c in key_cols:
-        arr = table.cells[c]
-        blank = pd.isna(arr) | (arr == "")
-        n += ~blank
-        same_as_header &= blank | (arr == table.headers[c])
-    keep = (n > 0) & ~((n >= 2) & same_as_header)
+        n[todo] += ~_blank(_rows(table.cells[c], todo))
+        todo = todo[n[todo] < 2]
+    # a repeat of the header: every identity cell blank or as in the header (narrowed column
+    # by column, so only the few rows still in question are compared)
+    repeat = np.flatnonzero(n >= 2)
+    for c in key_cols:
+        cells = _rows(table.cells[c], repeat)
+        repeat = repeat[_blank(cells) | (cells == table.headers[c])]
+    keep = n > 0
+    keep[repeat] = False
     candidates = np.flatnonzero(keep)
     # a '(1) (2) (3)' numbering row sits right under the header
     while len(candidates) and _is_numbering_row([table.cells[c][candidates[0]] for c in key_cols]):
@@ -174,6 +181,15 @@ def _mark_data_rows(table: Table) -> None:
     last_full = full[-1] if len(full) else -1
     table.data_index = candidates[: last_full + 1]
     table.ignored_rows = len(candidates) - (last_full + 1)
+
+
+def _blank(cells: np.ndarray) -> np.ndarray:
+    return pd.isna(cells) | (cells == "")
+
+
+def _rows(column: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """column[rows], without copying a million cells when rows are all of them."""
+    return column if len(rows) == len(column) else column[rows]
 
 
 def _as_array(body: list[list[Any]], min_width: int) -> np.ndarray:

@@ -9,7 +9,10 @@ tell a NIK typed as a number from one typed as text.
 from __future__ import annotations
 
 import csv
+import gc
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,20 @@ class Grid:
     sheet: str  # '' for CSV
     rows: list[list[Any]]
     first_row: int
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Hold Python's cycle collector while a reader builds a row list per spreadsheet row:
+    rows hold no cycles, and collections triggered by a million new lists cost ~5% of the
+    read. Restored even when the reader fails."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def read_grids(path: Path, display: str | None = None) -> list[Grid]:
@@ -65,7 +82,8 @@ def _read_excel(path: Path, name: str) -> list[Grid]:
             if str(meta.typ) != str(pc.SheetTypeEnum.WorkSheet):
                 continue
             sheet = wb.get_sheet_by_name(meta.name)
-            rows = sheet.to_python()
+            with gc_paused():
+                rows = sheet.to_python()
             first = (sheet.start[0] + 1) if sheet.start else 1
             grids.append(Grid(meta.name, rows, first))
     except Exception as exc:
