@@ -143,6 +143,7 @@ def test_a_second_run_on_a_busy_store_stops_with_a_clear_message(loaded_home, tm
         )
     finally:
         holder.kill()
+        holder.wait()  # the lock goes with the process, not with the kill signal
     assert r.returncode == 1
     assert "sedang dipakai proses lain" in r.stderr and "Traceback" not in r.stderr
     with open_store(root / "data/processed/dtks.duckdb", read_only=True) as store:
