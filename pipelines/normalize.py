@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -49,6 +49,13 @@ Fast = Callable[[pa.Array], pa.Array]
 FastCells = Callable[[np.ndarray], pa.Array]
 
 
+class Problems(NamedTuple):
+    """The cells of a column a normaliser could not read: positions and problem codes."""
+
+    rows: np.ndarray
+    codes: np.ndarray
+
+
 def series(arr: pa.Array | pa.ChunkedArray, index: pd.Index | None = None) -> pd.Series:
     """An Arrow text or date column as a pandas Series (str dtype, or datetime64[us])."""
     if pa.types.is_date(arr.type):
@@ -59,17 +66,11 @@ def series(arr: pa.Array | pa.ChunkedArray, index: pd.Index | None = None) -> pd
     return out.set_axis(index) if index is not None else out
 
 
-def to_str(values: np.ndarray | list | pd.Series) -> pd.Series:
-    """Python strings/None -> pandas' default str dtype, through Arrow (twice as fast)."""
-    return series(pa.array(np.asarray(values, dtype=object), type=TEXT, from_pandas=True))
-
-
-def repeated_text(values: np.ndarray | pd.Series) -> pa.Array:
-    """A column of a few values repeated (file names, folder codes) as Arrow text, hashing
-    each cell once instead of copying its characters."""
-    ids, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
-    labels = pa.array(np.append(uniques.astype(object), None), type=TEXT, from_pandas=True)
-    return labels.take(np.where(ids < 0, len(uniques), ids))
+def arrow_text(s: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """A text column as Arrow: no copy for pandas' str dtype."""
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+        return pa.array(s.array)
+    return pa.array(s.to_numpy(dtype=object), type=TEXT, from_pandas=True)
 
 
 def normalise_column(
@@ -78,8 +79,8 @@ def normalise_column(
     fast: Fast | None = None,
     out_type: pa.DataType = TEXT,
     fast_cells: FastCells | None = None,
-) -> tuple[pa.Array, np.ndarray]:
-    """Raw cells -> (canonical values as an Arrow array, problem code per cell or None).
+) -> tuple[pa.Array, Problems]:
+    """Raw cells -> (canonical values as an Arrow array, the cells with a problem).
 
     `fast` settles the common, clean spellings of the text cells column-wise in Arrow: on
     every cell when most cells differ (names, NIKs), on the distinct spellings otherwise
@@ -107,16 +108,15 @@ def normalise_column(
             other = other[got.is_null().to_numpy(zero_copy_only=False)]
         left[other] = True
         todo = np.flatnonzero(left)
-    problems = np.full(n, None, dtype=object)
-    if len(todo):
-        vals, probs = _by_value(cells[todo], fn, out_type)
-        problems[todo[probs[0]]] = probs[1]
-        if len(todo) == n:
-            result = vals
-        else:
-            mask = np.zeros(n, dtype=bool)
-            mask[todo] = True
-            result = pc.replace_with_mask(result, mask, vals)
+    problems = Problems(np.empty(0, dtype=np.int64), np.empty(0, dtype=object))
+    if len(todo) == n:  # every cell by value: no copy of the column
+        result, problems = _by_value(cells, fn, out_type)
+    elif len(todo):
+        vals, (rows, codes) = _by_value(cells[todo], fn, out_type)
+        problems = Problems(todo[rows], codes)
+        mask = np.zeros(n, dtype=bool)
+        mask[todo] = True
+        result = pc.replace_with_mask(result, mask, vals)
     return result, problems
 
 
@@ -147,7 +147,7 @@ def _mostly_distinct(cells: np.ndarray, sample: int = 20_000) -> bool:
 
 def _by_value(
     cells: np.ndarray, fn: Callable[[Any], Result], out_type: pa.DataType
-) -> tuple[pa.Array, tuple[np.ndarray, np.ndarray]]:
+) -> tuple[pa.Array, Problems]:
     """fn once per distinct cell (pd.factorize hashes them in C).
 
     Returns the value of every cell, and the positions and codes of the cells with a problem.
@@ -161,7 +161,7 @@ def _by_value(
     ids[ids < 0] = len(uniques)
     bad = np.flatnonzero(pd.notna(probs))
     rows = np.flatnonzero(np.isin(ids, bad)) if len(bad) else np.empty(0, dtype=np.int64)
-    return pa.array(vals, type=out_type).take(ids), (rows, probs[ids[rows]])
+    return pa.array(vals, type=out_type).take(ids), Problems(rows, probs[ids[rows]])
 
 
 def _split_bools(
@@ -194,9 +194,11 @@ def map_unique(
 ) -> tuple[pd.Series, pd.Series]:
     """normalise_column for small tables: Python values and codes as object Series."""
     result, problems = normalise_column(values.to_numpy(dtype=object), fn, fast, out_type)
+    codes = np.full(len(values), None, dtype=object)
+    codes[problems.rows] = problems.codes
     return (
         pd.Series(result.to_pylist(), index=values.index, dtype=object),
-        pd.Series(problems, index=values.index, dtype=object),
+        pd.Series(codes, index=values.index, dtype=object),
     )
 
 

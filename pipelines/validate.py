@@ -64,25 +64,24 @@ def prepare(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         if col not in raw.columns:
             columns[col] = pyarrow.nulls(n, kind)
             continue
-        columns[col], codes = nz.normalise_column(
+        columns[col], bad = nz.normalise_column(
             raw[col], fn, FAST.get(col), kind, nz.fast_date_cells if kind == nz.DATE else None
         )
-        bad = np.flatnonzero(pd.notna(codes))
-        if len(bad):
+        if len(bad.rows):
             problems.append(
                 pd.DataFrame(
-                    {"row_id": raw["row_id"].to_numpy()[bad], "column": col, "code": codes[bad]}
+                    {"row_id": raw["row_id"].to_numpy()[bad.rows], "column": col, "code": bad.codes}
                 )
             )
     # the folder's kode wilayah stands in when the file has no KODE WILAYAH column
     columns["kode_wilayah"] = pc.coalesce(
-        columns["kode_wilayah"], nz.repeated_text(raw["folder_kode"])
+        columns["kode_wilayah"], nz.arrow_text(raw["folder_kode"])
     )
     out = pd.DataFrame(
         {
             "row_id": raw["row_id"].to_numpy(dtype="int64"),
-            "source_file": nz.series(nz.repeated_text(raw["source_file"])),
-            "source_sheet": nz.series(nz.repeated_text(raw["source_sheet"])),
+            "source_file": nz.series(nz.arrow_text(raw["source_file"])),
+            "source_sheet": nz.series(nz.arrow_text(raw["source_sheet"])),
             "source_row": raw["source_row"].to_numpy(dtype="int64"),
             **{col: nz.series(columns[col]) for col in NORMALISERS},
             "nama_key": nz.series(pc.utf8_upper(columns["nama"])),

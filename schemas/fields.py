@@ -9,6 +9,7 @@ import pyarrow
 import pyarrow.compute as pc
 
 from pipelines import wilayah
+from pipelines.normalize import arrow_text
 
 
 def is_16_digits(s: pd.Series) -> pd.Series:
@@ -30,13 +31,6 @@ def in_set(s: pd.Series, allowed: frozenset[str]) -> pd.Series:
 @cache
 def _value_set(allowed: frozenset[str]) -> pyarrow.Array:
     return pyarrow.array(sorted(allowed), type=pyarrow.large_string())
-
-
-def arrow_text(s: pd.Series) -> pyarrow.Array | pyarrow.ChunkedArray:
-    """A text column as Arrow: no copy for pandas' str dtype."""
-    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
-        return pyarrow.array(s.array)
-    return pyarrow.array(s.to_numpy(dtype=object), type=pyarrow.large_string(), from_pandas=True)
 
 
 def has_kecamatan_prefix(s: pd.Series) -> pd.Series:

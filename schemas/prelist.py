@@ -10,8 +10,8 @@ import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
 
+from pipelines.normalize import arrow_text
 from schemas.fields import (
-    arrow_text,
     has_kecamatan_prefix,
     is_16_digits,
     is_desa_code,

@@ -183,7 +183,8 @@ def test_column_fast_paths_agree_with_the_normalisers(name, data):
     fn = validate.NORMALISERS[name]
     kind = nz.DATE if name == "tanggal_lahir" else nz.TEXT
     fast_cells = nz.fast_date_cells if kind == nz.DATE else None
-    values, codes = nz.normalise_column(column, fn, validate.FAST.get(name), kind, fast_cells)
+    values, problems = nz.normalise_column(column, fn, validate.FAST.get(name), kind, fast_cells)
     expected = [(None, None) if nz.is_missing(c) else fn(c) for c in column]
     assert values.to_pylist() == [v for v, _ in expected]
-    assert list(codes) == [p for _, p in expected]
+    codes = dict(zip(problems.rows.tolist(), problems.codes, strict=True))
+    assert [codes.get(i) for i in range(len(column))] == [p for _, p in expected]
