@@ -56,14 +56,11 @@ class Problems(NamedTuple):
     codes: np.ndarray
 
 
-def series(arr: pa.Array | pa.ChunkedArray, index: pd.Index | None = None) -> pd.Series:
+def series(arr: pa.Array | pa.ChunkedArray) -> pd.Series:
     """An Arrow text or date column as a pandas Series (str dtype, or datetime64[us])."""
     if pa.types.is_date(arr.type):
-        out = pc.cast(arr, pa.timestamp("us")).to_pandas()
-    else:
-        out = arr.to_pandas(types_mapper={TEXT: STR_DTYPE, pa.string(): STR_DTYPE}.get)
-    out = pd.Series(out)
-    return out.set_axis(index) if index is not None else out
+        return pd.Series(pc.cast(arr, pa.timestamp("us")).to_pandas())
+    return pd.Series(arr.to_pandas(types_mapper={TEXT: STR_DTYPE, pa.string(): STR_DTYPE}.get))
 
 
 def arrow_text(s: pd.Series) -> pa.Array | pa.ChunkedArray:
@@ -187,13 +184,10 @@ def _split_bools(
 
 
 def map_unique(
-    values: pd.Series,
-    fn: Callable[[Any], Result],
-    fast: Fast | None = None,
-    out_type: pa.DataType = TEXT,
+    values: pd.Series, fn: Callable[[Any], Result], out_type: pa.DataType = TEXT
 ) -> tuple[pd.Series, pd.Series]:
-    """normalise_column for small tables: Python values and codes as object Series."""
-    result, problems = normalise_column(values.to_numpy(dtype=object), fn, fast, out_type)
+    """fn once per distinct value, for small tables: Python values and codes as Series."""
+    result, problems = normalise_column(values.to_numpy(dtype=object), fn, out_type=out_type)
     codes = np.full(len(values), None, dtype=object)
     codes[problems.rows] = problems.codes
     return (
@@ -206,10 +200,11 @@ def fast_id(text: pa.Array) -> pa.Array:
     """Text cells that are 16 ASCII digits as typed, or once cleaned as clean_id_value does
     (outer spaces, a leading apostrophe, spaces or dashes between digit groups). Anything
     else, a dot included ('...0001.0'), is left to clean_id_value."""
-    return _second_chance(text, _is_16_digits, _clean_id_text)
+    return _second_chance(text, sixteen_digits, _clean_id_text)
 
 
-def _is_16_digits(text: pa.Array) -> pa.Array:
+def sixteen_digits(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Exactly 16 ASCII digits (a NIK or No KK as it must be); null stays null."""
     return pc.and_(
         pc.and_(pc.equal(pc.utf8_length(text), 16), pc.string_is_ascii(text)),
         pc.utf8_is_digit(text),

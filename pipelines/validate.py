@@ -44,6 +44,7 @@ NORMALISERS = {
     "hubungan_keluarga": nz.parse_relationship, "status_kawin": nz.parse_marital,
     "rt": nz.rt_rw_value, "rw": nz.rt_rw_value, "kode_wilayah": nz.region_value,
 }  # fmt: skip
+DATE_COLUMNS = {"tanggal_lahir"}
 PROBLEM_COLUMNS = ["row_id", "column", "code"]
 # pandera's built-in check names -> our reason codes
 _BUILTIN = {"not_nullable": "kosong", "isin": None}
@@ -54,25 +55,30 @@ _ISIN_CODES = {
 }
 
 
+def out_type(col: str) -> pyarrow.DataType:
+    """The Arrow type a prelist column is normalised to."""
+    return nz.DATE if col in DATE_COLUMNS else nz.TEXT
+
+
+def normalise(col: str, values: pd.Series | np.ndarray) -> tuple[pyarrow.Array, nz.Problems]:
+    """One prelist column through its normaliser, with its fast paths."""
+    date = col in DATE_COLUMNS
+    return nz.normalise_column(
+        values, NORMALISERS[col], FAST.get(col), out_type(col), nz.fast_date_cells if date else None
+    )
+
+
 def prepare(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Raw cells (with row_id, source_*, folder_kode) -> normalised frame and problems."""
     n = len(raw)
     columns: dict[str, pyarrow.Array] = {}
     problems = []
-    for col, fn in NORMALISERS.items():
-        kind = nz.DATE if col == "tanggal_lahir" else nz.TEXT
+    for col in NORMALISERS:
         if col not in raw.columns:
-            columns[col] = pyarrow.nulls(n, kind)
+            columns[col] = pyarrow.nulls(n, out_type(col))
             continue
-        columns[col], bad = nz.normalise_column(
-            raw[col], fn, FAST.get(col), kind, nz.fast_date_cells if kind == nz.DATE else None
-        )
-        if len(bad.rows):
-            problems.append(
-                pd.DataFrame(
-                    {"row_id": raw["row_id"].to_numpy()[bad.rows], "column": col, "code": bad.codes}
-                )
-            )
+        columns[col], bad = normalise(col, raw[col])
+        problems.append(_problem(raw["row_id"].to_numpy()[bad.rows], col, bad.codes))
     # the folder's kode wilayah stands in when the file has no KODE WILAYAH column
     columns["kode_wilayah"] = pc.coalesce(
         columns["kode_wilayah"], nz.arrow_text(raw["folder_kode"])
@@ -103,13 +109,7 @@ def check_rules(clean: pd.DataFrame, dinas_kabkota: str | None) -> pd.DataFrame:
             dinas_kabkota
         ).fillna(False)
         problems.append(
-            pd.DataFrame(
-                {
-                    "row_id": clean.loc[outside, "row_id"],
-                    "column": "kode_wilayah",
-                    "code": "wilayah_bukan_dinas",
-                }
-            )
+            _problem(clean.loc[outside, "row_id"].to_numpy(), "kode_wilayah", "wilayah_bukan_dinas")
         )
     problems.append(household_problems(clean))
     return _frame(problems)
@@ -184,7 +184,7 @@ def household_problems(clean: pd.DataFrame) -> pd.DataFrame:
     return _frame(out)
 
 
-def _problem(row_ids: np.ndarray, column: str, code: str) -> pd.DataFrame:
+def _problem(row_ids: np.ndarray, column: str, code: str | np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"row_id": row_ids, "column": column, "code": code})
 
 

@@ -9,16 +9,12 @@ import pyarrow
 import pyarrow.compute as pc
 
 from pipelines import wilayah
-from pipelines.normalize import arrow_text
+from pipelines.normalize import arrow_text, sixteen_digits
 
 
 def is_16_digits(s: pd.Series) -> pd.Series:
-    """Exactly 16 ASCII digits (a NIK or No KK), column-wise in Arrow; empty cells are not."""
-    text = arrow_text(s)
-    ok = pc.and_(
-        pc.and_(pc.equal(pc.utf8_length(text), 16), pc.string_is_ascii(text)),
-        pc.utf8_is_digit(text),
-    )
+    """Exactly 16 ASCII digits (a NIK or No KK); empty cells are not."""
+    ok = sixteen_digits(arrow_text(s))
     return pd.Series(pc.fill_null(ok, False).to_numpy(zero_copy_only=False), index=s.index)
 
 

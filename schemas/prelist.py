@@ -38,8 +38,8 @@ MARITAL = ["BELUM KAWIN", "KAWIN", "CERAI HIDUP", "CERAI MATI"]
 # scale-out), half a second on every run.
 
 
-def _text(nullable: bool = True, *checks: pa.Check) -> pa.Column:
-    return pa.Column(str, nullable=nullable, checks=list(checks))
+def _text(nullable: bool = True) -> pa.Column:
+    return pa.Column(str, nullable=nullable)
 
 
 def _not_future(s: pd.Series) -> pd.Series:

@@ -181,9 +181,7 @@ def test_column_fast_paths_agree_with_the_normalisers(name, data):
     cells = data.draw(st.lists(st.one_of(typical, typical, _OTHER), min_size=1, max_size=60))
     column = np.array(cells * data.draw(st.sampled_from([1, 1, 30])), dtype=object)
     fn = validate.NORMALISERS[name]
-    kind = nz.DATE if name == "tanggal_lahir" else nz.TEXT
-    fast_cells = nz.fast_date_cells if kind == nz.DATE else None
-    values, problems = nz.normalise_column(column, fn, validate.FAST.get(name), kind, fast_cells)
+    values, problems = validate.normalise(name, column)
     expected = [(None, None) if nz.is_missing(c) else fn(c) for c in column]
     assert values.to_pylist() == [v for v, _ in expected]
     codes = dict(zip(problems.rows.tolist(), problems.codes, strict=True))

@@ -17,7 +17,7 @@ from pipelines.ingest.layout import find_table
 from pipelines.ingest.read import read_grids
 from pipelines.reasons import LABELS
 from pipelines.store.store import Store, statements
-from pipelines.validate import NORMALISERS, PERSON_COLUMNS
+from pipelines.validate import NORMALISERS, PERSON_COLUMNS, out_type
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +83,7 @@ def _normalise(raw: pd.DataFrame) -> pd.DataFrame:
     out["id_dtks"] = ids
     for col in [*PERSON_COLUMNS, "kode_wilayah"]:
         if col in raw.columns:
-            kind = nz.DATE if col == "tanggal_lahir" else nz.TEXT
-            values, codes = nz.map_unique(raw[col], NORMALISERS[col], out_type=kind)
+            values, codes = nz.map_unique(raw[col], NORMALISERS[col], out_type(col))
             if col in STRICT:
                 _refuse_if(codes.notna(), raw, f"nilai {LABELS[col]} tidak dapat dibaca")
             out[col] = values
