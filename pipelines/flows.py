@@ -1,23 +1,29 @@
 """Prefect flows: thin wrappers that run the stage functions as visible tasks.
 
 No personal data crosses a task boundary that Prefect records: parameters are a period
-string and a data-root path; task results are not persisted; logs carry counts only.
+string and a data-root path; task results are not persisted; logs carry counts only. A task
+or flow that fails lets out only a value-free exception (`redact.boundary`), and a failed
+flow returns its Failed state itself, because Prefect 3.8 writes the exception of a flow
+that raises to the result storage (.prefect/storage/) whatever persist_result says.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.states import Failed
 
 from pipelines import finalize as fin
 from pipelines.config import Home
 from pipelines.ingest import discover
 from pipelines.publish import Published, publish
+from pipelines.redact import boundary, guarded
 from pipelines.store import open_store
 
 TASK = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -26,17 +32,20 @@ progress = logging.getLogger("pipelines.progress")
 
 
 @task(name="baca-kelurahan", retries=1, retry_delay_seconds=2, **TASK)
+@guarded("baca-kelurahan")
 def read_kelurahan_task(code: str, folder: Path, period_dir: Path) -> discover.KelurahanInput:
     return discover.read_kelurahan(code, folder, period_dir)
 
 
 @task(name="validasi-dan-pencocokan", **TASK)
+@guarded("validasi-dan-pencocokan")
 def decide_task(batch: fin.Batch, store_path: Path, home: Home):
     with open_store(store_path, memory_limit=home.memory_limit) as store:
         return fin.decide(batch, store, fin.dinas_kabkota(home, store))
 
 
 @task(name="tulis-keluaran", retries=1, retry_delay_seconds=2, **TASK)
+@guarded("tulis-keluaran")
 def publish_task(
     batch: fin.Batch, outcomes, store_path: Path, out_dir: Path, raw_dir: Path
 ) -> Published:
@@ -50,7 +59,30 @@ def previous_month(today: dt.date | None = None) -> str:
     return (first - dt.timedelta(days=1)).strftime("%Y-%m")
 
 
+def fails_as_state(stage: str):
+    """A flow body whose failure is returned as a Failed state holding a value-free exception.
+
+    Prefect writes the exception of a flow that raises to .prefect/storage/ even with
+    persist_result=False; a returned Failed state is not written, and calling the flow still
+    raises that exception.
+    """
+
+    def deco(fn):
+        @functools.wraps(fn)
+        def inner(*args, **kwargs):
+            try:
+                with boundary(stage):
+                    return fn(*args, **kwargs)
+            except Exception as exc:
+                return Failed(message=f"{type(exc).__name__}: {exc}", data=exc)
+
+        return inner
+
+    return deco
+
+
 @flow(name="finalisasi-bulanan", log_prints=False, persist_result=False)
+@fails_as_state("finalisasi-bulanan")
 def finalize_flow(period: str | None = None, home: str = ".") -> Published:
     """Monthly finalisation of one period (default: last month) under one data root."""
     period = period or previous_month()
@@ -76,6 +108,7 @@ def finalize_flow(period: str | None = None, home: str = ".") -> Published:
 
 
 @flow(name="pengingat-sla-permintaan", log_prints=False, persist_result=False)
+@fails_as_state("pengingat-sla-permintaan")
 def sla_reminder_flow(home: str = ".") -> dict[str, int]:
     """Daily: count open data requests and those past their due date (counts only)."""
     from pipelines.requests import register
@@ -97,6 +130,7 @@ def sla_reminder_flow(home: str = ".") -> dict[str, int]:
 
 
 @task(name="finalisasi-kabkota", **TASK)
+@guarded("finalisasi-kabkota")
 def finalize_root_task(home: str, period: str) -> dict[str, int]:
     from pipelines.publish import finalise_root
 
@@ -104,6 +138,7 @@ def finalize_root_task(home: str, period: str) -> dict[str, int]:
 
 
 @flow(name="finalisasi-provinsi", log_prints=False, persist_result=False)
+@fails_as_state("finalisasi-provinsi")
 def province_flow(homes: list[str], period: str) -> dict[str, dict[str, int]]:
     """Fan the finalisation out per kab/kota (one data root each) on the flow's task runner."""
     futures = [finalize_root_task.submit(h, period) for h in homes]

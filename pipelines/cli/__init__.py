@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import traceback
 
 import typer
+from rich.markup import escape
+from typer._click import exceptions as cx
 
 # isort: off
 # the commands register in this order, which is the order `dtks --help` lists them
@@ -17,38 +20,107 @@ from pipelines.cli import service  # noqa: F401
 from pipelines.cli import demo  # noqa: F401
 
 # isort: on
+from pipelines import redact
 from pipelines.cli.common import app, err
+from pipelines.cli.usage import indonesian, usage_line
 from pipelines.errors import DtksError
 
 __all__ = ["app", "main"]
 
+# exit codes: 0 done, 1 an expected failure (bad input, refused, TIDAK SAH), 2 a usage error
+# (unknown command or option, missing argument or file), 3 an unexpected error, 130 stopped
+EXPECTED, USAGE, UNEXPECTED, STOPPED = 1, 2, 3, 130
+DEBUG_HINT = (
+    "Jalankan lagi dengan DTKS_DEBUG=1 untuk rincian teknis di layar dan laporkan ke pengembang."
+)
+
+
+class _Console(logging.Formatter):
+    """One line per record on the terminal; tracebacks only with DTKS_DEBUG."""
+
+    def __init__(self, debug: bool) -> None:
+        super().__init__("%(levelname)s %(name)s: %(message)s")
+        self.debug = debug
+
+    def format(self, record: logging.LogRecord) -> str:
+        if self.debug:
+            return super().format(record)
+        saved = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info = record.exc_text = record.stack_info = None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved
+
+
+def _not_a_run_report(record: logging.LogRecord) -> bool:
+    # Prefect's own task/flow failure reports (English, with tracebacks) stay in Prefect's
+    # log; the operator reads the one Indonesian message the error boundary prints
+    return not record.name.startswith(("prefect.task_runs", "prefect.flow_runs"))
+
+
+def _setup_logging(debug: bool) -> None:
+    redact.install_log_scrubber()
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Console(debug))
+    if not debug:
+        handler.addFilter(_not_a_run_report)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(os.environ.get("DTKS_LOG_LEVEL", "WARNING"))
+    if not debug:
+        # "Exception ignored in ..." tracebacks from library clean-up go to the debug log
+        sys.unraisablehook = lambda u: logging.getLogger("pipelines").debug(
+            "diabaikan: %s", type(u.exc_value).__name__
+        )
+
+
+def run(args: list[str] | None = None) -> int:
+    """Run the command line; return the exit code (every command's, usage errors' 2)."""
+    debug = bool(os.environ.get("DTKS_DEBUG"))
+    try:
+        rv = app(args=args, prog_name="dtks", standalone_mode=False)
+    except cx.NoArgsIsHelpError as exc:
+        exc.show()
+        return USAGE
+    except cx.ClickException as exc:  # usage errors, a file that cannot be opened
+        line = usage_line(exc)
+        if line and isinstance(exc, cx.UsageError):
+            err.print(escape(line.rstrip()), soft_wrap=True)
+        err.print(f"[bold red]Kesalahan:[/] {escape(indonesian(exc))}", soft_wrap=True)
+        return USAGE if isinstance(exc, cx.UsageError) else EXPECTED
+    except DtksError as exc:
+        err.print(f"[bold red]Gagal:[/] {escape(redact.mask(str(exc)))}")
+        if debug:
+            _print_original(exc)
+        return EXPECTED
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("Dibatalkan.")
+        return STOPPED
+    except redact.StageFailed as exc:
+        err.print(f"[bold red]Kesalahan tak terduga.[/] {escape(str(exc))} {DEBUG_HINT}")
+        if debug:
+            _print_original(exc)
+        return UNEXPECTED
+    except Exception as exc:
+        if debug:
+            raise
+        err.print(
+            f"[bold red]Kesalahan tak terduga[/] ({type(exc).__name__}). {escape(DEBUG_HINT)}"
+        )
+        return UNEXPECTED
+    if rv == STOPPED:  # Ctrl-C: Typer turns it into exit code 130
+        err.print("Dibatalkan.")
+    return rv if isinstance(rv, int) else 0
+
+
+def _print_original(exc: BaseException) -> None:
+    """DTKS_DEBUG: the technical detail a boundary kept from Prefect and the logs."""
+    original = redact.original(exc)
+    sys.stderr.write("".join(traceback.format_exception(original)))
+
 
 def main() -> None:
     """Entry point: expected errors become one Indonesian message, never a traceback."""
-    logging.basicConfig(
-        level=os.environ.get("DTKS_LOG_LEVEL", "WARNING"),
-        format="%(levelname)s %(name)s: %(message)s",
-    )
-    try:
-        app(standalone_mode=False)
-    except DtksError as exc:
-        err.print(f"[bold red]Gagal:[/] {exc}")
-        sys.exit(1)
-    except (typer.Exit, SystemExit) as exc:
-        sys.exit(getattr(exc, "exit_code", getattr(exc, "code", 0)) or 0)
-    except typer.Abort:
-        err.print("Dibatalkan.")
-        sys.exit(130)
-    except Exception as exc:  # click usage errors and the unexpected
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if os.environ.get("DTKS_DEBUG"):
-            raise
-        err.print(
-            f"[bold red]Kesalahan tak terduga[/] ({type(exc).__name__}). Jalankan lagi "
-            "dengan DTKS_DEBUG=1 untuk rincian teknis dan laporkan ke pengembang."
-        )
-        sys.exit(2)
+    _setup_logging(bool(os.environ.get("DTKS_DEBUG")))
+    sys.exit(run())

@@ -1,4 +1,4 @@
-"""Analyst commands: read-only SQL, exports, the data dictionary."""
+"""Analyst commands: sandboxed read-only SQL, exports, the data dictionary."""
 
 from __future__ import annotations
 
@@ -16,36 +16,54 @@ from pipelines.cli.common import (
     console,
     ribu,
 )
+from pipelines.errors import DtksError
 
 
 @app.command("sql")
 def sql_cmd(
-    query: Annotated[str, typer.Argument(help="Satu perintah SELECT.")],
+    query: Annotated[
+        str, typer.Argument(help="Tepat satu perintah SELECT (atau WITH ... SELECT).")
+    ],
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Tulis hasil ke berkas .csv, .parquet atau .xlsx, bukan ke layar."
+            "--out",
+            help="Tulis hasil ke berkas .csv, .parquet atau .xlsx, bukan ke layar (di luar "
+            "folder data/ dan keys/).",
         ),
     ] = None,
     limit: Annotated[int, typer.Option(help="Baris yang ditampilkan di layar.")] = 50,
+    petugas: Annotated[
+        str | None,
+        typer.Option("--petugas", help="Nama analis untuk log kueri (bawaan: pengguna OS)."),
+    ] = None,
     home: HomeOpt = None,
 ) -> None:
-    """Jalankan kueri SQL pada basis data DTKS (hanya-baca) untuk analisis.
+    """Jalankan satu kueri SELECT pada basis data DTKS (hanya-baca, tanpa akses berkas).
 
     View yang tersedia: v_persons_current, v_households_current, v_outcomes_per_period,
     v_monthly_summary, v_programme_coverage (lihat docs/data_dictionary.md). Perintah yang
-    mengubah data ditolak.
+    mengubah data, lebih dari satu perintah, dan akses berkas dari SQL (COPY, EXPORT,
+    read_csv, glob, ATTACH, INSTALL/LOAD, SET) ditolak; hasil hanya ditulis lewat --out.
+    Setiap kueri dicatat di data/processed/log/sql.jsonl (siapa, kapan, kueri, jumlah baris;
+    tanpa hasilnya).
 
     Contoh: dtks sql "SELECT * FROM v_programme_coverage ORDER BY keluarga DESC" --out cakupan.xlsx
     """
     from pipelines import analyst
-    from pipelines.store import open_store
 
     h = _home(home)
-    with open_store(h.store_path, read_only=True) as store:
-        frame = analyst.query(store, query)
+    try:
+        target = analyst.check_out(h, out) if out is not None else None
+        with analyst.open_sandbox(h) as store:
+            frame = analyst.query(store, query)
+        if target is not None:
+            analyst.write(frame, target)
+    except DtksError as exc:
+        analyst.log_query(h, query, petugas, None, getattr(exc, "code", type(exc).__name__), out)
+        raise
+    analyst.log_query(h, query, petugas, len(frame), None, out)
     if out is not None:
-        analyst.write(frame, out)
         console.print(f"{ribu(len(frame))} baris ditulis ke {out}")
         return
     t = Table(show_lines=False)

@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 
 from pipelines.errors import StoreError, StoreLocked
+from pipelines.redact import database_message
 
 log = logging.getLogger(__name__)
 SCRATCH = "__dtks_"
@@ -30,8 +31,9 @@ class Store:
         try:
             return self.con.execute(sql, params) if params is not None else self.con.execute(sql)
         except duckdb.Error as exc:
+            # DuckDB quotes the values it fails on: keep them out of the message (redact)
             raise StoreError(
-                f"Perintah basis data gagal: {exc}\n-- SQL:\n{sql.strip()[:2000]}"
+                f"Perintah basis data gagal: {database_message(exc)}\n-- SQL:\n{sql.strip()[:2000]}"
             ) from exc
 
     def run(self, sql: str, params: Any = None) -> None:
@@ -101,7 +103,7 @@ def open_store(path: Path, read_only: bool = False, memory_limit: str | None = N
                 "berjalan atau DuckDB CLI yang terbuka). Tunggu proses itu selesai atau tutup "
                 "program itu, lalu jalankan lagi."
             ) from exc
-        raise StoreError(f"Basis data {path} tidak dapat dibuka: {exc}") from exc
+        raise StoreError(f"Basis data {path} tidak dapat dibuka: {database_message(exc)}") from exc
     store = Store(con, path, read_only)
     if not read_only:
         from pipelines.dedup.names import macros_sql
