@@ -20,13 +20,15 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed
 
 from pipelines import finalize as fin
+from pipelines import prefect_server, runlock
 from pipelines.config import Home
 from pipelines.ingest import discover
-from pipelines.publish import Published, publish
+from pipelines.publish import Published, publish, remove_stale_scratch
 from pipelines.redact import boundary, guarded
 from pipelines.store import open_store
 
 TASK = {"cache_policy": NO_CACHE, "persist_result": False}
+prefect_server.install()  # the temporary Prefect server dies with this process
 # stage-by-stage progress for the CLI (codes and counts only; see cli._Progress)
 progress = logging.getLogger("pipelines.progress")
 
@@ -87,6 +89,12 @@ def finalize_flow(period: str | None = None, home: str = ".") -> Published:
     """Monthly finalisation of one period (default: last month) under one data root."""
     period = period or previous_month()
     h = Home(Path(home).resolve())
+    with runlock.finalisation(h):  # before any kelurahan is read; the CLI holds it already
+        remove_stale_scratch(h.processed)
+        return _finalize(period, h)
+
+
+def _finalize(period: str, h: Home) -> Published:
     logger = get_run_logger()
     period_dir = h.period_raw(period)
     folders, folder_problems = discover.kelurahan_folders(period_dir)
@@ -134,7 +142,10 @@ def sla_reminder_flow(home: str = ".") -> dict[str, int]:
 def finalize_root_task(home: str, period: str) -> dict[str, int]:
     from pipelines.publish import finalise_root
 
-    return finalise_root(home, period)
+    h = Home(Path(home).resolve())
+    with runlock.finalisation(h):
+        remove_stale_scratch(h.processed)
+        return finalise_root(home, period)
 
 
 @flow(name="finalisasi-provinsi", log_prints=False, persist_result=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -37,6 +38,22 @@ class Published:
     counts: pd.DataFrame
     totals: dict[str, int]
     ba_only: pd.DataFrame
+
+
+def remove_stale_scratch(processed: Path) -> list[Path]:
+    """Remove what a killed run left under data/processed: .PERIOD.<hex>.tmp and .PERIOD.old.
+
+    They hold personal data and are never part of a period's outputs. Call only while holding
+    the finalisation lock (runlock), so no live run's scratch folder is taken.
+    """
+    stale = [
+        p
+        for p in processed.glob(".*")
+        if p.is_dir() and re.fullmatch(r"\.\d{4}-\d{2}\.([0-9a-f]{8}\.tmp|old)", p.name)
+    ]
+    for p in stale:
+        shutil.rmtree(p, ignore_errors=True)
+    return stale
 
 
 def publish(

@@ -60,6 +60,8 @@ class StageFailed(Exception):
 
 def value_free(exc: BaseException, stage: str) -> BaseException:
     """The exception to let out of a stage: ours masked, anything else as StageFailed."""
+    if isinstance(exc, StageFailed):  # an inner stage's boundary already made it value-free
+        return exc
     if isinstance(exc, DtksError):
         exc.args = tuple(mask(a) if isinstance(a, str) else a for a in exc.args)
         for attr in ("message", "path", "sheet"):

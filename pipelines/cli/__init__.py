@@ -77,6 +77,14 @@ def _setup_logging(debug: bool) -> None:
 
 def run(args: list[str] | None = None) -> int:
     """Run the command line; return the exit code (every command's, usage errors' 2)."""
+    try:
+        return _run(args)
+    except BaseException as exc:
+        _forget(exc)
+        raise
+
+
+def _run(args: list[str] | None) -> int:
     debug = bool(os.environ.get("DTKS_DEBUG"))
     try:
         rv = app(args=args, prog_name="dtks", standalone_mode=False)
@@ -93,6 +101,7 @@ def run(args: list[str] | None = None) -> int:
         err.print(f"[bold red]Gagal:[/] {escape(redact.mask(str(exc)))}")
         if debug:
             _print_original(exc)
+        _forget(exc)
         return EXPECTED
     except (typer.Abort, KeyboardInterrupt):
         err.print("Dibatalkan.")
@@ -101,6 +110,7 @@ def run(args: list[str] | None = None) -> int:
         err.print(f"[bold red]Kesalahan tak terduga.[/] {escape(str(exc))} {DEBUG_HINT}")
         if debug:
             _print_original(exc)
+        _forget(exc)
         return UNEXPECTED
     except Exception as exc:
         if debug:
@@ -108,6 +118,7 @@ def run(args: list[str] | None = None) -> int:
         err.print(
             f"[bold red]Kesalahan tak terduga[/] ({type(exc).__name__}). {escape(DEBUG_HINT)}"
         )
+        _forget(exc)
         return UNEXPECTED
     if rv == STOPPED:  # Ctrl-C: Typer turns it into exit code 130
         err.print("Dibatalkan.")
@@ -118,6 +129,19 @@ def _print_original(exc: BaseException) -> None:
     """DTKS_DEBUG: the technical detail a boundary kept from Prefect and the logs."""
     original = redact.original(exc)
     sys.stderr.write("".join(traceback.format_exception(original)))
+
+
+def _forget(exc: BaseException | None) -> None:
+    """Drop the frames a failed run's exceptions hold (open DuckDB connections among them).
+
+    Left alive until interpreter exit, DuckDB's bindings print "nanobind: leaked ..." lines.
+    """
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if exc.__traceback__ is not None:
+            traceback.clear_frames(exc.__traceback__)
+        exc = exc.__cause__ or exc.__context__
 
 
 def main() -> None:

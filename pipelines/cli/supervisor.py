@@ -110,17 +110,20 @@ def finalize_cmd(
         raise DtksError(
             "Basis data DTKS belum ada. Muat snapshot DTKS dulu: dtks load-dtks BERKAS_EKSPOR_DTKS"
         )
+    from pipelines import runlock
     from pipelines.store import open_store
 
-    with open_store(h.store_path) as store:  # fails fast if another run writes
-        if store.one("SELECT 1 FROM period_close WHERE period = ?", [period]):
-            raise DtksError(
-                f"Periode {period} sudah ditutup (dtks close); hasilnya tidak "
-                "diubah lagi. Usulan susulan masuk ke periode berikutnya."
-            )
-    console.print(f"Finalisasi periode {period} (folder data: {h.root}) ...")
-    t0 = time.perf_counter()
-    result = _run_finalize(h, period)
+    # the run lock first: a second finalize stops here, before any kelurahan is read
+    with runlock.finalisation(h):
+        with open_store(h.store_path) as store:  # fails fast if another process writes
+            if store.one("SELECT 1 FROM period_close WHERE period = ?", [period]):
+                raise DtksError(
+                    f"Periode {period} sudah ditutup (dtks close); hasilnya tidak "
+                    "diubah lagi. Usulan susulan masuk ke periode berikutnya."
+                )
+        console.print(f"Finalisasi periode {period} (folder data: {h.root}) ...")
+        t0 = time.perf_counter()
+        result = _run_finalize(h, period)
     _print_counts(result.counts)
     console.print(f"Selesai dalam {time.perf_counter() - t0:.1f} detik.")
     console.print(f"Hasil per baris : {_rel(result.outcomes, h)} (dan tabel prelist_outcome)")
