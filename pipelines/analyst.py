@@ -65,8 +65,8 @@ def one_select(sql: str) -> str:
         raise QueryRefused(f"Kueri tidak dapat dibaca: {_first_line(exc)}", "sintaks") from None
     if len(parsed) != 1:
         raise QueryRefused(
-            f"Kueri berisi {len(parsed)} perintah; dtks sql menerima tepat satu perintah "
-            "SELECT (atau WITH ... SELECT).",
+            f"Kueri berisi {len(parsed)} perintah dan ditolak: dtks sql menerima tepat satu "
+            "perintah SELECT (atau WITH ... SELECT).",
             "bukan_satu_perintah",
         )
     if parsed[0].type != duckdb.StatementType.SELECT:

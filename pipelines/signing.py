@@ -10,7 +10,10 @@ real certificate is configured in dtks.toml:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +43,54 @@ def key_paths(home: Home) -> Keys:
     return Keys(folder / "dinas-key.pem", folder / "dinas-cert.pem")
 
 
+def salt_path(home: Home) -> Path:
+    """The installation's secret salt for identity numbers (keys/garam-identitas)."""
+    return home.root / "keys" / "garam-identitas"
+
+
+def _keys_folder(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+
+
+def write_secret(path: Path, data: bytes, exclusive: bool = False) -> None:
+    """Write a secret readable by its owner only, from the first byte (no 0644 window)."""
+    _keys_folder(path.parent)
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC)
+    fd = os.open(path, flags, 0o600)
+    try:
+        os.fchmod(fd, 0o600) if hasattr(os, "fchmod") else None  # an older file kept its mode
+        os.write(fd, data)
+    finally:
+        os.close(fd)
+
+
+def identity_salt(home: Home) -> bytes:
+    """The secret salt of this installation, made (0600) on first need and never replaced."""
+    path = salt_path(home)
+    if not path.exists():
+        try:
+            write_secret(path, secrets.token_hex(32).encode() + b"\n", exclusive=True)
+        except FileExistsError:  # another process made it first
+            pass
+    value = path.read_text(encoding="ascii").strip()
+    if len(value) < 32:
+        raise SigningError(
+            f"Garam rahasia {path} rusak atau terlalu pendek. Pulihkan dari cadangan folder "
+            "keys/ (membuat yang baru membuat hash lama tidak dapat dicocokkan lagi)."
+        )
+    return bytes.fromhex(value) if all(c in "0123456789abcdef" for c in value) else value.encode()
+
+
+def hash_identity(salt: bytes, digits: str) -> str:
+    """Keyed hash (HMAC-SHA256) of an identity number, tagged so older hashes are told apart.
+
+    Hashes made before the installation salt (a plain SHA-256 with the public default salt)
+    are 64 hex digits without the tag; they cannot be rehashed without the raw number.
+    """
+    return "hmac1:" + hmac.new(salt, digits.encode(), hashlib.sha256).hexdigest()
+
+
 def init_keys(home: Home, common_name: str, force: bool = False) -> Keys:
     """A 3072-bit RSA key and a self-signed certificate valid for five years."""
     paths = key_paths(home)
@@ -49,7 +100,8 @@ def init_keys(home: Home, common_name: str, force: bool = False) -> Keys:
             "ulang (surat dan berita acara lama tetap terverifikasi dengan "
             "sertifikat lama saja)."
         )
-    paths.key.parent.mkdir(parents=True, exist_ok=True)
+    _keys_folder(paths.key.parent)
+    identity_salt(home)  # made with the keys; kept as it is when the keys are made again
     key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
     name = x509.Name(
         [
@@ -84,14 +136,14 @@ def init_keys(home: Home, common_name: str, force: bool = False) -> Keys:
         )
         .sign(key, hashes.SHA256())
     )
-    paths.key.write_bytes(
+    write_secret(
+        paths.key,
         key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
-        )
+        ),
     )
-    os.chmod(paths.key, 0o600)
     paths.cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return paths
 

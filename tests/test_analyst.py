@@ -49,7 +49,7 @@ def test_views_agree_with_the_register_and_the_outcomes(ro, finalized):
     ],
 )
 def test_the_analyst_connection_refuses_writes(ro, sql):
-    with pytest.raises(analyst.QueryRefused, match="hanya-baca"):
+    with pytest.raises(analyst.QueryRefused, match="ditolak"):
         analyst.query(ro, sql)
 
 

@@ -41,7 +41,14 @@ def _new(store, home, **kw):
             **kw,
         }
     )
-    return register.new(store, req, "Rina", home.settings(), today=dt.date(2026, 3, 16))
+    return register.new(
+        store,
+        req,
+        "Rina",
+        home.settings(),
+        today=dt.date(2026, 3, 16),
+        salt=signing.identity_salt(home),
+    )
 
 
 def _approve(store, nomor):

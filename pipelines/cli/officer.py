@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from pipelines.cli.common import (
@@ -69,7 +70,8 @@ def letter_cmd(
     menjelaskan cara diusulkan. Setiap surat dicatat (nomor, waktu, petugas).
 
     dtks letter verify BERKAS.pdf: memeriksa tanda tangan Dinas, keutuhan isi, dan bahwa
-    nomor serta kode verifikasinya tercatat untuk berkas itu.
+    nomor serta kode verifikasinya tercatat untuk berkas itu. Kode keluar: 0 SAH,
+    1 TIDAK SAH.
 
     Contoh: dtks letter 6271011508800001 --kk 6271010101100001 --petugas "Rina"
     """
@@ -83,9 +85,9 @@ def letter_cmd(
         with open_store(h.store_path, read_only=True) as store:
             ok, msg = verify(store, h, file)
         if ok:
-            console.print(f"SAH. {msg}")
+            console.print(f"SAH. {escape(msg)}")
             return
-        err.print(f"[bold red]TIDAK SAH.[/] {msg}")
+        err.print(f"[bold red]TIDAK SAH.[/] {escape(msg)}")
         raise typer.Exit(1)
     if not kk or not petugas:
         raise DtksError("Untuk menerbitkan surat isi --kk NO_KK dan --petugas NAMA.")
@@ -139,10 +141,12 @@ def request_new_cmd(
 
     Contoh: dtks request new --pemohon "Ani" --identitas 6271014101990001 --instansi "Universitas Palangka Raya" --tujuan "Skripsi kemiskinan" --jenis-data keluarga_per_kelurahan_program
     """
+    from pipelines import signing
     from pipelines.requests import register
     from pipelines.store import open_store
 
     h = _home(home)
+    salt = signing.identity_salt(h)  # made on first need (0600, keys/garam-identitas)
     req = register.NewRequest(
         pemohon,
         identitas,
@@ -158,7 +162,7 @@ def request_new_cmd(
         pks,
     )
     with open_store(h.store_path) as store:
-        nomor, due, words = register.new(store, req, petugas, h.settings())
+        nomor, due, words = register.new(store, req, petugas, h.settings(), salt=salt)
     console.print(f"Permintaan {nomor} dicatat; batas waktu {due:%d-%m-%Y} (hari kerja).")
     if words:
         console.print(
@@ -280,6 +284,9 @@ def request_verify_cmd(
 ) -> None:
     """Periksa paket serah terima: tanda tangan BAST dan manifest, SHA-256 setiap berkas.
 
+    Nomor permintaan di manifest harus sama dengan nama folder/zip; zip berisi tepat satu
+    folder paket. Setiap temuan disebutkan. Kode keluar: 0 SAH, 1 TIDAK SAH, 2 salah ketik.
+
     Contoh: dtks request verify reports/permintaan/REQ-2026-0001.zip
     """
     from pipelines.requests.package import verify
@@ -287,7 +294,7 @@ def request_verify_cmd(
     h = _home(home)
     ok, findings = verify(h, path)
     for f in findings:
-        (console if ok else err).print(("SAH. " if ok else "- ") + f)
+        (console if ok else err).print(("SAH. " if ok else "- ") + escape(f))
     if not ok:
         err.print("[bold red]TIDAK SAH.[/]")
         raise typer.Exit(1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import shutil
 import zipfile
 from dataclasses import dataclass
@@ -273,33 +274,133 @@ def _bast(
     ).build(story)
 
 
+MAX_UNZIPPED = 2 * 1024**3  # a package is a few MB; more is not a package
+HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
 def verify(home: Home, path: Path) -> tuple[bool, list[str]]:
-    """(all good?, findings) for a package folder or its zip."""
+    """(all good?, findings) for a package folder or its zip; every problem is a finding."""
+    if path.is_dir():
+        findings = _verify_folder(home, path)
+    else:
+        findings = _verify_zip(home, path)
+    return not findings, findings or ["Semua berkas utuh; tanda tangan BAST dan manifest sah."]
+
+
+def _verify_zip(home: Home, path: Path) -> list[str]:
+    """A zip must hold exactly one folder, named as the zip, with plain files only."""
     import tempfile
 
-    if path.suffix == ".zip":
-        with tempfile.TemporaryDirectory() as d, zipfile.ZipFile(path) as z:
-            z.extractall(d)
-            inner = [p for p in Path(d).iterdir() if p.is_dir()]
-            return verify(home, inner[0] if inner else Path(d))
+    try:
+        z = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return [f"{path.name} bukan berkas zip yang utuh; minta paket dikirim ulang."]
+    with z:
+        entries = z.infolist()
+        tops = sorted({e.filename.split("/", 1)[0] for e in entries})
+        at_root = sorted(e.filename for e in entries if "/" not in e.filename.rstrip("/"))
+        if len(tops) != 1 or at_root and at_root != [tops[0]]:
+            shown = ", ".join(tops[:5]) + (" ..." if len(tops) > 5 else "")
+            return [
+                f"{path.name} harus berisi tepat satu folder paket dan tidak ada yang lain; "
+                f"isinya: {shown}."
+            ]
+        folder = tops[0]
+        odd = [
+            e.filename
+            for e in entries
+            if e.filename.rstrip("/") != folder
+            and (
+                e.is_dir()
+                or e.filename.count("/") != 1
+                or ".." in e.filename.split("/")
+                or (e.external_attr >> 16) & 0o170000 == 0o120000  # a symbolic link
+            )
+        ]
+        if odd:
+            return [
+                f"{path.name}: isi yang bukan berkas paket biasa: {', '.join(sorted(odd)[:5])}."
+            ]
+        if sum(e.file_size for e in entries) > MAX_UNZIPPED:
+            return [f"{path.name} terlalu besar setelah diekstrak untuk sebuah paket data."]
+        findings = []
+        if folder != path.stem:
+            findings.append(
+                f"Folder di dalam zip ({folder}) tidak sama dengan nama zip ({path.stem})."
+            )
+        with tempfile.TemporaryDirectory() as d:
+            try:
+                z.extractall(d)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+                return [
+                    f"{path.name} rusak: berkas di dalamnya tidak dapat dibuka ({type(exc).__name__})."
+                ]
+            return findings + _verify_folder(home, Path(d) / folder, also=path.stem)
+
+
+def _manifest(path: Path) -> tuple[dict | None, list[str]]:
+    """The parsed manifest and what is wrong with its shape."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, OSError):
+        return None, ["manifest.json tidak dapat dibaca (bukan JSON yang sah)."]
+    if not isinstance(data, dict):
+        return None, ["manifest.json tidak berisi daftar berkas paket."]
     findings = []
+    nomor = data.get("nomor")
+    if not isinstance(nomor, str) or not nomor:
+        findings.append("manifest.json tidak menyebut nomor permintaan ('nomor').")
+    listed = data.get("berkas")
+    if not isinstance(listed, dict) or not listed:
+        findings.append("manifest.json tidak memuat daftar berkas ('berkas').")
+        data["berkas"] = {}
+    else:
+        for name, digest in list(listed.items()):
+            if not isinstance(digest, str) or not HEX64.fullmatch(digest):
+                findings.append(f"manifest.json: SHA-256 untuk {name} tidak sah.")
+                del listed[name]
+            elif Path(name).name != name or name in ("", ".", ".."):
+                findings.append(f"manifest.json: nama berkas tidak sah: {name!r}.")
+                del listed[name]
+    return data, findings
+
+
+def _verify_folder(home: Home, path: Path, also: str | None = None) -> list[str]:
+    findings: list[str] = []
     manifest, sig = path / "manifest.json", path / "manifest.json.sig"
-    if not manifest.exists() or not sig.exists():
-        return False, ["manifest.json atau manifest.json.sig tidak ada."]
+    for p in (manifest, sig):
+        if not p.is_file() or p.is_symlink():
+            return [f"{p.name} tidak ada (atau bukan berkas biasa)."]
     if not signing.verify_bytes(home, manifest.read_bytes(), sig.read_bytes()):
         findings.append("manifest.json diubah (tanda tangan manifest tidak cocok).")
-    listed = json.loads(manifest.read_text(encoding="utf-8")).get("berkas", {})
-    present = {p.name for p in path.iterdir()} - {"manifest.json", "manifest.json.sig"}
+    data, problems = _manifest(manifest)
+    findings += problems
+    if data is None:
+        return findings
+    nomor = data.get("nomor")
+    if isinstance(nomor, str) and nomor:
+        for name in dict.fromkeys([path.name, *([also] if also else [])]):
+            if name != nomor:
+                findings.append(
+                    f"Paket ini untuk permintaan {nomor} (menurut manifest), bukan {name}."
+                )
+    listed: dict[str, str] = data["berkas"]
+    present = {p.name: p for p in path.iterdir()}
+    for name in ("manifest.json", "manifest.json.sig"):
+        present.pop(name, None)
     for name, digest in listed.items():
-        if name not in present:
+        p = present.get(name)
+        if p is None:
             findings.append(f"{name} hilang.")
-        elif sha256(path / name) != digest:
+        elif p.is_symlink() or not p.is_file():
+            findings.append(f"{name} bukan berkas biasa (folder atau tautan).")
+        elif sha256(p) != digest:
             findings.append(f"{name} diubah (SHA-256 berbeda).")
-    findings += [f"{n} tidak tercantum di manifest." for n in sorted(present - set(listed))]
-    bast = [n for n in listed if n.startswith("BAST_")]
-    for name in bast:
-        if (path / name).exists():
-            ok, msg = signing.verify_pdf(home, path / name)
+    findings += [f"{n} tidak tercantum di manifest." for n in sorted(set(present) - set(listed))]
+    for name in [n for n in listed if n.startswith("BAST_")]:
+        p = present.get(name)
+        if p is not None and p.is_file() and not p.is_symlink():
+            ok, msg = signing.verify_pdf(home, p)
             if not ok:
                 findings.append(f"{name}: {msg}")
-    return not findings, findings or ["Semua berkas utuh; tanda tangan BAST dan manifest sah."]
+    return findings

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass
 
@@ -11,6 +10,7 @@ import pandas as pd
 
 from pipelines.errors import DtksError
 from pipelines.requests.workdays import add_workdays
+from pipelines.signing import hash_identity
 from pipelines.store import Store
 
 CHANNELS = ["tatap_muka", "surat", "sp4n_lapor", "email"]
@@ -67,6 +67,9 @@ RULE = (
 )
 
 
+LEGACY_SALT = b"dtks-permintaan"  # the public default of earlier versions: refused
+
+
 class RequestError(DtksError):
     "A request step is not allowed (unknown request, wrong order, missing reason)."
 
@@ -106,9 +109,18 @@ def _check(value: str, allowed: list[str], label: str) -> str:
 
 
 def new(
-    store: Store, req: NewRequest, petugas: str, settings: dict, today: dt.date | None = None
+    store: Store,
+    req: NewRequest,
+    petugas: str,
+    settings: dict,
+    today: dt.date | None = None,
+    salt: bytes | None = None,
 ) -> tuple[str, dt.date, list[str]]:
-    """Record a request; returns its number, due date and any political words found."""
+    """Record a request; returns its number, due date and any political words found.
+
+    salt: the installation's secret (signing.identity_salt); the identity number is stored
+    masked and as a keyed hash only, never with no salt or the old public default.
+    """
     from pipelines.requests.catalogue import CATALOGUE
 
     today = today or dt.date.today()
@@ -119,7 +131,11 @@ def new(
     digits = re.sub(r"\D", "", req.identitas)
     if len(digits) < 6:
         raise RequestError("Nomor identitas (KTP/SIM) pemohon wajib diisi.")
-    salt = settings.get("permintaan", {}).get("garam", "dtks-permintaan")
+    if not salt or salt == LEGACY_SALT:
+        raise RequestError(
+            "Garam rahasia instalasi belum ada; nomor identitas tidak di-hash dengan garam "
+            "bawaan yang diketahui umum. Jalankan: dtks keys init"
+        )
     words = political_words(req.tujuan)
     due = due_date(today, req.kanal, req.kompleksitas, settings)
     with store.transaction():
@@ -138,7 +154,7 @@ def new(
                 req.pemohon,
                 req.instansi or None,
                 "*" * (len(digits) - 4) + digits[-4:],
-                hashlib.sha256(f"{salt}:{digits}".encode()).hexdigest(),
+                hash_identity(salt, digits),
                 req.kontak or None,
                 req.kanal,
                 req.tujuan,
