@@ -13,7 +13,9 @@ import hashlib
 import json
 import re
 import shutil
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -274,6 +276,17 @@ def _bast(
     ).build(story)
 
 
+# what zipfile raises on a damaged archive: headers, deflate streams, CRCs, odd methods
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    ValueError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    struct.error,
+)
 MAX_UNZIPPED = 2 * 1024**3  # a package is a few MB; more is not a package
 HEX64 = re.compile(r"[0-9a-f]{64}")
 
@@ -293,7 +306,7 @@ def _verify_zip(home: Home, path: Path) -> list[str]:
 
     try:
         z = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except ZIP_ERRORS:
         return [f"{path.name} bukan berkas zip yang utuh; minta paket dikirim ulang."]
     with z:
         entries = z.infolist()
@@ -331,7 +344,7 @@ def _verify_zip(home: Home, path: Path) -> list[str]:
         with tempfile.TemporaryDirectory() as d:
             try:
                 z.extractall(d)
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            except ZIP_ERRORS as exc:
                 return [
                     f"{path.name} rusak: berkas di dalamnya tidak dapat dibuka ({type(exc).__name__})."
                 ]
