@@ -1,0 +1,141 @@
+"""Everyday typing mistakes, told in Indonesian: exit 2 for usage, 1 for expected failures.
+
+Through the installed `dtks` in a subprocess: the exit code is what a script or a scheduler
+sees, and stderr is what the operator reads.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import time
+
+import pytest
+from cli_helpers import DTKS, dtks
+
+from pipelines.config import Home
+
+ENGLISH = re.compile(
+    r"Usage:|Error:|Try '|No such|Missing (argument|option)|Invalid value|does not exist|"
+    r"Did you mean|Traceback|tak terduga|Input should",
+)
+
+CASES = [
+    # (arguments, exit code, what stderr must say)
+    (["finalise", "2026-11"], 2, "Perintah 'finalise' tidak dikenal. Maksud Anda: finalize?"),
+    (["review", "aply"], 2, "Perintah 'aply' tidak dikenal. Maksud Anda: apply?"),
+    (["xyzzy"], 2, "Perintah 'xyzzy' tidak dikenal. Daftar perintah: dtks --help"),
+    (["finalize", "2026-11", "--hom", "x"], 2, "Opsi '--hom' tidak dikenal. Maksud Anda: --home?"),
+    (["finalize"], 2, "Argumen PERIOD wajib diisi."),
+    (["close", "2026-11"], 2, "Opsi --petugas wajib diisi."),
+    (["load-dtks", "tidak-ada.csv"], 2, "'tidak-ada.csv' tidak ada. Periksa nama dan foldernya."),
+    (["load-dtks", "."], 2, "'.' adalah folder; sebutkan berkasnya."),
+    (["synth", "--scale", "dua"], 2, "Nilai untuk --scale harus bilangan bulat."),
+    (["synth", "--scale", "0"], 2, "Nilai untuk --scale harus paling sedikit 1."),
+    (["sql", "SELECT 1", "--limit"], 2, "Opsi --limit memerlukan nilai."),
+    (["finalize", "2026-11", "lagi"], 2, "Argumen berlebih: lagi."),
+    (["finalize", "2026-13"], 1, "Periode '2026-13' tidak dikenali."),
+]
+
+
+@pytest.mark.parametrize("args,code,message", CASES, ids=[" ".join(c[0]) for c in CASES])
+def test_a_typing_mistake_is_one_indonesian_message_with_its_exit_code(
+    tmp_path, args, code, message
+):
+    r = dtks(*args, cwd=tmp_path)  # the data root is the working folder
+    assert r.returncode == code, (r.stdout, r.stderr)
+    assert message in " ".join(r.stderr.split()), r.stderr
+    assert not ENGLISH.search(r.stderr + r.stdout), r.stderr
+
+
+def test_a_bad_zip_given_to_request_verify_is_a_named_finding(tmp_path):
+    junk = tmp_path / "REQ-2026-0001.zip"
+    junk.write_bytes(b"PK\x03\x04 bukan zip")
+    r = dtks("request", "verify", str(junk), home=tmp_path)
+    assert r.returncode == 1
+    assert "REQ-2026-0001.zip bukan berkas zip yang utuh" in " ".join(r.stderr.split())
+    assert not ENGLISH.search(r.stderr + r.stdout), r.stderr
+
+
+def test_a_second_finalize_stops_at_once_and_a_killed_run_leaves_no_server(loaded_home, tmp_path):
+    """The first run holds the data root from its first step; the second stops before reading
+    any kelurahan. Then the first is killed (-9) once its temporary Prefect server runs: the
+    server must go with it (tests/test_leaks.py checks the scratch folders of killed runs)."""
+    import psutil
+
+    h = Home(tmp_path / "root")
+    shutil.copytree(loaded_home.root, h.root, ignore=shutil.ignore_patterns(".prefect"))
+    first = subprocess.Popen(
+        [str(DTKS), "finalize", "2026-11", "--home", str(h.root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "DTKS_"))},
+    )
+    try:
+        assert first.stdout is not None
+        assert first.stdout.readline().startswith("Finalisasi periode 2026-11")
+        # the first is now starting Prefect's server: it has not opened the store yet
+        t0 = time.monotonic()
+        second = dtks("finalize", "2026-11", home=h.root)
+        took = time.monotonic() - t0
+        server = _wait_for_server(psutil.Process(first.pid))
+    finally:
+        first.kill()  # SIGKILL: no atexit hook, no clean-up of its own
+        first.wait()
+    assert second.returncode == 1
+    assert "sedang dipakai proses lain" in " ".join(second.stderr.split()), second.stderr
+    assert "kelurahan" not in second.stdout and "Finalisasi periode" not in second.stdout
+    assert took < 20, f"the second run took {took:.0f} s to stop"
+    try:
+        server.wait(timeout=15)
+    except psutil.TimeoutExpired:
+        server.kill()
+        pytest.fail("Prefect's temporary server outlived the killed dtks process")
+
+
+def _wait_for_server(parent, timeout: float = 120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for child in parent.children(recursive=True):
+            try:
+                if "uvicorn" in " ".join(child.cmdline()) or "prefect_server" in " ".join(
+                    child.cmdline()
+                ):
+                    return child
+            except psutil_errors():
+                continue
+        time.sleep(0.2)
+    pytest.fail("Prefect's temporary server did not start")
+
+
+def psutil_errors():
+    import psutil
+
+    return (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess)
+
+
+def test_a_run_lock_held_elsewhere_stops_finalize_before_any_work(loaded_home, tmp_path):
+    h = Home(tmp_path / "root")
+    shutil.copytree(loaded_home.root, h.root, ignore=shutil.ignore_patterns(".prefect"))
+    held = subprocess.Popen(
+        [
+            str(DTKS.parent / "python"),
+            "-c",
+            "import time; from pipelines import runlock; from pipelines.config import Home\n"
+            f"with runlock.finalisation(Home.resolve(r'{h.root}')):\n"
+            "    print('held', flush=True); time.sleep(120)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert held.stdout is not None and held.stdout.readline().strip() == "held"
+        r = dtks("finalize", "2026-11", home=h.root)
+    finally:
+        held.kill()
+        held.wait()
+    assert r.returncode == 1 and "sedang dipakai proses lain" in " ".join(r.stderr.split())
+    assert not (h.processed / ".prefect").exists(), "Prefect was started before the lock check"
