@@ -38,6 +38,9 @@ def keys_init_cmd(
 
     Untuk demo dan uji coba. Sertifikat resmi (PKCS#12) diatur di dtks.toml:
     [tanda_tangan] pkcs12 = "/path/dinas.p12", kata sandi di DTKS_PKCS12_PASSWORD.
+    Juga membuat garam rahasia instalasi (keys/garam-identitas) untuk hash nomor identitas
+    pemohon data; --force membuat kunci baru tetapi tidak mengganti garam. Kunci dan garam
+    hanya dapat dibaca pemiliknya (0600); simpan cadangan folder keys/ di tempat aman.
 
     Contoh: dtks keys init --nama "Dinas Sosial Kota Palangka Raya"
     """
@@ -49,6 +52,7 @@ def keys_init_cmd(
     paths = signing.init_keys(h, nama or who.dinas, force)
     console.print(f"Kunci      : {_rel(paths.key, h)} (rahasia; jangan dibagikan)")
     console.print(f"Sertifikat : {_rel(paths.cert, h)}")
+    console.print(f"Garam      : {_rel(signing.salt_path(h), h)} (rahasia; jangan dibagikan)")
 
 
 @app.command("letter")

@@ -100,7 +100,7 @@ def finalize_cmd(
     mencari duplikat dalam batch dan di DTKS, lalu menulis ke data/processed/PERIODE/:
     outcomes.parquet, summary.xlsx, siks-ng/<kode>_<periode>_usulan_baru.xlsx (dan .csv),
     siks-ng/<kode>_<periode>_perbaikan.xlsx (dan .csv). Berjalan sebagai flow Prefect tanpa
-    server Prefect.
+    server Prefect. Hanya satu finalisasi per folder data: yang kedua berhenti seketika.
 
     Contoh: dtks finalize 2026-11
     """
