@@ -34,7 +34,7 @@ progress = logging.getLogger("pipelines.progress")
 
 
 @task(name="baca-kelurahan", retries=1, retry_delay_seconds=2, **TASK)
-@guarded("baca-kelurahan")
+@guarded("baca-kelurahan", where=lambda code, *_, **__: f"kelurahan {code}")
 def read_kelurahan_task(code: str, folder: Path, period_dir: Path) -> discover.KelurahanInput:
     return discover.read_kelurahan(code, folder, period_dir)
 

@@ -89,13 +89,13 @@ def boundary(stage: str) -> Iterator[None]:
         raise clean from None  # __context__ keeps exc for DTKS_DEBUG; printers skip it
 
 
-def guarded(stage: str) -> Callable[[F], F]:
-    """Decorator form of `boundary` for task functions."""
+def guarded(stage: str, where: Callable[..., str] | None = None) -> Callable[[F], F]:
+    """Decorator form of `boundary` for task functions; `where(*args)` names the unit (a code)."""
 
     def deco(fn: F) -> F:
         @functools.wraps(fn)
         def inner(*args: Any, **kwargs: Any) -> Any:
-            with boundary(stage):
+            with boundary(f"{stage} {where(*args, **kwargs)}" if where else stage):
                 return fn(*args, **kwargs)
 
         return inner  # type: ignore[return-value]

@@ -11,10 +11,11 @@ import json
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 
+import pandas as pd
 import pytest
 from cli_helpers import dtks
 
-from pipelines import signing
+from pipelines import analyst, signing
 from pipelines.config import Home
 from pipelines.store import open_store
 
@@ -42,6 +43,7 @@ def _digests(h: Home) -> dict[str, str]:
     return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
+# the cases, each through the installed command
 ATTACKS = {
     "copy_over_store": "COPY (SELECT 1 AS a) TO '{root}/data/processed/dtks.duckdb' (FORMAT csv)",
     "copy_over_outcomes": (
@@ -51,21 +53,43 @@ ATTACKS = {
     "read_private_key": "SELECT content FROM read_text('{root}/keys/dinas-key.pem')",
     "read_passwd": "SELECT * FROM read_csv('/etc/passwd')",
     "glob_root": "SELECT * FROM glob('{root}/**')",
-    "file_as_table": "SELECT * FROM '{root}/data/processed/2026-11/outcomes.parquet'",
-    "dump_register_csv": "COPY (SELECT * FROM dtks_current) TO '{work}/register.csv'",
-    "copy_register_relative": "COPY (SELECT * FROM dtks_current) TO 'register.csv'",
+    "dump_register_csv": "COPY (SELECT * FROM dtks_current) TO 'register.csv'",
     "export_database": "EXPORT DATABASE '{work}/dump'",
     "select_then_copy": "SELECT 1 AS satu; COPY (SELECT * FROM dtks_current) TO '{work}/x.csv'",
     "attach_other": "ATTACH '{base}/other.duckdb' AS o",
-    "attach_in_select": "SELECT * FROM read_parquet('{base}/other.duckdb')",
     "set_external_access": "SET enable_external_access = true",
-    "reset_lock": "RESET lock_configuration",
     "create_temp_table": "CREATE TEMP TABLE t AS SELECT * FROM dtks_current",
-    "install_extension": "INSTALL httpfs",
-    "load_extension": "LOAD httpfs",
-    "pragma": "PRAGMA enable_profiling",
-    "delete": "DELETE FROM dtks_person",
 }
+# more of the same kind, checked in-process on the same sandbox (a dtks start costs ~2 s)
+MORE = [
+    "SELECT * FROM '{root}/data/processed/2026-11/outcomes.parquet'",
+    "SELECT * FROM read_parquet('{base}/other.duckdb')",
+    "SELECT * FROM read_blob('{root}/keys/dinas-key.pem')",
+    "SELECT * FROM sniff_csv('/etc/passwd')",
+    "RESET lock_configuration",
+    "SET lock_configuration = false",
+    "PRAGMA enable_profiling",
+    "INSTALL httpfs",
+    "LOAD httpfs",
+    "DELETE FROM dtks_person",
+    "CHECKPOINT",
+    "EXPLAIN ANALYZE SELECT 1",
+    "SELECT * FROM frame",  # no reaching the caller's Python variables
+    "",
+    "SELEC 1",
+]
+
+
+@pytest.mark.parametrize("sql", MORE)
+def test_more_file_and_setting_attacks_are_refused_in_the_sandbox(root, sql):
+    frame = pd.DataFrame({"nik": ["6271011508800001"]})  # noqa: F841 (bait for the query)
+    base = root.root.parent
+    with analyst.open_sandbox(root) as store:
+        with pytest.raises(analyst.QueryRefused):
+            analyst.query(store, sql.format(root=root.root, base=base))
+        # the sandbox holds after a refusal: still no file access, still locked
+        with pytest.raises(analyst.QueryRefused, match="berkas"):
+            analyst.query(store, "SELECT * FROM read_csv('/etc/passwd')")
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +129,8 @@ def test_views_work_in_the_sandbox_and_results_go_only_to_out(root, tmp_path):
                  "v_monthly_summary", "v_programme_coverage", "dtks_current", "prelist_final"]:  # fmt: skip
         r = dtks("sql", f"SELECT count(*) AS n FROM {view}", home=root.root)
         assert r.returncode == 0, (view, r.stderr)
+    r = dtks("sql", "SELECT count(*) AS n FROM register_as_of('2026-11')", home=root.root)
+    assert r.returncode == 0, r.stderr
     with open_store(root.store_path, read_only=True) as store:
         persons = store.one("SELECT count(*) FROM dtks_current")[0]
         nik = store.one("SELECT nik FROM dtks_current ORDER BY id_dtks LIMIT 1")[0]
