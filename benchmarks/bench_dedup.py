@@ -29,8 +29,8 @@ import splink_setup
 
 from pipelines import validate
 from pipelines.dedup import store_match
+from pipelines.ingest.snapshot import load
 from pipelines.store import open_store
-from pipelines.store.load_dtks import load
 from pipelines.synth import KABKOTA, SNAPSHOT_HEADER
 from pipelines.synth.population import Population
 from pipelines.wilayah import dotted
@@ -308,7 +308,7 @@ def main() -> None:
                 row[-1] = dotted(row[-1])
                 w.writerow(row)
         store = open_store(Path(d) / "db.duckdb")
-        load(store, [snap])
+        load(store, [snap], petugas="uji")
         clean = clean_queries(queries)
         print(
             f"register {len(reg_rows):,} persons; queries {len(clean):,} "

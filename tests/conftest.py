@@ -32,12 +32,12 @@ def demo_home(tmp_path_factory) -> Home:
 @pytest.fixture(scope="session")
 def loaded_home(demo_home: Home) -> Home:
     """The demo root with its snapshot loaded into the store."""
+    from pipelines.ingest.snapshot import load
     from pipelines.store import open_store
-    from pipelines.store.load_dtks import load
 
     snap = next((demo_home.raw / "dtks").glob("DTKS_*.csv"))
     with open_store(demo_home.store_path) as store:
-        load(store, [snap])
+        load(store, [snap], petugas="uji")
     return demo_home
 
 

@@ -10,8 +10,8 @@ import pytest
 from pipelines import validate
 from pipelines.dedup import batch as batch_dups
 from pipelines.dedup import store_match
+from pipelines.ingest.snapshot import load
 from pipelines.store import open_store
-from pipelines.store.load_dtks import load
 
 HEAD = [
     "ID DTKS",
@@ -89,7 +89,7 @@ def store(tmp_path_factory):
         w.writerow(HEAD)
         w.writerows(REGISTER)
     s = open_store(d / "db.duckdb")
-    load(s, [snap])
+    load(s, [snap], petugas="uji")
     yield s
     s.close()
 

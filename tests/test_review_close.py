@@ -127,7 +127,7 @@ def test_close_writes_the_sent_rows_once_and_the_register_can_be_recalled(home):
 
 
 def test_a_later_snapshot_supersedes_accepted_proposals(home):
-    from pipelines.store.load_dtks import load
+    from pipelines.ingest.snapshot import load
 
     with open_store(home.store_path) as store:
         review.apply(store, PERIOD, fill_review(_review_path(home)), "Rina")
@@ -162,7 +162,7 @@ def test_a_later_snapshot_supersedes_accepted_proposals(home):
             )
         newer = home.raw / "dtks" / "DTKS_6271_2026-12.csv"
         newer.write_text("\n".join(text) + "\n", encoding="utf-8")
-        res = load(store, [newer])
+        res = load(store, [newer], petugas="uji")
         accepted = store.one(
             "SELECT count(*) FROM register_change WHERE accepted_snapshot_id = ?", [res.snapshot_id]
         )[0]

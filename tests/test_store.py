@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from pipelines.errors import SnapshotRejected, StoreLocked
+from pipelines.ingest.snapshot import load
 from pipelines.store import open_store
-from pipelines.store.load_dtks import load
 
 HEADER = [
     "ID DTKS",
@@ -56,20 +56,19 @@ def _snap(path: Path, rows) -> Path:
 def test_load_twice_changes_nothing(tmp_path):
     snap = _snap(tmp_path / "s.csv", PEOPLE)
     with open_store(tmp_path / "db.duckdb") as store:
-        first = load(store, [snap])
-        again = load(store, [snap])
+        first = load(store, [snap], petugas="uji")
+        again = load(store, [snap], petugas="uji")
         n = store.one("SELECT count(*) FROM dtks_person")[0]
         snaps = store.one("SELECT count(*) FROM dtks_snapshot")[0]
-    assert not first.already_loaded and again.already_loaded
-    assert again.snapshot_id == first.snapshot_id
+    assert not first.already_current and again.already_current
     assert (n, snaps) == (2, 1)
 
 
 def test_new_snapshot_keeps_history(tmp_path):
     with open_store(tmp_path / "db.duckdb") as store:
-        load(store, [_snap(tmp_path / "s1.csv", PEOPLE)])
+        load(store, [_snap(tmp_path / "s1.csv", PEOPLE)], petugas="uji")
         changed = [PEOPLE[0][:7] + ["PEDAGANG"]]  # A1 changes job, A2 leaves the register
-        res = load(store, [_snap(tmp_path / "s2.csv", changed)])
+        res = load(store, [_snap(tmp_path / "s2.csv", changed)], petugas="uji", large_change=True)
         current = store.df("SELECT id_dtks, pekerjaan FROM dtks_current ORDER BY id_dtks")
         past = store.df(
             "SELECT id_dtks, pekerjaan FROM dtks_person WHERE valid_from <= 1 "
@@ -91,9 +90,9 @@ def test_new_snapshot_keeps_history(tmp_path):
 def test_malformed_snapshot_is_refused_whole(tmp_path, rows, message):
     db = tmp_path / "db.duckdb"
     with open_store(db) as store:
-        load(store, [_snap(tmp_path / "good.csv", PEOPLE)])
+        load(store, [_snap(tmp_path / "good.csv", PEOPLE)], petugas="uji")
         with pytest.raises(SnapshotRejected, match=message) as exc:
-            load(store, [_snap(tmp_path / "bad.csv", rows)])
+            load(store, [_snap(tmp_path / "bad.csv", rows)], petugas="uji")
         assert "baris 3" in str(exc.value) or "baris 2" in str(exc.value)
         assert store.one("SELECT count(*) FROM dtks_snapshot")[0] == 1
         assert store.one("SELECT count(*) FROM dtks_person")[0] == 2
@@ -106,7 +105,7 @@ def test_snapshot_missing_a_column_names_it(tmp_path):
         open_store(tmp_path / "db.duckdb") as store,
         pytest.raises(SnapshotRejected, match="NO KK"),
     ):
-        load(store, [p])
+        load(store, [p], petugas="uji")
 
 
 def test_second_writer_gets_a_clear_message(tmp_path):

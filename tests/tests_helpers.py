@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 from pipelines.config import Home
+from pipelines.ingest.snapshot import load
 from pipelines.store import open_store
-from pipelines.store.load_dtks import load
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 
@@ -18,5 +18,5 @@ def corpus_root(root: Path) -> Path:
     home.ensure()
     shutil.copytree(CORPUS / "raw", home.raw, dirs_exist_ok=True)
     with open_store(home.store_path) as store:
-        load(store, [CORPUS / "dtks.csv"])
+        load(store, [CORPUS / "dtks.csv"], petugas="uji")
     return root

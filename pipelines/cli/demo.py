@@ -54,7 +54,7 @@ def demo_cmd(
     from pipelines.synth import KABKOTA
 
     prev = sorted((h.raw / "dtks").glob(f"DTKS_{KABKOTA}_*.csv"))[-1]
-    load_dtks_cmd(files=[prev], home=h.root)
+    load_dtks_cmd(files=[prev], petugas="Supervisor Demo", home=h.root)
     console.rule("3. Finalisasi bulanan (dtks finalize)")
     finalize_cmd(period=period, home=h.root)
     console.rule("4. Telaah supervisor (dtks review apply)")

@@ -21,6 +21,10 @@ from pipelines.cli.common import (
 from pipelines.config import Home, check_period, configure_prefect
 from pipelines.errors import DtksError
 
+# DuckDB's buffer while loading a snapshot when dtks.toml sets no [duckdb] memory_limit: a
+# 10-million-person load stays under 4 GB of memory (benchmarks/bench_load.py)
+LOAD_MEMORY = "1GB"
+
 
 @app.command("synth")
 def synth_cmd(
@@ -53,33 +57,92 @@ def load_dtks_cmd(
         list[Path],
         typer.Argument(help="Berkas ekspor DTKS (CSV atau XLSX).", exists=True, dir_okay=False),
     ],
+    petugas: Annotated[
+        str, typer.Option("--petugas", help="Nama petugas yang memuat (dicatat di riwayat).")
+    ],
+    sebagian: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--sebagian",
+            help="Ekspor sebagian: kode kecamatan (62.71.01) atau kelurahan (62.71.01.1001) "
+            "yang dicakup, dipisah koma atau diulang. Hanya orang di wilayah itu yang ditutup.",
+        ),
+    ] = None,
+    perubahan_besar: Annotated[
+        bool,
+        typer.Option(
+            "--perubahan-besar",
+            help="Muat walau banyak orang keluar dari register atau ada kelurahan yang hilang "
+            "(perubahan yang memang benar).",
+        ),
+    ] = False,
     home: HomeOpt = None,
 ) -> None:
     """Muat snapshot ekspor DTKS ke basis data (data/processed/dtks.duckdb).
 
-    Beberapa berkas sekaligus dianggap satu snapshot. Snapshot yang sama dimuat dua kali
-    tidak mengubah apa pun. Snapshot yang rusak ditolak seluruhnya; basis data tidak pernah
-    setengah termuat.
+    Beberapa berkas sekaligus dianggap satu snapshot. Berkas dibaca bertahap, sehingga
+    snapshot jutaan orang pun muat di memori. Snapshot ditolak seluruhnya (tidak ada yang
+    dimuat) bila rusak: kolom wajib atau kolom yang terisi di register tidak ada, ID DTKS
+    kosong atau ganda, tanggal lahir/jenis kelamin/kode wilayah tidak terbaca, kolom NIK
+    atau NO KK sebagian besar rusak (notasi ilmiah, dipotong Excel, kosong).
 
-    Contoh: dtks load-dtks data/raw/dtks/DTKS_6271_2026-10.csv
+    Pemuatan yang hanya mencakup sebagian wilayah Dinas, atau yang menutup lebih dari 5%
+    orang di register (dtks.toml [snapshot] batas_tutup_persen), ditolak dengan angkanya,
+    kecuali disebut jelas: --sebagian WILAYAH untuk ekspor sebagian, atau --perubahan-besar.
+    Memuat lagi berkas snapshot lama memulihkan register ke isi snapshot itu; berkas yang
+    sama dengan register saat ini tidak mengubah apa pun. Setiap pemuatan dicatat (siapa,
+    kapan, apa yang berubah) di tabel dtks_snapshot.
+
+    Contoh: dtks load-dtks data/raw/dtks/DTKS_6271_2026-10.csv --petugas "Rina"
     """
+    from pipelines.ingest.snapshot import load
     from pipelines.store import open_store
-    from pipelines.store.load_dtks import load
+    from pipelines.wilayah import dotted
 
     h = _home(home)
+    conf = h.settings().get("snapshot", {})
+    kabkota = h.settings().get("dinas", {}).get("kode_kabkota")
     t0 = time.perf_counter()
-    with open_store(h.store_path) as store:
-        res = load(store, [f.resolve() for f in files])
-    if res.already_loaded:
+    with open_store(h.store_path, memory_limit=h.memory_limit or LOAD_MEMORY) as store:
+        res = load(
+            store,
+            [f.resolve() for f in files],
+            petugas=petugas,
+            area=sebagian or None,
+            large_change=perubahan_besar,
+            max_close_share=float(conf.get("batas_tutup_persen", 5)) / 100,
+            max_damage_share=float(conf.get("batas_rusak_persen", 10)) / 100,
+            kabkota=str(kabkota).replace(".", "") if kabkota else None,
+        )
+    where = (
+        f"{ribu(len(res.kelurahan))} kelurahan di {ribu(len(res.kecamatan))} kecamatan "
+        f"(kab/kota {', '.join(dotted(k) for k in res.kabkota)})"
+    )
+    if res.already_current:
         console.print(
-            f"Snapshot ini sudah dimuat sebagai snapshot #{res.snapshot_id}; tidak ada perubahan."
+            f"Snapshot ini ({ribu(res.persons)} orang, {where}) sama dengan register saat ini; "
+            f"tidak ada perubahan. Register: {ribu(res.persons_before)} orang."
         )
         return
-    console.print(
-        f"Snapshot #{res.snapshot_id} dimuat: {ribu(res.persons)} orang dalam "
-        f"{ribu(res.households)} KK ({ribu(res.opened)} versi baru, {ribu(res.closed)} versi "
-        f"lama ditutup) dalam {time.perf_counter() - t0:.1f} detik."
+    scope = (
+        f"ekspor sebagian: {', '.join(dotted(a) for a in res.area)}"
+        if res.scope == "sebagian"
+        else "ekspor seluruh wilayah"
     )
+    console.print(
+        f"Snapshot #{res.snapshot_id} dimuat oleh {petugas} ({scope}): {ribu(res.persons)} "
+        f"orang dalam {ribu(res.households)} KK, {where}, dalam "
+        f"{time.perf_counter() - t0:.1f} detik."
+    )
+    console.print(
+        f"Register sebelum: {ribu(res.persons_before)} orang; sesudah: "
+        f"{ribu(res.persons_after)} orang ({ribu(res.added)} masuk, {ribu(res.removed)} keluar, "
+        f"{ribu(res.changed)} berubah data)."
+    )
+    if res.same_as:
+        console.print(
+            f"Isi snapshot ini sama dengan snapshot #{res.same_as}: register dipulihkan ke isi itu."
+        )
     if res.invalid_nik:
         console.print(
             f"Catatan: {ribu(res.invalid_nik)} orang di snapshot memiliki NIK yang bukan "

@@ -13,6 +13,10 @@ import duckdb
 
 from pipelines.errors import StoreError, StoreLocked
 from pipelines.redact import database_message
+from pipelines.store import migrate
+from pipelines.store.migrate import statements
+
+__all__ = ["SCRATCH", "Store", "open_store", "statements"]
 
 log = logging.getLogger(__name__)
 SCRATCH = "__dtks_"
@@ -71,6 +75,15 @@ class Store:
         self.con.register(full, frame)
         return full
 
+    @contextmanager
+    def scratch(self, name: str, frame: Any) -> Iterator[str]:
+        """A DataFrame/Arrow table visible to SQL as __dtks_<name> inside the block only."""
+        full = self.register(name, frame)
+        try:
+            yield full
+        finally:
+            self.con.unregister(full)
+
     def has_snapshot(self) -> bool:
         return bool(self.one("SELECT count(*) FROM dtks_snapshot")[0])
 
@@ -85,7 +98,11 @@ class Store:
 
 
 def open_store(path: Path, read_only: bool = False, memory_limit: str | None = None) -> Store:
-    """Open (and create, unless read-only) the store at path."""
+    """Open (and create, unless read-only) the store at path, upgrading an older one first.
+
+    A store made by an earlier release, or in DuckDB 2.0's own storage format, is upgraded
+    in place (after a backup, see migrate.py) whether opened for reading or writing.
+    """
     if read_only and not path.exists():
         raise StoreError(
             f"Basis data DTKS {path} belum ada. Muat snapshot DTKS dulu: dtks load-dtks BERKAS"
@@ -94,16 +111,11 @@ def open_store(path: Path, read_only: bool = False, memory_limit: str | None = N
     config = {"temp_directory": str(path.parent / ".duckdb_tmp")}
     if memory_limit:
         config["memory_limit"] = memory_limit
-    try:
-        con = duckdb.connect(str(path), read_only=read_only, config=config)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise StoreLocked(
-                f"Basis data {path} sedang dipakai proses lain (mis. finalisasi yang masih "
-                "berjalan atau DuckDB CLI yang terbuka). Tunggu proses itu selesai atau tutup "
-                "program itu, lalu jalankan lagi."
-            ) from exc
-        raise StoreError(f"Basis data {path} tidak dapat dibuka: {database_message(exc)}") from exc
+    con = _connect(path, read_only, config)
+    if migrate.needs_upgrade(con):
+        con.close()
+        _guard(path, lambda: migrate.upgrade(path, _writable(config)))
+        con = _connect(path, read_only, config)
     store = Store(con, path, read_only)
     if not read_only:
         from pipelines.dedup.names import macros_sql
@@ -113,10 +125,25 @@ def open_store(path: Path, read_only: bool = False, memory_limit: str | None = N
     return store
 
 
-def statements(sql: str) -> list[str]:
-    """Split a .sql file into statements: comments dropped, then split on ';'.
+def _writable(config: dict) -> dict:
+    # a new file is made in the format the DuckDB 1.x tools read (README)
+    return {**config, "storage_compatibility_version": migrate.STORAGE_VERSION}
 
-    Our .sql files hold no ';' or '--' inside string literals.
-    """
-    code = "\n".join(ln.split("--", 1)[0].rstrip() for ln in sql.splitlines())
-    return [p.strip() for p in code.split(";") if p.strip()]
+
+def _connect(path: Path, read_only: bool, config: dict) -> duckdb.DuckDBPyConnection:
+    cfg = config if read_only else _writable(config)
+    return _guard(path, lambda: duckdb.connect(str(path), read_only=read_only, config=cfg))
+
+
+def _guard(path: Path, fn):
+    """Run fn; a lock held by another process becomes StoreLocked, other IO errors StoreError."""
+    try:
+        return fn()
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise StoreLocked(
+                f"Basis data {path} sedang dipakai proses lain (mis. finalisasi yang masih "
+                "berjalan atau DuckDB CLI yang terbuka). Tunggu proses itu selesai atau tutup "
+                "program itu, lalu jalankan lagi."
+            ) from exc
+        raise StoreError(f"Basis data {path} tidak dapat dibuka: {database_message(exc)}") from exc
