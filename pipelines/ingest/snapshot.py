@@ -204,6 +204,8 @@ def _sources(path: Path) -> list[_Source]:
         )
     found = []
     for grid in grids:
+        # a blank last row: the table finder also copes with a header-only sample then
+        grid.rows.append([])
         table = layout.find_table(grid, scan_rows=SCAN_ROWS)
         if table is None or table.kind != "dtks":
             continue
