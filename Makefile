@@ -43,6 +43,7 @@ bench: env
 	$(VENV)/bin/python benchmarks/bench_dedup.py
 	$(VENV)/bin/python benchmarks/bench_dedup_scale.py
 	$(VENV)/bin/python benchmarks/bench_province.py
+	$(VENV)/bin/python benchmarks/bench_load.py
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .ruff_cache

@@ -70,7 +70,9 @@ def person_sql(n: int, seed_offset: int) -> str:
 def build_store(path: Path, n: int) -> None:
     with open_store(path, memory_limit=MEMORY_LIMIT) as store:
         store.run(
-            "INSERT INTO dtks_snapshot VALUES (1, 'bench', ['bench'], now(), ?, ?, '6271')",
+            "INSERT INTO dtks_snapshot (snapshot_id, content_sha256, source_files, loaded_at, "
+            "person_count, household_count, kode_kabkota) "
+            "VALUES (1, 'bench', ['bench'], now(), ?, ?, '6271')",
             [n, n // 3],
         )
         store.run(f"""INSERT INTO dtks_person

@@ -55,7 +55,7 @@ def main() -> None:
             snap = next((home / "data" / "raw" / "dtks").glob("*.csv"))
             persons = sum(1 for _ in snap.open()) - 1
             print(f"{scale:>5} {'synth':<10} {rows:>8} {secs:>8.1f} {'':>9} {rss:>9.0f}")
-            secs, rss = run(["load-dtks", str(snap)], home)
+            secs, rss = run(["load-dtks", str(snap), "--petugas", "bench"], home)
             print(
                 f"{scale:>5} {'load-dtks':<10} {persons:>8} {secs:>8.1f} {persons / secs:>9.0f} "
                 f"{rss:>9.0f}"

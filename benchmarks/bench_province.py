@@ -47,7 +47,7 @@ def main() -> None:
                 str(root),
             )
             snap = next((root / "data" / "raw" / "dtks").glob("*.csv"))
-            dtks("load-dtks", str(snap), "--home", str(root))
+            dtks("load-dtks", str(snap), "--petugas", "bench", "--home", str(root))
             roots.append(str(root))
         rows = sum(
             sum(1 for _ in (Path(r) / "data/raw/2026-11_truth.csv").open()) - 1 for r in roots

@@ -113,9 +113,10 @@ def upgrade(path: Path, config: dict) -> list[str]:
     con = duckdb.connect(str(path), config=config)
     try:
         old_format = storage_too_new(con)
+        backup = None
         if old_format:
-            con = _convert(con, path, old_format, config, done)
-        _migrate(con, path, done)
+            con, backup = _convert(con, path, old_format, config, done)
+        _migrate(con, path, done, backup)
     finally:
         con.close()
     for line in done:
@@ -132,7 +133,7 @@ def _backup_path(path: Path, what: str) -> Path:
 
 def _convert(
     con: duckdb.DuckDBPyConnection, path: Path, old_format: str, config: dict, done: list[str]
-) -> duckdb.DuckDBPyConnection:
+) -> tuple[duckdb.DuckDBPyConnection, Path]:
     """Rewrite the store in STORAGE_VERSION; the original file becomes the backup."""
     tmp = path.with_name(f".{path.name}.konversi")
     tmp.unlink(missing_ok=True)
@@ -156,17 +157,19 @@ def _convert(
         f"Basis data diubah ke format penyimpanan {STORAGE_VERSION} (dapat dibuka DuckDB 1.x); "
         f"berkas lama disimpan sebagai {backup}."
     )
-    return duckdb.connect(str(path), config=config)
+    return duckdb.connect(str(path), config=config), backup
 
 
-def _migrate(con: duckdb.DuckDBPyConnection, path: Path, done: list[str]) -> None:
-    """Apply the pending migrations in one transaction, after a backup of a non-empty store."""
+def _migrate(
+    con: duckdb.DuckDBPyConnection, path: Path, done: list[str], backup: Path | None = None
+) -> None:
+    """Apply the pending migrations in one transaction, after a backup of a non-empty store
+    (none more when the format conversion just kept the original file)."""
     version = schema_version(con)
     todo = [m for m in migrations() if m.version > version]
     if not todo:
         return
-    backup = None
-    if version > 0:
+    if version > 0 and backup is None:
         backup = _backup_path(path, f"skema-{version}")
         con.execute(
             f"ATTACH '{_quote(backup)}' AS __dtks_cadangan (STORAGE_VERSION '{STORAGE_VERSION}')"

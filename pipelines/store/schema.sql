@@ -94,7 +94,8 @@ SELECT kode_wilayah, count(*) AS keluarga, CAST(sum(jumlah_anggota) AS BIGINT) A
        round(count(*) FILTER (pbi) / count(*), 4) AS porsi_pbi
 FROM v_households_current GROUP BY kode_wilayah;
 
-COMMENT ON TABLE dtks_snapshot IS 'Each DTKS snapshot export loaded (dtks load-dtks): files, content hash, counts.';
+COMMENT ON TABLE dtks_snapshot IS 'Each DTKS snapshot load (dtks load-dtks): files, who, when, area covered (whole or partial), persons before/after, versions opened/closed, an earlier snapshot with the same rows.';
+COMMENT ON TABLE schema_migration IS 'Schema migrations applied to this store (pipelines/store/migrations/NNN_name.sql), with when.';
 
 COMMENT ON TABLE dtks_person IS 'Every version of every DTKS person, valid_from/valid_to are snapshot ids (valid_to NULL = current).';
 
