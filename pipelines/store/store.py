@@ -75,15 +75,6 @@ class Store:
         self.con.register(full, frame)
         return full
 
-    @contextmanager
-    def scratch(self, name: str, frame: Any) -> Iterator[str]:
-        """A DataFrame/Arrow table visible to SQL as __dtks_<name> inside the block only."""
-        full = self.register(name, frame)
-        try:
-            yield full
-        finally:
-            self.con.unregister(full)
-
     def has_snapshot(self) -> bool:
         return bool(self.one("SELECT count(*) FROM dtks_snapshot")[0])
 
