@@ -119,6 +119,17 @@ class Staged:
     ends_in_zero: Counter = field(default_factory=Counter)  # 16-digit values ending in 0
     problems: _Problems = field(default_factory=_Problems)
 
+    def add(self, other: Staged) -> None:
+        """Take in the figures of another table of the same snapshot."""
+        self.rows += other.rows
+        for col, tally in other.damage.items():
+            self.damage[col].update(tally)
+        self.ends_in_zero.update(other.ends_in_zero)
+        for what, n in other.problems.count.items():
+            self.problems.count[what] += n
+            listed = self.problems.where.setdefault(what, [])
+            listed += other.problems.where[what][: MAX_LISTED - len(listed)]
+
     @property
     def invalid_nik(self) -> int:
         """Persons whose NIK is not 16 digits (they match by name and birth date only)."""
@@ -171,11 +182,11 @@ def read(
     staged = Staged(parts=[])
     for i, src in enumerate(sources):
         part = work / f"part-{i:04d}.parquet"
-        with pq.ParquetWriter(part, SCHEMA, compression="none", use_dictionary=False) as writer:
-            for chunk in _chunks(src):
-                table = _normalise(chunk, src, staged)
-                if table.num_rows:
-                    writer.write_table(table)
+        try:
+            found = _read_source(src, part, fast=True)
+        except _Ragged:  # rows of another width than the header: again, the slow way
+            found = _read_source(src, part, fast=False)
+        staged.add(found)
         staged.parts.append(part)
     if staged.rows == 0:
         raise SnapshotRejected(
@@ -187,6 +198,17 @@ def read(
     staged.problems.raise_first()
     _refuse_damaged_ids(staged, max_damage_share)
     return staged
+
+
+def _read_source(src: _Source, part: Path, fast: bool) -> Staged:
+    """One table normalised into one Parquet part (written anew on every call)."""
+    found = Staged(parts=[part])
+    with pq.ParquetWriter(part, SCHEMA, compression="none", use_dictionary=False) as writer:
+        for chunk in _chunks(src, fast):
+            table = _normalise(chunk, src, found)
+            if table.num_rows:
+                writer.write_table(table)
+    return found
 
 
 # ---------------------------------------------------------------- finding the tables
@@ -348,10 +370,17 @@ class _Chunk:
     first: bool  # the rows right under the header
 
 
-def _chunks(src: _Source) -> Iterator[_Chunk]:
+def _chunks(src: _Source, fast: bool = True) -> Iterator[_Chunk]:
     """The table's rows in chunks, with rows after the last full row carried to the next
-    chunk, so a signature block under the table is recognised however the chunks fall."""
-    raw = _csv_chunks(src) if src.path.suffix.lower() in CSV_SUFFIXES else _excel_chunks(src)
+    chunk, so a signature block under the table is recognised however the chunks fall.
+
+    A CSV goes through pyarrow (fast), which raises _Ragged on a row of another width than
+    the header; fast=False reads it with the csv module (slower, pads short rows as the
+    ingest reader does)."""
+    if src.path.suffix.lower() not in CSV_SUFFIXES:
+        raw = _excel_chunks(src)
+    else:
+        raw = _csv_chunks_arrow(src) if fast else _csv_chunks_python(src)
     carry: _Chunk | None = None
     for chunk in raw:
         if carry is not None:
@@ -400,15 +429,6 @@ def _take(chunk: _Chunk, rows: np.ndarray, first: bool) -> _Chunk:
 
 def _blank(cells: np.ndarray) -> np.ndarray:
     return pd.isna(cells) | (cells == "")
-
-
-def _csv_chunks(src: _Source) -> Iterator[_Chunk]:
-    """Stream a CSV with pyarrow; a file whose rows differ in width is read with the csv
-    module instead (slower, pads short rows as the ingest reader does)."""
-    try:
-        yield from _csv_chunks_arrow(src)
-    except _Ragged:
-        yield from _csv_chunks_python(src)
 
 
 class _Ragged(Exception):
