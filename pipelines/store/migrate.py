@@ -151,7 +151,14 @@ def _convert(
         ) from exc
     con.close()
     backup = _backup_path(path, f"format-{old_format.strip('+')}")
-    os.replace(path, backup)
+    try:
+        os.replace(path, backup)
+    except OSError as exc:  # Windows: another program has the file open
+        tmp.unlink(missing_ok=True)
+        raise StoreError(
+            f"Basis data {path} tidak dapat diubah ke format {STORAGE_VERSION}: berkasnya sedang "
+            f"dibuka program lain ({exc.strerror}). Tutup program itu lalu jalankan lagi."
+        ) from exc
     os.replace(tmp, path)
     done.append(
         f"Basis data diubah ke format penyimpanan {STORAGE_VERSION} (dapat dibuka DuckDB 1.x); "
