@@ -116,7 +116,7 @@ def test_a_mostly_damaged_id_column_is_refused_and_a_few_bad_cells_are_not(base,
     rng = random.Random(seed)
     col = rng.choice([NIK, KK])
     kinds = [_sci, lambda v: v[:15], lambda v: "", lambda v: v[:15] + "0", lambda v: v + "X"]
-    share = rng.choice([0.02, 0.05, rng.uniform(0.15, 1.0)])
+    share = [0.02, 0.05, rng.uniform(0.15, 1.0)][seed % 3]  # two seeds each
     picked = set(rng.sample(range(len(rows)), int(share * len(rows))))
     damaged = [
         [*r[:col], rng.choice(kinds)(r[col]), *r[col + 1 :]] if i in picked else r

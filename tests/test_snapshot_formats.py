@@ -61,7 +61,7 @@ def _quirky(path: Path, header, rows, rng: random.Random) -> tuple[Path, int]:
     return out, len(titles) + 2
 
 
-@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("seed", range(6))
 def test_any_layout_of_the_same_export_gives_the_same_register(plain, tmp_path, seed):
     header, rows = plain
     rng = random.Random(seed)
