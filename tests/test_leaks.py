@@ -127,7 +127,9 @@ def hostile_run(demo_home, tmp_path_factory):
     for stale in (".2026-11.0badc0de.tmp", ".2026-10.old"):
         (h.processed / stale).mkdir(parents=True)
         (h.processed / stale / "outcomes.csv").write_text(planted[0]["nik"], encoding="utf-8")
-    load = dtks("load-dtks", *map(str, (h.raw / "dtks").glob("*.csv")), home=h.root)
+    load = dtks(
+        "load-dtks", *map(str, (h.raw / "dtks").glob("*.csv")), "--petugas", "uji", home=h.root
+    )
     run = dtks("finalize", "2026-11", home=h.root)
     return h, planted, load, run
 

@@ -146,7 +146,8 @@ def _convert(
         con.close()
         tmp.unlink(missing_ok=True)
         raise StoreError(
-            f"Basis data {path} tidak dapat diubah ke format {STORAGE_VERSION}: {database_message(exc)}. "
+            f"Basis data {path} tidak dapat diubah ke format {STORAGE_VERSION}: "
+            f"{database_message(exc)}. "
             "Basis data tidak diubah."
         ) from exc
     con.close()
@@ -212,7 +213,8 @@ def _migrate(
         con.execute("ROLLBACK")
         where = f"{current.version:03d}_{current.name}" if current else "?"
         raise StoreError(
-            f"Pembaruan skema basis data {path} gagal pada migrasi {where}: {database_message(exc)}. "
+            f"Pembaruan skema basis data {path} gagal pada migrasi {where}: "
+            f"{database_message(exc)}. "
             "Basis data "
             "tidak diubah" + (f"; cadangannya ada di {backup}." if backup else ".")
         ) from exc
