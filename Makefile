@@ -23,7 +23,7 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 	@touch $@
 
 demo: env
-	$(VENV)/bin/dtks demo
+	$(VENV)/bin/dtks demo --home demo-data
 
 test: env
 	$(VENV)/bin/python -m pytest -q

@@ -1,4 +1,10 @@
-"""Closing a month: record what was sent, into the store, once, in one transaction."""
+"""Closing a month: record what was sent, into the store, once, in one transaction.
+
+A closed month is frozen: `ensure_open` is the one check every write path calls (finalize,
+review apply, SIKS-NG files and reports, closing). `reopen` undoes a closing as an explicit,
+recorded act with a reason; it is allowed for the latest closed month only, so no other
+closed month's picture of the register (register_as_of) changes.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pipelines.errors import DtksError
+from pipelines.config import Home
+from pipelines.errors import DtksError, PeriodClosed
 from pipelines.store import Store
 
 PERSON = ["nik", "no_kk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
@@ -18,6 +25,25 @@ MAX_LISTED = 15
 
 class PeriodNotReady(DtksError):
     "The period cannot be closed yet (not finalised, or rows still undecided)."
+
+
+class ReopenRefused(DtksError):
+    "The period cannot be reopened (not closed, no reason given, or a later month is closed)."
+
+
+def is_closed(store: Store, period: str) -> bool:
+    """Whether the month is closed: the one place that decides it."""
+    return store.one("SELECT 1 FROM period_close WHERE period = ?", [period]) is not None
+
+
+def ensure_open(store: Store, period: str) -> None:
+    """Raise PeriodClosed when the month is closed (every write path calls this first)."""
+    if is_closed(store, period):
+        raise PeriodClosed(
+            f"Periode {period} sudah ditutup (dtks close); hasil dan berkasnya tidak diubah "
+            "lagi. Usulan susulan masuk ke periode berikutnya. Bila penutupan itu keliru, buka "
+            f'kembali secara tercatat: dtks reopen {period} --alasan "..." --petugas NAMA'
+        )
 
 
 @dataclass
@@ -40,10 +66,19 @@ def undecided(store: Store, period: str) -> pd.DataFrame:
 
 
 def close(
-    store: Store, period: str, petugas: str, force: bool = False, alasan: str | None = None
+    store: Store,
+    period: str,
+    petugas: str,
+    force: bool = False,
+    alasan: str | None = None,
+    home: Home | None = None,
 ) -> Closed:
-    """Close the month; refuses while undecided rows remain unless forced with a reason."""
-    if store.one("SELECT 1 FROM period_close WHERE period = ?", [period]):
+    """Close the month; refuses while undecided rows remain unless forced with a reason.
+
+    With `home`, the report (Berita Acara) is rewritten in the same transaction: a forced
+    closing is stated in it. Nothing of the month is written after that.
+    """
+    if is_closed(store, period):
         return Closed(already=True)
     if not store.one("SELECT 1 FROM prelist_outcome WHERE period = ? LIMIT 1", [period]):
         raise PeriodNotReady(
@@ -72,7 +107,13 @@ def close(
         raise PeriodNotReady('Penutupan paksa wajib disertai --alasan "..." (dicatat).')
     snapshot = store.one("SELECT max(snapshot_id) FROM dtks_snapshot")[0]
     cols = ", ".join(PERSON)
-    with store.transaction():
+    if home is None:
+        scope = store.transaction()
+    else:
+        from pipelines.publish import rewriting
+
+        scope = rewriting(store, home, period, report_only=True)
+    with scope:
         store.run(
             "INSERT INTO period_close VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
@@ -98,3 +139,59 @@ def close(
         ).fetchall()
     )
     return Closed(False, counts.get("usulan_baru", 0), counts.get("perbaikan", 0), len(open_rows))
+
+
+@dataclass
+class Reopened:
+    """What reopening did, in counts."""
+
+    withdrawn: int
+    closed_at: dt.datetime
+
+
+def reopen(store: Store, period: str, petugas: str, alasan: str) -> Reopened:
+    """Open a closed month again, recorded with who, when and why; the latest closed month only.
+
+    The closing's register changes move to register_change_withdrawn and the closing itself
+    to period_reopen, in one transaction; period_history shows both acts.
+    """
+    if not petugas.strip():
+        raise ReopenRefused("Isi nama petugas: --petugas NAMA.")
+    if len((alasan or "").strip()) < 10:
+        raise ReopenRefused(
+            'Membuka kembali bulan yang sudah ditutup wajib disertai alasan tertulis: --alasan "..."'
+        )
+    row = store.one(
+        "SELECT closed_at, petugas, snapshot_id, forced, alasan, undecided FROM period_close "
+        "WHERE period = ?",
+        [period],
+    )
+    if row is None:
+        raise ReopenRefused(f"Periode {period} belum ditutup; tidak ada yang dibuka kembali.")
+    later = store.one(
+        "SELECT string_agg(period, ', ' ORDER BY period) FROM period_close WHERE closed_at > ?",
+        [row[0]],
+    )[0]
+    if later:
+        raise ReopenRefused(
+            f"Periode {period} tidak dapat dibuka kembali: periode {later} ditutup sesudahnya "
+            "dan gambaran registernya memuat perubahan bulan ini. Buka kembali periode yang "
+            "terakhir ditutup lebih dulu."
+        )
+    now = dt.datetime.now()
+    with store.transaction():
+        withdrawn = store.one("SELECT count(*) FROM register_change WHERE period = ?", [period])[0]
+        store.run(
+            "INSERT INTO register_change_withdrawn BY NAME "
+            "SELECT *, ? AS reopened_at FROM register_change WHERE period = ?",
+            [now, period],
+        )
+        store.run("DELETE FROM register_change WHERE period = ?", [period])
+        store.run(
+            "INSERT INTO period_reopen (period, reopened_at, petugas, alasan, closed_at, "
+            "closed_by, snapshot_id, forced, close_alasan, undecided, withdrawn) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [period, now, petugas.strip(), alasan.strip(), *row, withdrawn],
+        )
+        store.run("DELETE FROM period_close WHERE period = ?", [period])
+    return Reopened(withdrawn, row[0])

@@ -8,7 +8,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.errors import ConfigError
+from pipelines.errors import ConfigError, NoRegister
 
 PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -60,6 +60,20 @@ class Home:
 
     def period_out(self, period: str) -> Path:
         return self.processed / check_period(period)
+
+    def has_register(self) -> bool:
+        """Whether this data root holds a DTKS register (data/processed/dtks.duckdb)."""
+        return self.store_path.is_file()
+
+    def require_register(self) -> None:
+        """Refuse a data root without a register: a mistyped --home never starts a new one."""
+        if not self.has_register():
+            raise NoRegister(
+                f"Folder data {self.root} belum berisi register DTKS ({self.store_path.name} "
+                "tidak ada di data/processed). Periksa --home atau DTKS_HOME. Untuk memulai "
+                "register baru di folder ini: dtks load-dtks BERKAS_EKSPOR_DTKS --home "
+                f"{self.root}; untuk data demo: dtks demo --home FOLDER_KOSONG."
+            )
 
     def ensure(self) -> None:
         """Create the folders of the data root."""

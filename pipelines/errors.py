@@ -34,3 +34,11 @@ class FileProblem(DtksError):
 
 class PeriodNotFound(DtksError):
     "The period folder under data/raw does not exist or holds no kelurahan folder."
+
+
+class PeriodClosed(DtksError):
+    "The period was closed; its outcomes and files are final until it is reopened."
+
+
+class NoRegister(ConfigError):
+    "The data root holds no DTKS register; only load-dtks and demo create one."

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines import approval, validate
+from pipelines import approval, carry, validate
 from pipelines import reasons as R
 from pipelines.config import Home
 from pipelines.dedup import batch as batch_dups
 from pipelines.dedup import store_match
-from pipelines.errors import DtksError
+from pipelines.errors import PeriodClosed  # noqa: F401  (re-exported for callers)
 from pipelines.ingest.discover import PROBLEM_COLUMNS, KelurahanInput
 from pipelines.store import Store
 
@@ -30,6 +30,7 @@ OUTCOMES = [
     "duplikat_batch",
     "ditolak_musyawarah",
     "ditolak_validasi",
+    "ditolak_supervisor",  # only ever set by a supervisor's TOLAK (dtks review apply)
 ]
 OUTCOME_COLUMNS = [
     *["period", "row_id", "source_file", "source_sheet", "source_row", "folder_kode"],
@@ -37,10 +38,6 @@ OUTCOME_COLUMNS = [
     *validate.PERSON_COLUMNS,
     *["outcome", "reasons", "problem_columns", "matched_id_dtks", "match_score"],
 ]
-
-
-class PeriodClosed(DtksError):
-    "The period was closed; its outcomes are final."
 
 
 @dataclass
@@ -254,14 +251,14 @@ class _Decisions:
             self.score[ids] = score
 
 
-def counts_table(outcomes: pd.DataFrame, batch: Batch) -> pd.DataFrame:
+def counts_table(outcomes: pd.DataFrame, folders: list[str]) -> pd.DataFrame:
     """Rows per kelurahan folder x outcome, every folder and outcome present, with totals."""
     from pipelines import wilayah
 
     w = wilayah.load()
     table = (
         pd.crosstab(outcomes["folder_kode"], outcomes["outcome"])
-        .reindex(index=[k for k, _ in batch.folders], columns=OUTCOMES, fill_value=0)
+        .reindex(index=folders, columns=OUTCOMES, fill_value=0)
         .fillna(0)
         .astype(int)
     )
@@ -273,50 +270,75 @@ def counts_table(outcomes: pd.DataFrame, batch: Batch) -> pd.DataFrame:
 
 
 def store_outcomes(
-    store: Store, batch: Batch, outcomes: pd.DataFrame, snapshot_id: int | None, counts_json: str
-) -> None:
-    """Replace the period's rows in the store, in one transaction."""
+    store: Store,
+    batch: Batch,
+    outcomes: pd.DataFrame,
+    snapshot_id: int | None,
+    counts_json: str,
+    file_hashes: dict[str, str] | None = None,
+) -> carry.Carry:
+    """Replace the period's rows in the store and carry supervisor decisions forward.
+
+    Runs inside the caller's transaction (publish.py), so the store and the files written
+    from it change together or not at all. Refused for a closed month.
+    """
     import datetime as dt
 
-    if store.one("SELECT 1 FROM period_close WHERE period = ?", [batch.period]):
-        raise PeriodClosed(
-            f"Periode {batch.period} sudah ditutup (dtks close); hasilnya tidak diubah lagi. "
-            "Usulan susulan masuk ke periode berikutnya."
-        )
-    with store.transaction():
-        for table in ("prelist_outcome", "musyawarah", "musyawarah_keputusan"):
-            store.run(f'DELETE FROM "{table}" WHERE period = ?', [batch.period])
-        store.register("outcome", outcomes)
-        store.run("INSERT INTO prelist_outcome BY NAME SELECT * FROM __dtks_outcome")
-        store.con.unregister("__dtks_outcome")
-        meetings = batch.meetings.assign(period=batch.period)
-        meetings["source_sheet"] = meetings["source_sheet"].fillna("")
-        store.register("meeting", meetings)
-        store.run("INSERT INTO musyawarah BY NAME SELECT * FROM __dtks_meeting")
-        store.con.unregister("__dtks_meeting")
-        dec = batch.decisions.rename(columns={"folder_kode": "kode_wilayah"}).assign(
-            period=batch.period
-        )[
-            [
-                "period",
-                "kode_wilayah",
-                "no_kk",
-                "nama_kepala_keluarga",
-                "keputusan_asli",
-                "disetujui",
-                "source_file",
-                "source_sheet",
-                "source_row",
-            ]
+    from pipelines.close import ensure_open
+    from pipelines.identity import row_key_sql
+
+    period = batch.period
+    ensure_open(store, period)
+    now = dt.datetime.now()
+    live = carry.before(store, period)
+    for table in PERIOD_TABLES:
+        store.run(f'DELETE FROM "{table}" WHERE period = ?', [period])
+    _insert(store, "prelist_outcome", outcomes)
+    store.run(row_key_sql(), {"period": period})
+    meetings = batch.meetings.assign(period=period)
+    meetings["source_sheet"] = meetings["source_sheet"].fillna("")
+    _insert(store, "musyawarah", meetings)
+    dec = batch.decisions.rename(columns={"folder_kode": "kode_wilayah"}).assign(period=period)[
+        [
+            "period",
+            "kode_wilayah",
+            "no_kk",
+            "nama_kepala_keluarga",
+            "keputusan_asli",
+            "disetujui",
+            "source_file",
+            "source_sheet",
+            "source_row",
         ]
-        dec["disetujui"] = dec["disetujui"].astype("boolean")
-        store.register("keputusan", dec)
-        store.run("INSERT INTO musyawarah_keputusan BY NAME SELECT * FROM __dtks_keputusan")
-        store.con.unregister("__dtks_keputusan")
-        store.run(
-            "INSERT INTO finalisation_run VALUES (?, ?, ?, ?, ?)",
-            [batch.period, dt.datetime.now(), snapshot_id, len(outcomes), counts_json],
-        )
+    ]
+    dec["disetujui"] = dec["disetujui"].astype("boolean")
+    _insert(store, "musyawarah_keputusan", dec)
+    folders = pd.DataFrame(batch.folders, columns=["kode_wilayah", "folder"]).assign(period=period)
+    _insert(store, "period_folder", folders)
+    hashes = pd.DataFrame(
+        sorted((file_hashes or {}).items()), columns=["source_file", "sha256"]
+    ).assign(period=period)
+    _insert(store, "period_file", hashes)
+    _insert(store, "period_problem", batch.problems.assign(period=period))
+    store.run(
+        "INSERT INTO finalisation_run (period, finished_at, snapshot_id, rows_in, counts_json, "
+        "ignored_rows) VALUES (?, ?, ?, ?, ?, ?)",
+        [period, now, snapshot_id, len(outcomes), counts_json, int(batch.ignored_rows)],
+    )
+    return carry.after(store, period, live, now)
+
+
+# a period's rows that a new finalisation replaces
+PERIOD_TABLES = ("prelist_outcome", "musyawarah", "musyawarah_keputusan", "period_folder",
+                 "period_file", "period_problem")  # fmt: skip
+
+
+def _insert(store: Store, table: str, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    store.register("insert", frame)
+    store.run(f'INSERT INTO "{table}" BY NAME SELECT * FROM __dtks_insert')
+    store.con.unregister("__dtks_insert")
 
 
 def latest_snapshot(store: Store) -> int | None:

@@ -48,11 +48,9 @@ def decide_task(batch: fin.Batch, store_path: Path, home: Home):
 
 @task(name="tulis-keluaran", retries=1, retry_delay_seconds=2, **TASK)
 @guarded("tulis-keluaran")
-def publish_task(
-    batch: fin.Batch, outcomes, store_path: Path, out_dir: Path, raw_dir: Path
-) -> Published:
-    with open_store(store_path) as store:
-        return publish(store, batch, outcomes, out_dir, raw_dir)
+def publish_task(batch: fin.Batch, outcomes, home: Home) -> Published:
+    with open_store(home.store_path) as store:
+        return publish(store, home, batch, outcomes)
 
 
 def previous_month(today: dt.date | None = None) -> str:
@@ -89,8 +87,10 @@ def finalize_flow(period: str | None = None, home: str = ".") -> Published:
     """Monthly finalisation of one period (default: last month) under one data root."""
     period = period or previous_month()
     h = Home(Path(home).resolve())
+    h.require_register()  # a wrong data root never gets a new, empty register
     with runlock.finalisation(h):  # before any kelurahan is read; the CLI holds it already
         remove_stale_scratch(h.processed)
+        remove_stale_scratch(h.reports)
         return _finalize(period, h)
 
 
@@ -105,7 +105,7 @@ def _finalize(period: str, h: Home) -> Published:
     progress.info("validasi dan pencocokan %d baris", len(batch.prelist))
     outcomes = decide_task(batch, h.store_path, h)
     progress.info("menulis keluaran")
-    result = publish_task(batch, outcomes, h.store_path, h.period_out(period), period_dir)
+    result = publish_task(batch, outcomes, h)
     logger.info("hasil: %s", result.totals)
     create_table_artifact(
         key=f"finalisasi-{period}",
@@ -145,6 +145,7 @@ def finalize_root_task(home: str, period: str) -> dict[str, int]:
     h = Home(Path(home).resolve())
     with runlock.finalisation(h):
         remove_stale_scratch(h.processed)
+        remove_stale_scratch(h.reports)
         return finalise_root(home, period)
 
 

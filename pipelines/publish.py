@@ -1,33 +1,51 @@
-"""Write a period's outputs all or nothing: build in a scratch folder, store, then swap in."""
+"""Every output of a month, written from the store, all or nothing.
+
+One month, one truth: the month's files (data/processed/PERIOD/ and reports/PERIOD/) are always
+derived from the final outcomes in the store (prelist_final). Each act that changes them
+(finalisation, review apply, closing) changes the store and rebuilds the files inside one
+transaction (`rewriting`): files are built in scratch folders, the store commits, then the
+folders are swapped in. A failure anywhere leaves the previous store and files as they were.
+A closed month is never rewritten (close.ensure_open).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from pipelines import review
+from pipelines import review, stable
+from pipelines.carry import Carry
+from pipelines.config import Home
 from pipelines.export import siksng
 from pipelines.finalize import (
+    OUTCOME_COLUMNS,
     OUTCOMES,
     Batch,
-    ba_not_in_prelist,
     counts_table,
+    dinas_kabkota,
     latest_snapshot,
     store_outcomes,
 )
-from pipelines.report import rejections, summary
+from pipelines.report import finalisation, rejections, summary
 from pipelines.store import Store
+
+# outcomes.parquet: the final outcome of every row, with the flow's outcome and the decision
+PARQUET_COLUMNS = [*OUTCOME_COLUMNS, "row_key", "flow_outcome", "keputusan", "alasan", "petugas",
+                   "applied_at"]  # fmt: skip
 
 
 @dataclass
 class Published:
-    """Where a period's outputs are, and the counts (no personal data)."""
+    """Where a month's outputs are, and the counts (no personal data)."""
 
     out_dir: Path
     outcomes: Path
@@ -38,10 +56,23 @@ class Published:
     counts: pd.DataFrame
     totals: dict[str, int]
     ba_only: pd.DataFrame
+    report_xlsx: Path
+    report_pdf: Path
+    files: list[tuple[str, str]] = field(default_factory=list)  # import file name, SHA-256
+    ba: finalisation.BaState | None = None
+    carry: Carry | None = None
+
+
+@dataclass
+class _Stage:
+    out: Path
+    reports: Path
+    result: Published | None = None
 
 
 def remove_stale_scratch(processed: Path) -> list[Path]:
-    """Remove what a killed run left under data/processed: .PERIOD.<hex>.tmp and .PERIOD.old.
+    """Remove what a killed run left under data/processed (or reports/): .PERIOD.<hex>.tmp and
+    .PERIOD.old.
 
     They hold personal data and are never part of a period's outputs. Call only while holding
     the finalisation lock (runlock), so no live run's scratch folder is taken.
@@ -56,55 +87,210 @@ def remove_stale_scratch(processed: Path) -> list[Path]:
     return stale
 
 
-def publish(
-    store: Store, batch: Batch, outcomes: pd.DataFrame, out_dir: Path, raw_dir: Path
-) -> Published:
-    """Write outcomes.parquet, SIKS-NG files and summary.xlsx, and the store rows."""
-    counts = counts_table(outcomes, batch)
-    totals = {o: int(counts[o].sum()) for o in OUTCOMES}
-    scratch = out_dir.parent / f".{out_dir.name}.{uuid.uuid4().hex[:8]}.tmp"
-    scratch.mkdir(parents=True)
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@contextmanager
+def rewriting(store: Store, home: Home, period: str, report_only: bool = False) -> Iterator[_Stage]:
+    """Change the store inside the block; the month's outputs are then rebuilt from it.
+
+    The store changes and the files are built in one transaction; the files are swapped in
+    once it commits. report_only rebuilds reports/PERIOD/ alone (closing changes only the BA).
+    """
+    out_dir, rep_dir = home.period_out(period), home.reports / period
+    tag = uuid.uuid4().hex[:8]
+    stage = _Stage(
+        out=out_dir.parent / f".{out_dir.name}.{tag}.tmp",
+        reports=rep_dir.parent / f".{rep_dir.name}.{tag}.tmp",
+    )
     try:
-        outcomes.to_parquet(scratch / "outcomes.parquet", index=False)
-        files = siksng.write(outcomes, batch.period, scratch / "siks-ng")
-        returned = rejections.write(outcomes, raw_dir, scratch / "penolakan", batch.period)
-        review_name = f"telaah_{batch.period}.xlsx"
-        review.write_workbook(store, batch.period, outcomes, scratch / review_name)
-        ba_only = ba_not_in_prelist(batch, outcomes)
+        with store.transaction():
+            yield stage
+            stage.result = _build(store, home, period, stage, report_only)
+    except BaseException:
+        shutil.rmtree(stage.out, ignore_errors=True)
+        shutil.rmtree(stage.reports, ignore_errors=True)
+        raise
+    if not report_only:
+        _swap(stage.out, out_dir)
+    _swap(stage.reports, rep_dir)
+
+
+def _swap(scratch: Path, target: Path) -> None:
+    old = target.parent / f".{target.name}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    scratch.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def publish(store: Store, home: Home, batch: Batch, outcomes: pd.DataFrame) -> Published:
+    """Store a finalisation (carrying supervisor decisions forward) and write the month."""
+    flow_totals = outcomes["outcome"].value_counts().reindex(OUTCOMES, fill_value=0)
+    counts_json = json.dumps({k: int(v) for k, v in flow_totals.items()})
+    raw_dir = home.period_raw(batch.period)
+    hashes = {
+        f: sha256(raw_dir / f)
+        for f in sorted(set(batch.prelist["source_file"]))
+        if (raw_dir / f).is_file()
+    }
+    with rewriting(store, home, batch.period) as stage:
+        carried = store_outcomes(
+            store, batch, outcomes, latest_snapshot(store), counts_json, hashes
+        )
+    stage.result.carry = carried
+    return stage.result
+
+
+def rewrite(store: Store, home: Home, period: str) -> Published:
+    """Rewrite every output of an open month from the store (dtks siks-ng)."""
+    from pipelines.close import ensure_open
+
+    ensure_open(store, period)
+    with rewriting(store, home, period) as stage:
+        pass
+    return stage.result
+
+
+def _build(store: Store, home: Home, period: str, stage: _Stage, report_only: bool) -> Published:
+    from pipelines.close import PeriodNotReady
+
+    final = store.df("SELECT * FROM prelist_final WHERE period = ? ORDER BY row_id", [period])
+    if final.empty:
+        raise PeriodNotReady(
+            f"Periode {period} belum difinalisasi. Jalankan dulu: dtks finalize {period}"
+        )
+    final["tanggal_lahir"] = pd.to_datetime(final["tanggal_lahir"]).dt.date
+    folders = [
+        r[0]
+        for r in store.execute(
+            "SELECT kode_wilayah FROM period_folder WHERE period = ? ORDER BY kode_wilayah, folder",
+            [period],
+        ).fetchall()
+    ] or sorted(final["folder_kode"].unique())
+    counts = counts_table(final, folders)
+    totals = {o: int(counts[o].sum()) for o in OUTCOMES}
+    out_dir = home.period_out(period)
+    review_name = f"telaah_{period}.xlsx"
+    ba_only = pd.DataFrame()
+    import_files: list[Path] = []
+    returned: list[Path] = []
+    if report_only:
+        import_dir = out_dir / "siks-ng"
+    else:
+        out = stage.out
+        out.mkdir(parents=True)
+        final[PARQUET_COLUMNS].to_parquet(out / "outcomes.parquet", index=False)
+        import_dir = out / "siks-ng"
+        import_dir.mkdir()
+        import_files = siksng.write(final, period, import_dir, when=stable.period_time(period))
+        _check_import_rows(import_files, final)
+        raw_dir = home.period_raw(period)
+        returned = rejections.write(
+            final, raw_dir, out / "penolakan", period, _unchanged_files(store, period, raw_dir)
+        )
+        review.write_workbook(store, period, final, out / review_name)
+        ba_only = _ba_only(store, period)
+        problems = store.df(
+            "SELECT kode_wilayah, folder, source_file, source_sheet, masalah FROM period_problem "
+            "WHERE period = ?",
+            [period],
+        )
         summary.write(
-            scratch / "summary.xlsx",
-            batch.period,
+            out / "summary.xlsx",
+            period,
             counts,
-            batch.problems,
-            batch.meetings,
-            batch.ignored_rows,
+            problems,
+            _meetings(store, period),
+            _ignored_rows(store, period),
             ba_only,
         )
-        if not batch.problems.empty:
-            batch.problems.to_csv(
-                scratch / "masalah_berkas.csv", index=False, sep=";", encoding="utf-8-sig"
-            )
-        store_outcomes(store, batch, outcomes, latest_snapshot(store), json.dumps(totals))
-    except BaseException:
-        shutil.rmtree(scratch, ignore_errors=True)
-        raise
-    old = out_dir.parent / f".{out_dir.name}.old"
-    shutil.rmtree(old, ignore_errors=True)
-    if out_dir.exists():
-        out_dir.rename(old)
-    scratch.rename(out_dir)
-    shutil.rmtree(old, ignore_errors=True)
+        if not problems.empty:
+            problems.to_csv(out / "masalah_berkas.csv", index=False, sep=";", encoding="utf-8-sig")
+    files = [(p.name, sha256(p)) for p in sorted(import_dir.glob("*")) if p.is_file()]
+    state = finalisation.ba_state(store, period, final)
+    rec = finalisation.recap(final, store, period)
+    who = finalisation.Signatories.from_settings(home.settings(), dinas_kabkota(home, store))
+    stage.reports.mkdir(parents=True)
+    name = f"laporan_finalisasi_{period}"
+    finalisation.write_xlsx(stage.reports / f"{name}.xlsx", period, rec, files, who, state)
+    finalisation.write_pdf(stage.reports / f"{name}.pdf", period, rec, files, who, state)
+    report_dir = home.reports / period
     return Published(
         out_dir=out_dir,
         outcomes=out_dir / "outcomes.parquet",
         summary=out_dir / "summary.xlsx",
-        import_files=[out_dir / "siks-ng" / p.name for p in files],
+        import_files=[out_dir / "siks-ng" / p.name for p in import_files],
         rejection_files=[out_dir / "penolakan" / p.name for p in returned],
         review=out_dir / review_name,
         counts=counts,
         totals=totals,
         ba_only=ba_only,
+        report_xlsx=report_dir / f"{name}.xlsx",
+        report_pdf=report_dir / f"{name}.pdf",
+        files=files,
+        ba=state,
     )
+
+
+def _check_import_rows(written: list[Path], final: pd.DataFrame) -> None:
+    """Every usulan_baru / perbaikan row is in exactly one import file."""
+    for kind in siksng.KINDS:
+        rows = sum(
+            len(p.read_text(encoding="utf-8-sig").splitlines()) - 1
+            for p in written
+            if p.suffix == ".csv" and p.stem.endswith(kind)
+        )
+        expected = int((final["outcome"] == kind).sum())
+        if rows != expected:
+            raise RuntimeError(f"{kind}: {rows} rows written, {expected} outcomes")
+
+
+def _unchanged_files(store: Store, period: str, raw_dir: Path) -> set[str]:
+    """Source files still as the finalisation read them (safe to copy rows from)."""
+    return {
+        f
+        for f, digest in store.execute(
+            "SELECT source_file, sha256 FROM period_file WHERE period = ?", [period]
+        ).fetchall()
+        if (raw_dir / f).is_file() and sha256(raw_dir / f) == digest
+    }
+
+
+def _ba_only(store: Store, period: str) -> pd.DataFrame:
+    """Households decided in a berita acara that the kelurahan's prelist does not hold."""
+    return store.df(
+        "SELECT k.kode_wilayah AS folder_kode, k.source_file, k.source_sheet, k.source_row, "
+        "k.nama_kepala_keluarga, k.keputusan_asli FROM musyawarah_keputusan AS k "
+        "WHERE k.period = ? AND NOT EXISTS (SELECT 1 FROM prelist_outcome AS o "
+        "WHERE o.period = k.period AND o.folder_kode = k.kode_wilayah "
+        "AND o.no_kk IS NOT DISTINCT FROM k.no_kk) "
+        "ORDER BY k.kode_wilayah, k.source_file, k.source_sheet, k.source_row",
+        [period],
+    )
+
+
+def _meetings(store: Store, period: str) -> pd.DataFrame:
+    return store.df(
+        "SELECT kode_wilayah, source_file, source_sheet, tanggal, tempat, pimpinan, "
+        "jumlah_peserta FROM musyawarah WHERE period = ? ORDER BY kode_wilayah, source_file",
+        [period],
+    )
+
+
+def _ignored_rows(store: Store, period: str) -> int:
+    row = store.one(
+        "SELECT ignored_rows FROM finalisation_run WHERE period = ? "
+        "ORDER BY finished_at DESC LIMIT 1",
+        [period],
+    )
+    return int(row[0]) if row and row[0] is not None else 0
 
 
 def finalise_root(home_root: str, period: str) -> dict[str, int]:
@@ -113,14 +299,13 @@ def finalise_root(home_root: str, period: str) -> dict[str, int]:
     The same stage functions as the finalisasi-bulanan flow, without per-stage tasks; returns
     counts per outcome only.
     """
-    from pathlib import Path as _Path
-
-    from pipelines.config import Home
-    from pipelines.finalize import combine, decide, dinas_kabkota
+    from pipelines.config import Home as _Home
+    from pipelines.finalize import combine, decide
     from pipelines.ingest import discover
     from pipelines.store import open_store
 
-    h = Home(_Path(home_root))
+    h = _Home(Path(home_root))
+    h.require_register()
     period_dir = h.period_raw(period)
     folders, problems = discover.kelurahan_folders(period_dir)
     batch = combine(
@@ -128,4 +313,4 @@ def finalise_root(home_root: str, period: str) -> dict[str, int]:
     )
     with open_store(h.store_path, memory_limit=h.memory_limit) as store:
         outcomes = decide(batch, store, dinas_kabkota(h, store))
-        return publish(store, batch, outcomes, h.period_out(period), period_dir).totals
+        return publish(store, h, batch, outcomes).totals

@@ -4,6 +4,12 @@ The PERLU KEPUTUSAN sheet puts each perlu_verifikasi row beside its DTKS candida
 evidence; the supervisor fills KEPUTUSAN (BARU / SAMA / PERBAIKAN / TOLAK) and ALASAN.
 `apply` reads it back, refuses unknown decisions and edited key cells naming sheet and row,
 and records every change (who, when, what, from which file) in review_decision.
+
+Each row is identified by KUNCI, its content key (identity.py), never by its position: a
+decision stays with the person and the data decided when a kelurahan resends its file
+(carry.py). Decisions in force are filled in again when the workbook is rewritten, and the
+STATUS KEPUTUSAN column says which were carried from an earlier finalisation and why others
+were dropped (sheet KEPUTUSAN GUGUR lists every dropped decision).
 """
 
 from __future__ import annotations
@@ -18,17 +24,21 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from pipelines.config import Home
 from pipelines.errors import DtksError
 from pipelines.report.summary import OUTCOME_LABELS
 from pipelines.store import Store
 
 SHEET = "PERLU KEPUTUSAN"
+DROPPED_SHEET = "KEPUTUSAN GUGUR"
+STATUS = "STATUS KEPUTUSAN"
+# a supervisor's TOLAK is its own outcome, never counted as a validation failure
 DECISIONS = {"BARU": "usulan_baru", "SAMA": "terdaftar", "PERBAIKAN": "perbaikan",
-             "TOLAK": "ditolak_validasi"}  # fmt: skip
+             "TOLAK": "ditolak_supervisor"}  # fmt: skip
 NEEDS_CANDIDATE = {"SAMA", "PERBAIKAN"}
 # header -> (source, column); source 'row' is the prelist row, 'cand' the DTKS candidate
 COLUMNS = [
-    ("ROW_ID", "row", "row_id"), ("BERKAS", "row", "source_file"), ("SHEET", "row", "source_sheet"),
+    ("KUNCI", "row", "row_key"), ("BERKAS", "row", "source_file"), ("SHEET", "row", "source_sheet"),
     ("BARIS", "row", "source_row"), ("NIK", "row", "nik"), ("NO KK", "row", "no_kk"),
     ("NAMA", "row", "nama"), ("TANGGAL LAHIR", "row", "tanggal_lahir"),
     ("JK", "row", "jenis_kelamin"), ("NAMA IBU KANDUNG", "row", "nama_ibu_kandung"),
@@ -38,8 +48,8 @@ COLUMNS = [
     ("NAMA IBU KANDIDAT", "cand", "nama_ibu_kandung"), ("SKOR", "row", "match_score"),
     ("BUKTI", "row", "reasons"),
 ]  # fmt: skip
-KEYS = ["ROW_ID", "NIK", "ID DTKS KANDIDAT"]  # refused when edited
-TEXT = {"NIK", "NO KK", "ID DTKS KANDIDAT", "NIK KANDIDAT", "NO KK KANDIDAT"}
+KEYS = ["KUNCI", "NIK", "ID DTKS KANDIDAT"]  # refused when edited
+TEXT = {"KUNCI", "NIK", "NO KK", "ID DTKS KANDIDAT", "NIK KANDIDAT", "NO KK KANDIDAT"}
 EDIT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
@@ -68,15 +78,22 @@ def candidates(store: Store, ids: list[str]) -> pd.DataFrame:
     ).set_index("id_dtks")
 
 
-def write_workbook(store: Store, period: str, outcomes: pd.DataFrame, path: Path) -> Path:
-    """The review workbook: doubtful rows with candidates first, every other outcome after."""
+def write_workbook(store: Store, period: str, final: pd.DataFrame, path: Path) -> Path:
+    """The review workbook: doubtful rows with candidates first, every final outcome after.
+
+    `final` is prelist_final: the doubtful rows are those the flow found doubtful, with the
+    decision in force filled in; the other sheets list rows by final outcome.
+    """
+    from pipelines.stable import period_time, save_workbook
+
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    doubt = outcomes[outcomes["outcome"] == "perlu_verifikasi"].sort_values("row_id")
+    doubt = final[final["flow_outcome"] == "perlu_verifikasi"].sort_values("row_id")
     ids = sorted({i for v in doubt["matched_id_dtks"].dropna() for i in str(v).split(",")})
     cand = candidates(store, ids)
-    headers = [h for h, _, _ in COLUMNS] + ["KEPUTUSAN", "ALASAN"]
+    status = _status(store, period, doubt)
+    headers = [h for h, _, _ in COLUMNS] + ["KEPUTUSAN", "ALASAN", STATUS]
     ws.append(
         [
             f"TELAAH SUPERVISOR PERIODE {period}: isi KEPUTUSAN (BARU / SAMA / PERBAIKAN / "
@@ -99,8 +116,9 @@ def write_workbook(store: Store, period: str, outcomes: pd.DataFrame, path: Path
                     str(v) if h in TEXT and v is not None else v
                     for h, v in zip(headers, row, strict=False)
                 ),
-                None,
-                None,
+                _blank(r.keputusan),
+                _blank(r.alasan),
+                status.get(r.row_key, ""),
             ]
         )
     n = ws.max_row
@@ -113,7 +131,7 @@ def write_workbook(store: Store, period: str, outcomes: pd.DataFrame, path: Path
         error="Pilih BARU, SAMA, PERBAIKAN atau TOLAK.",
     )
     ws.add_data_validation(dv)
-    dec_col, why_col = len(headers) - 1, len(headers)
+    dec_col, why_col = len(headers) - 2, len(headers) - 1
     if n >= 3:
         dv.add(f"{_col(dec_col)}3:{_col(dec_col)}{n}")
     for row in ws.iter_rows(min_row=3):
@@ -124,11 +142,11 @@ def write_workbook(store: Store, period: str, outcomes: pd.DataFrame, path: Path
                 cell.number_format = "@"
     ws.freeze_panes = "B3"
     for i, h in enumerate(headers, 1):
-        ws.column_dimensions[_col(i)].width = 60 if h == "BUKTI" else 18
+        ws.column_dimensions[_col(i)].width = 60 if h in ("BUKTI", STATUS) else 18
     for outcome, label in OUTCOME_LABELS.items():
         if outcome == "perlu_verifikasi":
             continue
-        part = outcomes[outcomes["outcome"] == outcome].sort_values("row_id")
+        part = final[final["outcome"] == outcome].sort_values("row_id")
         sh = wb.create_sheet(label[:31])
         cols = ["row_id", "source_file", "source_row", "nik", "nama", "matched_id_dtks", "reasons"]
         extra = ["PERUBAHAN (LAMA -> BARU)"] if outcome == "perbaikan" else []
@@ -139,9 +157,69 @@ def write_workbook(store: Store, period: str, outcomes: pd.DataFrame, path: Path
         for r in part[cols].itertuples(index=False):
             cells = [None if (not isinstance(v, str) and pd.isna(v)) else v for v in r]
             sh.append(cells + ([changes.get(r.row_id, "")] if extra else []))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    _dropped_sheet(wb, store, period)
+    return save_workbook(wb, path, period_time(period))
+
+
+def _blank(v):
+    return None if v is None or (not isinstance(v, str) and pd.isna(v)) else v
+
+
+def _when(v) -> str:
+    return pd.Timestamp(v).strftime("%d-%m-%Y %H:%M")
+
+
+def _status(store: Store, period: str, doubt: pd.DataFrame) -> dict[str, str]:
+    """row_key -> what happened to its decision: carried, decided now, or an earlier one dropped."""
+    from pipelines.identity import person_ref
+
+    run = store.one("SELECT max(finished_at) FROM finalisation_run WHERE period = ?", [period])
+    ran = run[0] if run else None
+    out: dict[str, str] = {}
+    for r in doubt.itertuples(index=False):
+        if pd.notna(r.keputusan):
+            carried = ran is not None and pd.Timestamp(r.applied_at) < pd.Timestamp(ran)
+            out[r.row_key] = (
+                f"Dibawa dari finalisasi sebelumnya: diputus {r.petugas} {_when(r.applied_at)}"
+                if carried
+                else f"Diputus {r.petugas} {_when(r.applied_at)}"
+            )
+    drops = store.df(
+        "SELECT * FROM review_decision_drop WHERE period = ? AND dropped_at = ?", [period, ran]
+    )
+    by_person = {
+        person_ref(d.nik, d.nama, d.tanggal_lahir, d.folder_kode): d
+        for d in drops.itertuples(index=False)
+    }
+    for r in doubt.itertuples(index=False):
+        d = by_person.get(person_ref(r.nik, r.nama, r.tanggal_lahir, r.folder_kode))
+        if d is not None and r.row_key not in out:
+            out[r.row_key] = (
+                f"Keputusan lama ({d.keputusan}, {d.petugas}) gugur: {d.alasan}. Putuskan lagi."
+            )
+    return out
+
+
+def _dropped_sheet(wb: Workbook, store: Store, period: str) -> None:
+    """Every decision a later finalisation dropped, newest first, with why."""
+    sh = wb.create_sheet(DROPPED_SHEET)
+    sh.append(
+        ["DIGUGURKAN PADA", "KEPUTUSAN", "PETUGAS", "BERKAS", "SHEET", "BARIS", "NIK", "NAMA",
+         "ALASAN GUGUR"]
+    )  # fmt: skip
+    for c in sh[1]:
+        c.font, c.fill = Font(bold=True), HEAD_FILL
+    drops = store.df(
+        "SELECT dropped_at, keputusan, petugas, source_file, source_sheet, source_row, nik, "
+        "nama, alasan FROM review_decision_drop WHERE period = ? "
+        "ORDER BY dropped_at DESC, source_file, source_row",
+        [period],
+    )
+    for r in drops.itertuples(index=False):
+        sh.append([_when(r[0]), *[_blank(v) for v in r[1:]]])
+        sh.cell(sh.max_row, 7).number_format = "@"
+    for i, width in enumerate([18, 12, 18, 36, 12, 8, 20, 28, 60], 1):
+        sh.column_dimensions[_col(i)].width = width
 
 
 def _changes(store: Store, part: pd.DataFrame) -> dict[int, str]:
@@ -208,35 +286,44 @@ def read_decisions(path: Path) -> pd.DataFrame:
     return pd.DataFrame(out, columns=[*headers, "excel_row"])
 
 
-def apply(store: Store, period: str, path: Path, petugas: str) -> Applied:
-    """Check every row of the workbook, then record the decisions in one transaction."""
+def apply(store: Store, period: str, path: Path, petugas: str, home: Home | None = None) -> Applied:
+    """Check every row of the workbook, then record the decisions in one transaction.
+
+    With `home`, every output of the month is rewritten from the new final outcomes in the
+    same transaction (publish.rewriting), so no file of the month disagrees with the store.
+    Refused for a closed month.
+    """
+    from pipelines.close import ensure_open
+
+    ensure_open(store, period)
     if not petugas.strip():
         raise ReviewRefused("Isi nama petugas: --petugas NAMA.")
     got = read_decisions(path)
     stored = store.df(
-        "SELECT row_id, nik, matched_id_dtks FROM prelist_outcome "
+        "SELECT row_key, row_id, nik, matched_id_dtks FROM prelist_outcome "
         "WHERE period = ? AND outcome = 'perlu_verifikasi'",
         [period],
-    ).set_index("row_id")
+    ).set_index("row_key")
     current = store.df(
-        "SELECT row_id, keputusan, coalesce(alasan, '') AS alasan FROM prelist_final "
+        "SELECT row_key, keputusan, coalesce(alasan, '') AS alasan FROM prelist_final "
         "WHERE period = ? AND keputusan IS NOT NULL",
         [period],
-    ).set_index("row_id")
+    ).set_index("row_key")
     errors, todo = [], []
     for rec in got.to_dict("records"):
         where = f"sheet '{SHEET}' baris {rec['excel_row']}"
-        try:
-            row_id = int(rec["ROW_ID"])
-        except ValueError:
-            errors.append(f"{where}: ROW_ID diubah atau kosong.")
+        key = rec["KUNCI"]
+        if not key:
+            errors.append(f"{where}: KUNCI kosong; kembalikan isinya seperti semula.")
             continue
-        if row_id not in stored.index:
+        if key not in stored.index:
             errors.append(
-                f"{where}: ROW_ID {row_id} bukan baris perlu_verifikasi periode {period}."
+                f"{where}: KUNCI {key} bukan baris perlu_verifikasi periode {period} (diubah, "
+                "atau data baris itu berubah sejak workbook dibuat). Gunakan workbook telaah "
+                "terbaru dari dtks finalize."
             )
             continue
-        s = stored.loc[row_id]
+        s = stored.loc[key]
         if rec["NIK"] != _cell(s["nik"]) or rec["ID DTKS KANDIDAT"] != _cell(s["matched_id_dtks"]):
             errors.append(
                 f"{where}: kolom kunci (NIK atau ID DTKS KANDIDAT) diubah; kembalikan "
@@ -258,7 +345,7 @@ def apply(store: Store, period: str, path: Path, petugas: str) -> Applied:
         if decision == "TOLAK" and not rec["ALASAN"]:
             errors.append(f"{where}: TOLAK wajib disertai ALASAN.")
             continue
-        todo.append((row_id, decision, rec["ALASAN"]))
+        todo.append((key, decision, rec["ALASAN"]))
     if errors:
         raise ReviewRefused(
             f"{path.name} ditolak, tidak ada keputusan yang diterapkan:\n- " + "\n- ".join(errors)
@@ -274,13 +361,17 @@ def apply(store: Store, period: str, path: Path, petugas: str) -> Applied:
             and current.loc[t[0], "alasan"] == t[2]
         )
     ]
-    with store.transaction():
-        for row_id, decision, why in fresh:
+
+    def record() -> None:
+        for key, decision, why in fresh:
+            s = stored.loc[key]
             store.run(
-                "INSERT INTO review_decision VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO review_decision (period, row_id, keputusan, alasan, outcome, "
+                "petugas, applied_at, source_file, file_sha256, row_key, matched_id_dtks) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     period,
-                    row_id,
+                    int(s["row_id"]),
                     decision,
                     why or None,
                     DECISIONS[decision],
@@ -288,6 +379,21 @@ def apply(store: Store, period: str, path: Path, petugas: str) -> Applied:
                     now,
                     path.name,
                     digest,
+                    key,
+                    None if pd.isna(s["matched_id_dtks"]) else s["matched_id_dtks"],
                 ],
             )
-    return Applied(len(fresh), len(todo) - len(fresh), len(stored) - len(todo))
+
+    if home is None:
+        with store.transaction():
+            record()
+    else:
+        from pipelines.publish import rewriting
+
+        with rewriting(store, home, period):
+            record()
+    left = store.one(
+        "SELECT count(*) FROM prelist_final WHERE period = ? AND outcome = 'perlu_verifikasi'",
+        [period],
+    )[0]
+    return Applied(len(fresh), len(todo) - len(fresh), int(left))

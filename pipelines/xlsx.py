@@ -91,6 +91,8 @@ def new_workbook() -> Workbook:
     return Workbook(write_only=True)
 
 
-def save(wb: Workbook, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+def save(wb: Workbook, path: Path, when: dt.datetime | None = None) -> None:
+    """Save byte-stably: the same content (and `when`) gives the same bytes (stable.py)."""
+    from pipelines.stable import save_workbook
+
+    save_workbook(wb, path, when)

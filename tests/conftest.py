@@ -61,7 +61,7 @@ def run_finalize_stages(home: Home, period: str = PERIOD):
     batch = fin.combine(period, parts, problems)
     with open_store(home.store_path) as store:
         outcomes = fin.decide(batch, store, fin.dinas_kabkota(home, store))
-        published = publish(store, batch, outcomes, home.period_out(period), period_dir)
+        published = publish(store, home, batch, outcomes)
     return batch, outcomes, published
 
 

@@ -139,8 +139,9 @@ def test_no_personal_data_leaves_in_the_package(home):
 def test_record_level_data_is_refused_for_academic_use(home):
     with open_store(home.store_path) as store:
         nomor, _, _ = _new(store, home, jenis_data="daftar_penerima")
-        _approve(store, nomor)
-        with pytest.raises(ReleaseRefused, match="PKS"):
+        with pytest.raises(register.RequestError, match="PKS"):
+            _approve(store, nomor)  # refused at approval, not only at handover
+        with pytest.raises(ReleaseRefused, match="disetujui"):
             fulfil(store, home, nomor, "Rina", "6271")
 
 

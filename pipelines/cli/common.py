@@ -34,6 +34,18 @@ HomeOpt = Annotated[
 
 
 def _home(home: Path | None) -> Home:
+    """The data root of a command that needs its register; refused when there is none.
+
+    Only the commands that create a register (load-dtks, demo) or raw data (synth) create
+    folders: a mistyped --home never starts a new, empty register.
+    """
+    h = Home.resolve(home)
+    h.require_register()
+    return h
+
+
+def _new_home(home: Path | None) -> Home:
+    """The data root of a command that may create it (synth, load-dtks, demo)."""
     h = Home.resolve(home)
     h.ensure()
     return h

@@ -9,7 +9,6 @@ import typer
 from pipelines.cli.analyst import export_cmd, sql_cmd
 from pipelines.cli.common import (
     HomeOpt,
-    _home,
     _rel,
     app,
     console,
@@ -42,12 +41,13 @@ def demo_cmd(
     """Jalankan semua tugas yang ada pada data demo, dari data mentah sampai bulan ditutup.
 
     Membuat data demo, memuat DTKS, finalisasi, mengisi dan menerapkan workbook telaah,
-    menulis berkas SIKS-NG dan laporan, lalu menutup bulan.
+    menulis berkas SIKS-NG dan laporan, lalu menutup bulan. Hanya berjalan di folder yang
+    belum ada, folder kosong, atau folder yang dibuat dtks demo sebelumnya (berpenanda
+    .dtks-demo); folder lain tidak pernah disentuh.
 
     Contoh: dtks demo --home /tmp/dtks-demo
     """
-    h = _home(home)
-    _reset_demo(h)
+    h = prepare_root(Home.resolve(home))
     console.rule("1. Data demo (dtks synth)")
     synth_cmd(period=period, seed=2026, scale=1, home=h.root)
     console.rule("2. Muat snapshot DTKS (dtks load-dtks)")
@@ -139,32 +139,36 @@ def demo_cmd(
     export_cmd(out=None, view=None, home=h.root)
 
 
-def _reset_demo(h: Home) -> None:
-    """Let `dtks demo` run again: clear a store that holds nothing but an earlier demo.
+MARKER = ".dtks-demo"
+MARKER_TEXT = (
+    "Folder ini dibuat oleh 'dtks demo' dan berisi data demo saja.\n"
+    "dtks demo boleh mengosongkan dan mengisinya lagi. Jangan simpan data asli di sini.\n"
+)
 
-    A store with any other snapshot, or a month closed by someone else, is left alone and
-    the demo stops with a message instead.
+
+def prepare_root(h: Home) -> Home:
+    """Make a data root ready for the demo, touching only roots the demo made itself.
+
+    A missing or empty folder gets the marker file; a folder with the marker is cleared of
+    the previous demo's register and outputs; any other folder is refused, untouched.
     """
     import shutil
 
-    from pipelines.store import open_store
-
-    if not h.store_path.exists():
-        return
-    with open_store(h.store_path, read_only=True) as store:
-        files = {
-            f
-            for row in store.execute("SELECT source_files FROM dtks_snapshot").fetchall()
-            for f in row[0]
-        }
-        closers = {r[0] for r in store.execute("SELECT petugas FROM period_close").fetchall()}
-    if all(f.startswith("DTKS_6271_") for f in files) and closers <= {"Supervisor Demo"}:
-        h.store_path.unlink()
-        shutil.rmtree(h.processed / "2026-11", ignore_errors=True)
-        shutil.rmtree(h.reports / "surat", ignore_errors=True)
-        shutil.rmtree(h.reports / "permintaan", ignore_errors=True)
-        return
-    raise DtksError(
-        f"{h.root} berisi data yang bukan data demo; jalankan demo di folder lain: "
-        "dtks demo --home /tmp/dtks-demo"
-    )
+    root = h.root
+    marker = root / MARKER
+    if root.exists() and not root.is_dir():
+        raise DtksError(f"{root} bukan folder. Jalankan demo di folder baru: dtks demo --home "
+                        "/tmp/dtks-demo")  # fmt: skip
+    if marker.is_file():
+        for sub in (h.processed, h.reports):
+            shutil.rmtree(sub, ignore_errors=True)
+    elif root.exists() and any(root.iterdir()):
+        raise DtksError(
+            f"{root} tidak kosong dan bukan folder demo (tidak ada penanda {MARKER}); demo "
+            "tidak mengubah apa pun di sana. Jalankan demo di folder baru atau kosong: "
+            "dtks demo --home /tmp/dtks-demo"
+        )
+    root.mkdir(parents=True, exist_ok=True)
+    marker.write_text(MARKER_TEXT, encoding="utf-8")
+    h.ensure()
+    return h

@@ -133,7 +133,12 @@ def request_new_cmd(
     wilayah: Annotated[str, typer.Option(help="Kode wilayah (awalan), mis. 62.71.01.")] = "",
     tahun: Annotated[str, typer.Option(help="Tahun data.")] = "",
     kompleksitas: Annotated[str, typer.Option(help="sederhana, sedang, kompleks.")] = "sedang",
-    pks: Annotated[str, typer.Option(help="Nomor PKS berbagi data (data individu).")] = "",
+    pks: Annotated[
+        str,
+        typer.Option(
+            help="Nomor PKS berbagi data (data individu; dapat dicatat nanti: request pks)."
+        ),
+    ] = "",
     petugas: Annotated[str, typer.Option(help="Petugas penerima permintaan.")] = "petugas",
     home: HomeOpt = None,
 ) -> None:
@@ -193,7 +198,10 @@ def request_status_cmd(
     """Catat satu langkah telaah/persetujuan (siapa, jabatan, kapan, catatan).
 
     Urutan: diajukan -> ditelaah (oleh setiap jabatan dalam rantai telaah) -> disetujui /
-    ditolak -> diproses -> diserahkan.
+    ditolak -> diproses -> diserahkan. Jabatan dari daftar di dtks.toml ([permintaan]
+    rantai_telaah, bawaan Sekretaris, Kepala Dinas, Kepala Bidang, Kepala Seksi; penyetuju,
+    bawaan Kepala Dinas), huruf besar/kecil bebas; jabatan lain ditolak dengan daftarnya.
+    Data tingkat individu baru dapat disetujui bila nomor PKS sudah dicatat (dtks request pks).
 
     Contoh: dtks request status REQ-2026-0001 ditelaah --petugas "Budi" --peran "Sekretaris"
     """
@@ -204,6 +212,31 @@ def request_status_cmd(
     with open_store(h.store_path) as store:
         register.advance(store, nomor, status, petugas, peran, catatan, h.settings())
     console.print(f"{nomor}: {status} ({peran} {petugas}).")
+
+
+@request_app.command("pks")
+def request_pks_cmd(
+    nomor: Annotated[str, typer.Argument(help="Nomor permintaan, REQ-TAHUN-NNNN.")],
+    nomor_pks: Annotated[
+        str, typer.Option("--nomor-pks", help="Nomor perjanjian kerja sama berbagi data.")
+    ],
+    petugas: Annotated[str, typer.Option(help="Petugas yang mencatat.")],
+    home: HomeOpt = None,
+) -> None:
+    """Catat nomor PKS (perjanjian kerja sama berbagi data) sebelum permintaan disetujui.
+
+    Wajib untuk data tingkat individu (daftar_penerima), yang hanya untuk perangkat daerah;
+    diperiksa saat persetujuan dan saat serah terima. Tercatat di riwayat permintaan.
+
+    Contoh: dtks request pks REQ-2026-0001 --nomor-pks "070/123/PKS/2026" --petugas "Rina"
+    """
+    from pipelines.requests import register
+    from pipelines.store import open_store
+
+    h = _home(home)
+    with open_store(h.store_path) as store:
+        register.set_pks(store, nomor, nomor_pks, petugas)
+    console.print(f"{nomor}: nomor PKS {nomor_pks.strip()} dicatat.")
 
 
 @request_app.command("list")
@@ -244,7 +277,7 @@ def request_list_cmd(
             r.pemohon,
             r.instansi or "-",
             r.jenis_data,
-            r.status + (" (politik!)" if r.tanda_politik else ""),
+            r.status + (" (politik!)" if r.politik else ""),
             f"{r.batas_waktu:%d-%m-%Y}",
             "YA" if r.terlambat else "",
         )

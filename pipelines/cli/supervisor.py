@@ -13,13 +13,13 @@ from rich.table import Table
 from pipelines.cli.common import (
     HomeOpt,
     _home,
+    _new_home,
     _rel,
     app,
     console,
     ribu,
 )
 from pipelines.config import Home, check_period, configure_prefect
-from pipelines.errors import DtksError
 
 # DuckDB's buffer while loading a snapshot when dtks.toml sets no [duckdb] memory_limit: a
 # 10-million-person load stays under 4 GB of memory (benchmarks/bench_load.py)
@@ -42,7 +42,7 @@ def synth_cmd(
     """
     from pipelines.synth import generate
 
-    h = _home(home)
+    h = _new_home(home)
     g = generate(h, check_period(period), seed=seed, scale=scale)
     console.print(
         f"Snapshot DTKS : {_rel(g.snapshot, h)} ({ribu(g.persons)} orang, {ribu(g.households)} KK)"
@@ -99,7 +99,7 @@ def load_dtks_cmd(
     from pipelines.store import open_store
     from pipelines.wilayah import dotted
 
-    h = _home(home)
+    h = _new_home(home)
     conf = h.settings().get("snapshot", {})
     kabkota = h.settings().get("dinas", {}).get("kode_kabkota")
     t0 = time.perf_counter()
@@ -162,28 +162,25 @@ def finalize_cmd(
     memeriksa NIK, KK, tanggal lahir dan keluarga, mencocokkan keputusan musyawarah,
     mencari duplikat dalam batch dan di DTKS, lalu menulis ke data/processed/PERIODE/:
     outcomes.parquet, summary.xlsx, siks-ng/<kode>_<periode>_usulan_baru.xlsx (dan .csv),
-    siks-ng/<kode>_<periode>_perbaikan.xlsx (dan .csv). Berjalan sebagai flow Prefect tanpa
-    server Prefect. Hanya satu finalisasi per folder data: yang kedua berhenti seketika.
+    siks-ng/<kode>_<periode>_perbaikan.xlsx (dan .csv), telaah_PERIODE.xlsx, penolakan/, dan
+    laporan reports/PERIODE/ (DRAF selama ada baris belum diputus). Keputusan supervisor yang
+    sudah ada tetap berlaku untuk orang dan data yang sama; keputusan untuk baris yang berubah
+    atau hilang gugur dan dilaporkan. Periode yang sudah ditutup ditolak. Berjalan sebagai
+    flow Prefect tanpa server Prefect. Hanya satu finalisasi per folder data: yang kedua
+    berhenti seketika.
 
     Contoh: dtks finalize 2026-11
     """
     h = _home(home)
     check_period(period)
-    if not h.store_path.exists():
-        raise DtksError(
-            "Basis data DTKS belum ada. Muat snapshot DTKS dulu: dtks load-dtks BERKAS_EKSPOR_DTKS"
-        )
     from pipelines import runlock
+    from pipelines.close import ensure_open
     from pipelines.store import open_store
 
     # the run lock first: a second finalize stops here, before any kelurahan is read
     with runlock.finalisation(h):
         with open_store(h.store_path) as store:  # fails fast if another process writes
-            if store.one("SELECT 1 FROM period_close WHERE period = ?", [period]):
-                raise DtksError(
-                    f"Periode {period} sudah ditutup (dtks close); hasilnya tidak "
-                    "diubah lagi. Usulan susulan masuk ke periode berikutnya."
-                )
+            ensure_open(store, period)
         console.print(f"Finalisasi periode {period} (folder data: {h.root}) ...")
         t0 = time.perf_counter()
         result = _run_finalize(h, period)
@@ -204,6 +201,31 @@ def finalize_cmd(
             f"Dikembalikan    : {_rel(result.out_dir / 'penolakan', h)} "
             f"({len(result.rejection_files)} berkas baris yang dikembalikan, per kelurahan)"
         )
+    _print_report(result, h)
+    c = result.carry
+    if c is not None and (c.carried or c.n_dropped):
+        why = "; ".join(f"{k}: {v}" for k, v in sorted(c.dropped.items()))
+        console.print(
+            f"Keputusan supervisor: {c.carried} tetap berlaku (orang dan data sama), "
+            f"{c.n_dropped} gugur"
+            + (
+                f" ({why}); lihat kolom STATUS KEPUTUSAN dan sheet KEPUTUSAN GUGUR di "
+                f"{_rel(result.review, h)}"
+                if c.n_dropped
+                else ""
+            )
+            + "."
+        )
+
+
+def _print_report(result, h: Home) -> None:
+    ba = result.ba
+    state = (
+        "final"
+        if ba is not None and ba.final
+        else f"DRAF, {ba.undecided if ba else '?'} baris belum diputus"
+    )
+    console.print(f"Laporan         : {_rel(result.report_pdf, h)} (berita acara {state})")
 
 
 class _Progress(logging.Handler):
@@ -274,6 +296,7 @@ def _print_counts(counts) -> None:
         "duplikat_batch": "Duplikat",
         "ditolak_musyawarah": "Tolak Musy",
         "ditolak_validasi": "Tolak Valid",
+        "ditolak_supervisor": "Tolak Sup",
     }
     t = Table(title="Hasil per kelurahan", show_footer=True, box=None, pad_edge=False)
     t.add_column("Kode", footer="", no_wrap=True)
@@ -308,8 +331,11 @@ def review_apply_cmd(
     KEPUTUSAN: BARU (usulan baru), SAMA (orang yang sama dengan kandidat DTKS, tidak
     dikirim), PERBAIKAN (perbaikan data kandidat), TOLAK (wajib ALASAN). Keputusan yang tidak
     dikenal atau kolom kunci yang diubah membuat seluruh berkas ditolak dengan sheet dan
-    barisnya. Setiap keputusan dicatat (siapa, kapan, apa). Menerapkan berkas yang sama dua
-    kali tidak mengubah apa pun.
+    barisnya. Setiap keputusan dicatat (siapa, kapan, apa) untuk orang dan data baris itu
+    (kolom KUNCI), bukan untuk nomor barisnya. Menerapkan berkas yang sama dua kali tidak
+    mengubah apa pun. Semua keluaran bulan itu (outcomes.parquet, summary.xlsx, penolakan/,
+    berkas SIKS-NG, laporan) ditulis ulang dari hasil akhir. Periode yang sudah ditutup
+    ditolak.
 
     Contoh: dtks review apply 2026-11 data/processed/2026-11/telaah_2026-11.xlsx --petugas "Rina"
     """
@@ -319,12 +345,17 @@ def review_apply_cmd(
     h = _home(home)
     check_period(period)
     with open_store(h.store_path) as store:
-        res = review.apply(store, period, file, petugas)
+        res = review.apply(store, period, file, petugas, home=h)
     console.print(
         f"{res.applied} keputusan diterapkan, {res.unchanged} sudah tercatat sebelumnya, "
         f"{res.undecided} baris masih menunggu keputusan."
     )
-    console.print(f"Lanjutkan dengan: dtks siks-ng {period}")
+    console.print(
+        f"Keluaran periode {period} ditulis ulang dari hasil akhir: "
+        f"{_rel(h.period_out(period), h)} dan {_rel(h.reports / period, h)}"
+        + (" (berita acara DRAF)." if res.undecided else " (berita acara final).")
+    )
+    console.print(f"Lanjutkan dengan: dtks close {period} --petugas NAMA")
 
 
 @app.command("siks-ng")
@@ -337,23 +368,29 @@ def siks_ng_cmd(
     Berkas SIKS-NG per kelurahan (usulan baru, perbaikan; xlsx dan csv) di
     data/processed/PERIODE/siks-ng/, jumlah barisnya sama dengan jumlah hasil; laporan
     reports/PERIODE/laporan_finalisasi_PERIODE.xlsx dan .pdf (rekap per kecamatan dan
-    kelurahan, grafik, Berita Acara Finalisasi dengan SHA-256 setiap berkas impor).
+    kelurahan, grafik, Berita Acara Finalisasi dengan SHA-256 setiap berkas impor). Selama
+    masih ada baris belum diputus, berita acara bertanda DRAF. Data yang sama menghasilkan
+    berkas yang sama persis (SHA-256 sama). Periode yang sudah ditutup ditolak.
 
     Contoh: dtks siks-ng 2026-11
     """
     from pipelines.export.final import export
-    from pipelines.finalize import dinas_kabkota
     from pipelines.store import open_store
 
     h = _home(home)
     check_period(period)
     with open_store(h.store_path) as store:
-        res = export(store, h, period, dinas_kabkota(h, store))
+        res = export(store, h, period)
     console.print(
         f"Berkas SIKS-NG : {_rel(res.import_dir, h)} ({res.counts['usulan_baru']} usulan "
         f"baru, {res.counts['perbaikan']} perbaikan; {len(res.files)} berkas)"
     )
-    console.print(f"Laporan        : {_rel(res.report_pdf, h)}")
+    state = (
+        "final"
+        if res.ba is not None and res.ba.final
+        else f"DRAF, {res.ba.undecided if res.ba else '?'} baris belum diputus"
+    )
+    console.print(f"Laporan        : {_rel(res.report_pdf, h)} (berita acara {state})")
     console.print(f"                 {_rel(res.report_xlsx, h)}")
 
 
@@ -373,8 +410,10 @@ def close_cmd(
     """Tutup bulan: catat usulan baru dan perbaikan yang dikirim ke basis data, dengan riwayat.
 
     Ditolak selama masih ada baris perlu_verifikasi (daftarnya ditampilkan), kecuali
-    --force --alasan. Satu transaksi; menutup dua kali tidak mengubah apa pun. Register per
-    bulan: SELECT * FROM register_as_of('2026-11').
+    --force --alasan (berita acara lalu menyatakan penutupan paksa dan alasannya). Satu
+    transaksi; menutup dua kali tidak mengubah apa pun. Sesudah ditutup, tidak ada perintah
+    yang mengubah hasil atau berkas bulan itu (kecuali dibuka kembali: dtks reopen). Register
+    per bulan: SELECT * FROM register_as_of('2026-11').
 
     Contoh: dtks close 2026-11 --petugas "Rina"
     """
@@ -384,7 +423,7 @@ def close_cmd(
     h = _home(home)
     check_period(period)
     with open_store(h.store_path) as store:
-        res = close(store, period, petugas, force, alasan)
+        res = close(store, period, petugas, force, alasan, home=h)
     if res.already:
         console.print(f"Periode {period} sudah ditutup sebelumnya; tidak ada perubahan.")
         return
@@ -392,4 +431,32 @@ def close_cmd(
         f"Periode {period} ditutup: {res.proposals} usulan baru dan {res.corrections} "
         "perbaikan dicatat di basis data"
         + (f"; {res.undecided} baris belum diputus (ditutup paksa)." if res.undecided else ".")
+    )
+
+
+@app.command("reopen")
+def reopen_cmd(
+    period: Annotated[str, typer.Argument(help="Periode yang sudah ditutup, TAHUN-BULAN.")],
+    alasan: Annotated[str, typer.Option("--alasan", help="Alasan tertulis membuka kembali.")],
+    petugas: Annotated[str, typer.Option("--petugas", help="Nama yang membuka kembali.")],
+    home: HomeOpt = None,
+) -> None:
+    """Buka kembali bulan yang sudah ditutup: tindakan tercatat (siapa, kapan, alasan).
+
+    Hanya bulan yang terakhir ditutup. Penutupan yang dibatalkan dan perubahan register yang
+    dicatatnya disimpan (period_reopen, register_change_withdrawn); riwayatnya di view
+    period_history. Sesudahnya finalisasi, telaah dan penutupan dapat dijalankan lagi.
+
+    Contoh: dtks reopen 2026-11 --alasan "Kelurahan Pahandut mengirim koreksi resmi" --petugas "Rina"
+    """
+    from pipelines.close import reopen
+    from pipelines.store import open_store
+
+    h = _home(home)
+    check_period(period)
+    with open_store(h.store_path) as store:
+        res = reopen(store, period, petugas, alasan)
+    console.print(
+        f"Periode {period} dibuka kembali (penutupan {res.closed_at:%d-%m-%Y %H:%M} dibatalkan, "
+        f"{res.withdrawn} perubahan register ditarik; tercatat di period_history)."
     )

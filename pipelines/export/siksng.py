@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -27,9 +28,16 @@ def file_stem(kode: str, period: str, kind: str) -> str:
 
 
 def write(
-    outcomes: pd.DataFrame, period: str, out_dir: Path, spec: dict | None = None
+    outcomes: pd.DataFrame,
+    period: str,
+    out_dir: Path,
+    spec: dict | None = None,
+    when: dt.datetime | None = None,
 ) -> list[Path]:
-    """Write every kelurahan's import files; return their paths (none for an empty kind)."""
+    """Write every kelurahan's import files; return their paths (none for an empty kind).
+
+    Byte-stable: the same rows give the same files (and SHA-256), `when` stamped inside.
+    """
     spec = spec or layout()
     written: list[Path] = []
     for kind in KINDS:
@@ -44,7 +52,7 @@ def write(
             wb = xlsx.new_workbook()
             xlsx.add_sheet(wb, spec[kind].get("sheet", kind.upper()), headers, fields, values)
             target = out_dir / f"{stem}.xlsx"
-            xlsx.save(wb, target)
+            xlsx.save(wb, target, when)
             written.append(target)
             written.append(_write_csv(out_dir / f"{stem}.csv", headers, values))
     return written

@@ -2,6 +2,10 @@
 
 Written as XLSX (openpyxl, with a native bar chart) and PDF (reportlab). The Berita Acara
 page lists every SIKS-NG import file with its SHA-256, so the signed paper pins the files.
+While rows are undecided the Berita Acara is a DRAF that says how many are open; it is final
+once every row is decided, or once the month is closed with --force --alasan (which it then
+states). Both files are byte-stable: the same data gives the same bytes (stable.py; the
+date in the text is the date of the latest act on the month, not the day it was printed).
 """
 
 from __future__ import annotations
@@ -36,9 +40,10 @@ from pipelines.normalize import BULAN
 from pipelines.store import Store
 
 COLS = [("diusulkan", "Diusulkan"), ("ditolak_validasi", "Ditolak Validasi"),
-        ("ditolak_musyawarah", "Ditolak Musyawarah"), ("duplikat_batch", "Duplikat"),
-        ("usulan_baru", "Usulan Baru"), ("perbaikan", "Perbaikan"),
-        ("terdaftar", "Sudah Terdaftar"), ("perlu_verifikasi", "Belum Diputus")]  # fmt: skip
+        ("ditolak_musyawarah", "Ditolak Musyawarah"), ("ditolak_supervisor", "Ditolak Supervisor"),
+        ("duplikat_batch", "Duplikat"), ("usulan_baru", "Usulan Baru"),
+        ("perbaikan", "Perbaikan"), ("terdaftar", "Sudah Terdaftar"),
+        ("perlu_verifikasi", "Belum Diputus")]  # fmt: skip
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
@@ -74,16 +79,35 @@ def period_label(period: str) -> str:
     return f"{BULAN[int(month) - 1]} {year}"
 
 
-def recap(store: Store, period: str) -> pd.DataFrame:
+@dataclass
+class BaState:
+    """Whether the Berita Acara is final, and what it must state."""
+
+    final: bool
+    undecided: int
+    tanggal: dt.date  # the date of the latest act on the month (finalisation, decision, closing)
+    forced: bool = False  # closed with --force while rows were undecided
+    closed_by: str = ""
+    alasan: str = ""
+
+
+def ba_state(store: Store, period: str, final: pd.DataFrame) -> BaState:
+    """DRAF while rows are undecided; final when all are decided or the month was force-closed."""
+    undecided = int((final["outcome"] == "perlu_verifikasi").sum())
+    close = store.one(
+        "SELECT closed_at, petugas, forced, alasan FROM period_close WHERE period = ?", [period]
+    )
+    run = store.one("SELECT max(finished_at) FROM finalisation_run WHERE period = ?", [period])
+    acts = [t for t in [run[0] if run else None, final["applied_at"].max()] if pd.notna(t)]
+    tanggal = max(pd.Timestamp(t) for t in acts).date() if acts else dt.date.today()
+    if close and close[2]:
+        return BaState(True, undecided, close[0].date(), True, close[1], close[3] or "")
+    return BaState(undecided == 0, undecided, tanggal)
+
+
+def recap(final: pd.DataFrame, store: Store, period: str) -> pd.DataFrame:
     """Rows per kelurahan by final outcome, with the kecamatan and musyawarah date."""
-    df = store.df(
-        "SELECT folder_kode, outcome, count(*) AS n FROM prelist_final WHERE period = ? "
-        "GROUP BY ALL",
-        [period],
-    )
-    table = df.pivot_table(
-        index="folder_kode", columns="outcome", values="n", fill_value=0, aggfunc="sum"
-    )
+    table = pd.crosstab(final["folder_kode"], final["outcome"])
     for key, _ in COLS[1:]:
         if key not in table.columns:
             table[key] = 0
@@ -101,8 +125,16 @@ def recap(store: Store, period: str) -> pd.DataFrame:
 
 
 def write_xlsx(
-    path: Path, period: str, rec: pd.DataFrame, files: list[tuple[str, str]], who: Signatories
+    path: Path,
+    period: str,
+    rec: pd.DataFrame,
+    files: list[tuple[str, str]],
+    who: Signatories,
+    state: BaState,
 ) -> Path:
+    """The report workbook: Rekap sheet with a chart, Berita Acara sheet with the hashes."""
+    from pipelines.stable import period_time, save_workbook
+
     wb = Workbook()
     ws = wb.active
     ws.title = "Rekap"
@@ -133,21 +165,23 @@ def write_xlsx(
     for c in ws[ws.max_row]:
         c.font = Font(bold=True)
     for col, width in zip(
-        "ABCDEFGHIJKL", [15, 16, 22, 11, 11, 11, 11, 11, 11, 11, 11, 15], strict=True
+        "ABCDEFGHIJKLM", [15, 16, 22, 11, 11, 11, 11, 11, 11, 11, 11, 11, 15], strict=True
     ):
         ws.column_dimensions[col].width = width
     chart = BarChart()
     chart.type, chart.grouping, chart.overlap = "col", "stacked", 100
     chart.title = "Usulan baru dan perbaikan per kelurahan"
     chart.y_axis.title = "Orang"
-    for col in (8, 9):  # Usulan Baru, Perbaikan
+    for col in (9, 10):  # Usulan Baru, Perbaikan
         chart.add_data(Reference(ws, min_col=col, min_row=4, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=3, min_row=first, max_row=last))
     chart.height, chart.width = 9, 26
     ws.add_chart(chart, f"A{ws.max_row + 3}")
     ba = wb.create_sheet("Berita Acara")
-    for line in _ba_text(period, rec, who):
+    for line in _ba_text(period, rec, who, state):
         ba.append([line])
+    if not state.final:
+        ba["A1"].font = Font(bold=True, color="C00000")
     ba.append([])
     ba.append(["BERKAS IMPOR SIKS-NG", "SHA-256"])
     for c in ba[ba.max_row]:
@@ -165,20 +199,29 @@ def write_xlsx(
     ba.append([f"NIP. {who.nip_kepala_bidang}", f"NIP. {who.nip_kepala_dinas}"])
     ba.column_dimensions["A"].width = 48
     ba.column_dimensions["B"].width = 70
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return save_workbook(wb, path, period_time(period))
 
 
-def _ba_text(period: str, rec: pd.DataFrame, who: Signatories) -> list[str]:
-    today = dt.date.today()
+def _ba_text(period: str, rec: pd.DataFrame, who: Signatories, state: BaState) -> list[str]:
+    day = state.tanggal
     t = {k: int(rec[k].sum()) for k, _ in COLS}
-    return [
-        "BERITA ACARA FINALISASI USULAN DATA TERPADU KESEJAHTERAAN SOSIAL",
+    head = "BERITA ACARA FINALISASI USULAN DATA TERPADU KESEJAHTERAAN SOSIAL"
+    lines = [
+        head if state.final else f"DRAF {head}",
         f"Periode {period_label(period)}",
-        "",
-        f"Pada hari ini, {today.day} {BULAN[today.month - 1]} {today.year}, {who.dinas} telah "
-        f"menyelesaikan finalisasi usulan DTKS periode {period_label(period)} dari "
+    ]
+    if not state.final:
+        lines.append(
+            f"DRAF, BELUM FINAL: {state.undecided} baris masih perlu keputusan supervisor. "
+            "Berita acara final dibuat setelah semua baris diputus (dtks review apply) atau "
+            "bulan ditutup paksa (dtks close --force --alasan). Jangan ditandatangani."
+        )
+    else:
+        lines.append("")
+    done = "telah menyelesaikan" if state.final else "sedang melaksanakan"
+    lines += [
+        f"Pada tanggal {day.day} {BULAN[day.month - 1]} {day.year}, {who.dinas} {done} "
+        f"finalisasi usulan DTKS periode {period_label(period)} dari "
         f"{len(rec)} kelurahan/desa dengan hasil sebagai berikut:",
         f"- jumlah baris usulan yang diterima: {t['diusulkan']}",
         f"- usulan baru yang dikirim ke SIKS-NG: {t['usulan_baru']}",
@@ -188,15 +231,32 @@ def _ba_text(period: str, rec: pd.DataFrame, who: Signatories) -> list[str]:
         f"- ditolak karena tidak lolos validasi data: {t['ditolak_validasi']}",
         f"- ditolak atau tidak tercantum dalam musyawarah kelurahan/desa: "
         f"{t['ditolak_musyawarah']}",
-        f"- belum diputus pada saat laporan dibuat: {t['perlu_verifikasi']}",
-        "Berkas impor SIKS-NG yang dikirim tercantum di bawah beserta sidik SHA-256-nya; berkas "
-        "yang sidiknya berbeda bukan berkas yang disahkan dalam berita acara ini.",
+        f"- ditolak supervisor setelah telaah: {t['ditolak_supervisor']}",
+        f"- belum diputus: {t['perlu_verifikasi']}",
     ]
+    if state.forced:
+        lines.append(
+            f"Bulan ini ditutup paksa oleh {state.closed_by} pada {day.day} "
+            f"{BULAN[day.month - 1]} {day.year} dengan alasan: {state.alasan}. "
+            f"{state.undecided} baris belum diputus saat ditutup dan tidak dikirim ke SIKS-NG."
+        )
+    lines.append(
+        "Berkas impor SIKS-NG yang dikirim tercantum di bawah beserta sidik SHA-256-nya; berkas "
+        "yang sidiknya berbeda bukan berkas yang disahkan dalam berita acara ini."
+    )
+    return lines
 
 
 def write_pdf(
-    path: Path, period: str, rec: pd.DataFrame, files: list[tuple[str, str]], who: Signatories
+    path: Path,
+    period: str,
+    rec: pd.DataFrame,
+    files: list[tuple[str, str]],
+    who: Signatories,
+    state: BaState,
 ) -> Path:
+    """The report PDF: recap, chart, Berita Acara; invariant mode, so the same data gives the
+    same bytes."""
     styles = getSampleStyleSheet()
     body = ParagraphStyle("body", parent=styles["BodyText"], fontSize=9.5, leading=13)
     small = ParagraphStyle("small", parent=body, fontSize=7.5, leading=9)
@@ -226,7 +286,7 @@ def write_pdf(
     table = Table(
         rows,
         repeatRows=1,
-        colWidths=[2.3 * cm, 2.9 * cm, 3.6 * cm] + [1.9 * cm] * len(COLS) + [2.0 * cm],
+        colWidths=[2.3 * cm, 2.9 * cm, 3.6 * cm] + [1.7 * cm] * len(COLS) + [2.0 * cm],
     )
     style = [
         ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
@@ -247,8 +307,11 @@ def write_pdf(
         _chart(rec),
         PageBreak(),
     ]
-    lines = _ba_text(period, rec, who)
+    lines = _ba_text(period, rec, who, state)
     story += [Paragraph(f"<b>{lines[0]}</b>", title), Paragraph(lines[1], styles["Heading3"])]
+    if lines[2]:
+        warn = ParagraphStyle("warn", parent=body, textColor=colors.HexColor("#C00000"))
+        story.append(Paragraph(f"<b>{lines[2]}</b>", warn))
     story += [Paragraph(line, body) for line in lines[3:] if line]
     story.append(Spacer(1, 6))
     hashes = [[Paragraph("<b>Berkas impor SIKS-NG</b>", small), Paragraph("<b>SHA-256</b>", small)]]
@@ -296,10 +359,12 @@ def write_pdf(
         rightMargin=1.5 * cm,
         topMargin=1.3 * cm,
         bottomMargin=1.3 * cm,
-        title=f"Finalisasi DTKS {period}",
+        title=f"Finalisasi DTKS {period}" + ("" if state.final else " (DRAF)"),
         author=who.dinas,
+        invariant=1,
     )
-    doc.build(story, onFirstPage=_footer(period), onLaterPages=_footer(period))
+    footer = _footer(period, state)
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return path
 
 
@@ -326,11 +391,14 @@ def _chart(rec: pd.DataFrame) -> Drawing:
     return d
 
 
-def _footer(period: str):
+def _footer(period: str, state: BaState):
     def draw(canvas, doc) -> None:
         canvas.saveState()
         canvas.setFont("Helvetica", 7.5)
-        canvas.drawString(1.5 * cm, 0.8 * cm, f"Laporan finalisasi DTKS periode {period}")
+        text = f"Laporan finalisasi DTKS periode {period}"
+        if not state.final:
+            text += f" - DRAF: {state.undecided} baris belum diputus"
+        canvas.drawString(1.5 * cm, 0.8 * cm, text)
         canvas.drawRightString(landscape(A4)[0] - 1.5 * cm, 0.8 * cm, f"Halaman {doc.page}")
         canvas.restoreState()
 

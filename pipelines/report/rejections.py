@@ -22,23 +22,35 @@ from pipelines.ingest.layout import find_table
 from pipelines.ingest.read import read_grids
 from pipelines.report.summary import OUTCOME_LABELS
 
-RETURNED = ("ditolak_validasi", "ditolak_musyawarah")
+RETURNED = ("ditolak_validasi", "ditolak_musyawarah", "ditolak_supervisor")
 BAD = PatternFill("solid", fgColor="F4B6B6")
 HEAD = PatternFill("solid", fgColor="DDEBF7")
 
 
-def write(outcomes: pd.DataFrame, raw_dir: Path, out_dir: Path, period: str) -> list[Path]:
-    """One workbook per kelurahan with returned rows; returns the paths written."""
+def write(
+    outcomes: pd.DataFrame,
+    raw_dir: Path,
+    out_dir: Path,
+    period: str,
+    unchanged: set[str] | None = None,
+) -> list[Path]:
+    """One workbook per kelurahan with returned rows (final outcomes); the paths written.
+
+    Rows are copied from the files as sent only for files in `unchanged` (still as the
+    finalisation read them; None = all); a file changed since gets the normalised values.
+    """
+    from pipelines.stable import period_time, save_workbook
+
     written = []
     returned = outcomes[outcomes["outcome"].isin(RETURNED)]
     for kode, rows in returned.groupby("folder_kode", sort=True):
         wb = Workbook()
         _summary_sheet(wb.active, kode, period, outcomes[outcomes["folder_kode"] == kode])
         for (file, sheet), part in rows.groupby(["source_file", "source_sheet"], sort=True):
-            _rows_sheet(wb, raw_dir / file, file, sheet, part.sort_values("source_row"))
+            same = unchanged is None or file in unchanged
+            _rows_sheet(wb, raw_dir / file, file, sheet, part.sort_values("source_row"), same)
         path = out_dir / f"{kode}_{period}_penolakan.xlsx"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        wb.save(path)
+        save_workbook(wb, path, period_time(period))
         written.append(path)
     return written
 
@@ -63,7 +75,9 @@ def _summary_sheet(ws, kode: str, period: str, mine: pd.DataFrame) -> None:
         "1. Buka sheet berikutnya: baris yang dikembalikan, sama seperti yang dikirim.",
         "2. Sel berwarna merah adalah sel yang salah; kolom ALASAN menjelaskan perbaikannya.",
         "3. Baris 'Ditolak Musyawarah' hanya dapat diusulkan lagi lewat musyawarah berikutnya.",
-        "4. Perbaiki pada berkas prelist kelurahan, lalu kirim ulang bersama berita acara.",
+        "4. Baris 'Ditolak Supervisor' ditolak supervisor Dinas setelah diperiksa; alasannya "
+        "di kolom ALASAN.",
+        "5. Perbaiki pada berkas prelist kelurahan, lalu kirim ulang bersama berita acara.",
         "Ketik NIK dan NO KK sebagai teks (format sel Text), bukan angka.",
     ]:
         ws.append([line])
@@ -80,26 +94,37 @@ def _cell_value(v: Any) -> Any:
     return v
 
 
-def _rows_sheet(wb: Workbook, path: Path, rel: str, sheet: str, part: pd.DataFrame) -> None:
+def _rows_sheet(
+    wb: Workbook, path: Path, rel: str, sheet: str, part: pd.DataFrame, same: bool = True
+) -> None:
     title = re.sub(r"[\[\]:*?/\\]", "_", sheet or Path(rel).stem)[:31]
     ws = wb.create_sheet(
         title if title not in wb.sheetnames else f"{title[:28]}_{len(wb.sheetnames)}"
     )
     ws.append([f"Berkas: {rel}" + (f", sheet: {sheet}" if sheet else "")])
+    table = None
     try:
-        grids = read_grids(path, rel)
-        grid = next(g for g in grids if g.sheet == sheet)
-        table = find_table(grid)
+        if same:
+            grids = read_grids(path, rel)
+            grid = next(g for g in grids if g.sheet == sheet)
+            table = find_table(grid)
     except (FileProblem, StopIteration):
         table = None
     if table is None:  # the file changed since the run: fall back to the normalised values
         ws.append(
-            ["Berkas asli tidak dapat dibaca ulang; nilai di bawah adalah hasil normalisasi."]
+            [
+                "Berkas asli sudah berubah sejak finalisasi atau tidak dapat dibaca ulang; "
+                "nilai di bawah adalah hasil normalisasi."
+            ]
         )
         cols = ["source_row", "nik", "no_kk", "nama", "tanggal_lahir", "outcome", "reasons"]
-        ws.append(cols)
+        ws.append(["BARIS ASLI", "NIK", "NO KK", "NAMA", "TANGGAL LAHIR", "HASIL", "ALASAN"])
         for r in part[cols].itertuples(index=False):
-            ws.append(list(r))
+            cells = [None if (not isinstance(v, str) and pd.isna(v)) else v for v in r]
+            cells[5] = OUTCOME_LABELS.get(cells[5], cells[5])
+            ws.append(cells)
+            for i in (2, 3):
+                ws.cell(ws.max_row, i).number_format = "@"
         return
     width = max(
         len(table.headers), *(len(grid.rows[r - grid.first_row]) for r in part["source_row"])

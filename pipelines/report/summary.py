@@ -13,6 +13,7 @@ OUTCOME_LABELS = {
     "usulan_baru": "Usulan Baru", "perbaikan": "Perbaikan", "terdaftar": "Sudah Terdaftar",
     "perlu_verifikasi": "Perlu Verifikasi", "duplikat_batch": "Duplikat dalam Batch",
     "ditolak_musyawarah": "Ditolak Musyawarah", "ditolak_validasi": "Ditolak Validasi",
+    "ditolak_supervisor": "Ditolak Supervisor",  # a supervisor's TOLAK (dtks review apply)
 }  # fmt: skip
 
 
@@ -25,7 +26,7 @@ def write(
     ignored_rows: int,
     ba_only: pd.DataFrame,
 ) -> Path:
-    """Write summary.xlsx; counts comes from finalize.counts_table."""
+    """Write summary.xlsx; counts (final outcomes) comes from finalize.counts_table."""
     wb = xlsx.new_workbook()
     outcome_cols = [c for c in counts.columns if c in OUTCOME_LABELS]
     headers = [
@@ -118,5 +119,7 @@ def write(
         widths=[16, 40, 8, 30, 20],
         preamble=["Keluarga yang diputus dalam musyawarah tetapi tidak ada di prelist kelurahan"],
     )
-    xlsx.save(wb, path)
+    from pipelines.stable import period_time
+
+    xlsx.save(wb, path, period_time(period))
     return path

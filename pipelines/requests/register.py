@@ -31,8 +31,11 @@ DEFAULT_SLA = {
     "sedang": 7,
     "kompleks": 14,
 }
-# seed 002: Sekretaris -> Kepala Dinas -> Kepala Bidang -> Kepala Seksi review before approval
+# seed 002: Sekretaris -> Kepala Dinas -> Kepala Bidang -> Kepala Seksi review before approval,
+# signed by the Kepala Dinas. dtks.toml [permintaan] rantai_telaah / penyetuju override them.
 DEFAULT_CHAIN = ["Sekretaris", "Kepala Dinas", "Kepala Bidang", "Kepala Seksi"]
+DEFAULT_APPROVERS = ["Kepala Dinas"]
+OFFICER = "Petugas Data"  # who prepares and hands over (dtks request fulfil)
 NEXT = {
     "diajukan": {"ditelaah", "ditolak"},
     "ditelaah": {"ditelaah", "disetujui", "ditolak"},
@@ -88,6 +91,63 @@ class NewRequest:
     tahun_data: str = ""
     kompleksitas: str = "sedang"
     nomor_pks: str = ""
+
+
+@dataclass
+class Roles:
+    """The roles that may take each step of a request, from dtks.toml or seed 002's chain."""
+
+    chain: list[str]  # every one of them reviews (ditelaah) before approval
+    approvers: list[str]  # may approve (disetujui)
+    officers: list[str]  # prepare and hand over (diproses, diserahkan), record a PKS
+
+    @classmethod
+    def from_settings(cls, settings: dict | None) -> Roles:
+        cfg = (settings or {}).get("permintaan", {})
+        extra = [str(r) for r in cfg.get("petugas_data", [])]
+        return cls(
+            chain=[str(r) for r in cfg.get("rantai_telaah", DEFAULT_CHAIN)],
+            approvers=[str(r) for r in cfg.get("penyetuju", DEFAULT_APPROVERS)],
+            officers=[OFFICER, *[r for r in extra if _fold(r) != _fold(OFFICER)]],
+        )
+
+    def allowed(self, status: str) -> list[str]:
+        """The roles that may record this step."""
+        if status == "ditelaah":
+            return self.chain
+        if status == "disetujui":
+            return self.approvers
+        if status == "ditolak":
+            return _unique([*self.chain, *self.approvers])
+        return self.officers
+
+    def match(self, peran: str, status: str) -> str:
+        """The configured spelling of a role, matched case- and space-insensitively; an
+        unknown role, or one that may not take this step, is refused with the list."""
+        allowed = self.allowed(status)
+        for role in allowed:
+            if _fold(role) == _fold(peran):
+                return role
+        known = _unique([*self.chain, *self.approvers, *self.officers])
+        if any(_fold(r) == _fold(peran) for r in known):
+            raise RequestError(
+                f"Peran '{peran}' tidak berwenang untuk langkah '{status}'; yang berwenang: "
+                f"{', '.join(allowed)} (dtks.toml [permintaan] rantai_telaah / penyetuju)."
+            )
+        raise RequestError(
+            f"Peran '{peran}' tidak dikenal. Peran yang dikenal: {', '.join(known)}; untuk "
+            f"langkah '{status}': {', '.join(allowed)} (dtks.toml [permintaan] rantai_telaah / "
+            "penyetuju)."
+        )
+
+
+def _fold(role: str) -> str:
+    return " ".join(str(role).casefold().split())
+
+
+def _unique(roles: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return [r for r in roles if not (_fold(r) in seen or seen.add(_fold(r)))]
 
 
 def political_words(text: str) -> list[str]:
@@ -190,16 +250,26 @@ def advance(
     catatan: str = "",
     settings: dict | None = None,
 ) -> None:
-    """Move a request one step; approval needs every role of the chain to have reviewed it."""
-    row = store.one("SELECT status, tanda_politik FROM data_request WHERE nomor = ?", [nomor])
+    """Move a request one step; approval needs every role of the chain to have reviewed it.
+
+    Roles come from a configured list (Roles) and are refused when unknown or not entitled
+    to the step. Record-level data needs a data-sharing agreement (PKS) before approval.
+    """
+    row = store.one(
+        "SELECT status, tanda_politik, jenis_data, kategori, nomor_pks FROM data_request "
+        "WHERE nomor = ?",
+        [nomor],
+    )
     if row is None:
         raise RequestError(f"Permintaan {nomor} tidak ada.")
-    current, political = row
+    current, political, jenis, kategori, pks = row
     if status not in NEXT[current]:
         raise RequestError(
             f"{nomor} berstatus '{current}'; langkah berikutnya: "
             f"{', '.join(sorted(NEXT[current])) or '(selesai)'}."
         )
+    roles = Roles.from_settings(settings)
+    peran = roles.match(peran, status)
     if status == "ditolak" and len(catatan.strip()) < 20:
         raise RequestError(
             f"Penolakan wajib disertai alasan tertulis yang menyebut dasarnya (mis. '{RULE}')."
@@ -210,16 +280,16 @@ def advance(
                 f"{nomor} ditandai untuk kepentingan politik ({political}); "
                 f"tidak dapat disetujui. Tolak dengan alasan: {RULE}."
             )
-        chain = (settings or {}).get("permintaan", {}).get("rantai_telaah", DEFAULT_CHAIN)
         done = {
-            r[0]
+            _fold(r[0])
             for r in store.execute(
                 "SELECT peran FROM request_event WHERE nomor = ? AND status = 'ditelaah'", [nomor]
             ).fetchall()
         }
-        missing = [r for r in chain if r not in done]
+        missing = [r for r in roles.chain if _fold(r) not in done]
         if missing:
             raise RequestError(f"{nomor} belum ditelaah oleh: {', '.join(missing)}.")
+        _check_record_level(nomor, jenis, kategori, pks)
     with store.transaction():
         store.run("UPDATE data_request SET status = ? WHERE nomor = ?", [status, nomor])
         store.run(
@@ -228,28 +298,73 @@ def advance(
         )
 
 
+def _check_record_level(nomor: str, jenis: str, kategori: str, pks: str | None) -> None:
+    """Record-level data only for a government office under a data-sharing agreement (PKS)."""
+    from pipelines.requests.catalogue import CATALOGUE
+
+    entry = CATALOGUE.get(jenis)
+    if entry is None or not entry.record_level:
+        return
+    if kategori != "perencanaan_opd":
+        raise RequestError(
+            f"{nomor} meminta data tingkat individu ({jenis}), yang hanya untuk perangkat "
+            "daerah (kategori perencanaan_opd) dengan PKS berbagi data; tidak dapat disetujui."
+        )
+    if not (pks or "").strip():
+        raise RequestError(
+            f"{nomor} meminta data tingkat individu ({jenis}) tanpa nomor perjanjian kerja sama "
+            f"(PKS) berbagi data; tidak dapat disetujui. Catat nomornya dulu: dtks request pks "
+            f'{nomor} --nomor-pks "..." --petugas NAMA'
+        )
+
+
+def set_pks(store: Store, nomor: str, nomor_pks: str, petugas: str) -> None:
+    """Record the data-sharing agreement (PKS) number of a request before it is approved."""
+    row = store.one("SELECT status, nomor_pks FROM data_request WHERE nomor = ?", [nomor])
+    if row is None:
+        raise RequestError(f"Permintaan {nomor} tidak ada.")
+    if row[0] not in ("diajukan", "ditelaah"):
+        raise RequestError(
+            f"{nomor} berstatus '{row[0]}'; nomor PKS hanya dapat dicatat sebelum disetujui."
+        )
+    if not nomor_pks.strip() or not petugas.strip():
+        raise RequestError('Isi --nomor-pks "..." dan --petugas NAMA.')
+    note = f"Nomor PKS dicatat: {nomor_pks.strip()}" + (
+        f" (menggantikan {row[1]})" if row[1] else ""
+    )
+    with store.transaction():
+        store.run(
+            "UPDATE data_request SET nomor_pks = ? WHERE nomor = ?", [nomor_pks.strip(), nomor]
+        )
+        store.run(
+            "INSERT INTO request_event VALUES (?, 'pks_dicatat', ?, ?, ?, ?)",
+            [nomor, petugas.strip(), OFFICER, dt.datetime.now(), note],
+        )
+
+
 def listing(
     store: Store, status: str | None = None, overdue: bool = False, today: dt.date | None = None
 ) -> pd.DataFrame:
-    """Requests with their due date and whether they are late (no identity numbers)."""
+    """Requests with their due date, whether they are late and whether they are flagged
+    political, each on its own (no identity numbers)."""
     today = today or dt.date.today()
     df = store.df(
-        "SELECT nomor, diajukan_pada, pemohon, instansi, kanal, kategori, jenis_data, status, "
-        "batas_waktu, tanda_politik FROM data_request ORDER BY nomor"
-    )
-    done = store.df(
-        "SELECT nomor, max(pada) AS selesai FROM request_event WHERE status IN "
-        "('diserahkan', 'ditolak') GROUP BY nomor"
-    ).set_index("nomor")["selesai"]
-    end = df["nomor"].map(done)
-    open_ = ~df["status"].isin(["diserahkan", "ditolak"])
-    df["terlambat"] = (open_ & (pd.Timestamp(today) > pd.to_datetime(df["batas_waktu"]))) | (
-        ~open_ & (pd.to_datetime(end).dt.normalize() > pd.to_datetime(df["batas_waktu"]))
+        "SELECT r.nomor, r.diajukan_pada, r.pemohon, r.instansi, r.kanal, r.kategori, "
+        "r.jenis_data, r.status, r.batas_waktu, r.tanda_politik, "
+        "r.tanda_politik IS NOT NULL AS politik, e.selesai, "
+        "r.status NOT IN ('diserahkan', 'ditolak') AS terbuka, "
+        "CASE WHEN r.status IN ('diserahkan', 'ditolak') "
+        "THEN coalesce(CAST(e.selesai AS DATE) > r.batas_waktu, false) "
+        "ELSE CAST(? AS DATE) > r.batas_waktu END AS terlambat "
+        "FROM data_request AS r LEFT JOIN (SELECT nomor, max(pada) AS selesai "
+        "FROM request_event WHERE status IN ('diserahkan', 'ditolak') GROUP BY nomor) AS e "
+        "USING (nomor) ORDER BY r.nomor",
+        [today],
     )
     if status:
         df = df[df["status"] == status]
     if overdue:
-        df = df[df["terlambat"] & open_.loc[df.index]]
+        df = df[df["terlambat"] & df["terbuka"]]
     return df.reset_index(drop=True)
 
 

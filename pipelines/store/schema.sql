@@ -7,7 +7,18 @@ CREATE OR REPLACE VIEW dtks_current AS
 SELECT * EXCLUDE (row_hash, valid_to), valid_from AS snapshot_id
 FROM dtks_person WHERE valid_to IS NULL;
 
--- The outcome of each row after the supervisor's latest decision.
+-- The decision in force for each row key: the latest one not dropped since (migration 003).
+CREATE OR REPLACE VIEW review_decision_live AS
+SELECT d.* FROM review_decision AS d
+WHERE d.row_key IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM review_decision_drop AS x
+                  WHERE x.period = d.period AND x.row_key = d.row_key
+                    AND x.dropped_at >= d.applied_at)
+QUALIFY row_number() OVER (PARTITION BY d.period, d.row_key ORDER BY d.applied_at DESC) = 1;
+
+-- The outcome of each row after the supervisor's decision in force. A decision counts only on
+-- a row with the same content key that the flow still finds doubtful, against the same DTKS
+-- candidate: it never lands on another person.
 CREATE OR REPLACE VIEW prelist_final AS
 SELECT o.* EXCLUDE (outcome, reasons),
        coalesce(d.outcome, o.outcome) AS outcome,
@@ -16,10 +27,17 @@ SELECT o.* EXCLUDE (outcome, reasons),
                  || coalesce(': ' || d.alasan, '') END AS reasons,
        o.outcome AS flow_outcome, d.keputusan, d.alasan, d.petugas, d.applied_at
 FROM prelist_outcome AS o
-LEFT JOIN (
-    SELECT * FROM review_decision
-    QUALIFY row_number() OVER (PARTITION BY period, row_id ORDER BY applied_at DESC) = 1
-) AS d USING (period, row_id);
+LEFT JOIN review_decision_live AS d
+  ON d.period = o.period AND d.row_key = o.row_key AND o.outcome = 'perlu_verifikasi'
+ AND d.matched_id_dtks IS NOT DISTINCT FROM o.matched_id_dtks;
+
+-- Each month's closings and reopenings, in order.
+CREATE OR REPLACE VIEW period_history AS
+SELECT period, 'ditutup' AS peristiwa, closed_at AS pada, petugas, alasan FROM period_close
+UNION ALL
+SELECT period, 'ditutup', closed_at, closed_by, close_alasan FROM period_reopen
+UNION ALL
+SELECT period, 'dibuka kembali', reopened_at, petugas, alasan FROM period_reopen;
 
 -- The local register as of a closed month: the DTKS snapshot current when that month closed,
 -- with the corrections and new proposals of every month closed up to then on top (the
@@ -81,6 +99,7 @@ SELECT f.period,
        count(*) FILTER (outcome = 'duplikat_batch') AS duplikat_batch,
        count(*) FILTER (outcome = 'ditolak_musyawarah') AS ditolak_musyawarah,
        count(*) FILTER (outcome = 'ditolak_validasi') AS ditolak_validasi,
+       count(*) FILTER (outcome = 'ditolak_supervisor') AS ditolak_supervisor,
        any_value(c.closed_at) AS ditutup_pada
 FROM prelist_final AS f LEFT JOIN period_close AS c USING (period)
 GROUP BY f.period;
@@ -103,7 +122,7 @@ COMMENT ON VIEW dtks_current IS 'The DTKS register as of the latest snapshot: on
 
 COMMENT ON TABLE prelist_outcome IS 'One row per prelist row of a period, with the outcome the finalisation flow gave it.';
 
-COMMENT ON VIEW prelist_final IS 'prelist_outcome with the supervisor''s latest decision applied (outcome, keputusan, petugas).';
+COMMENT ON VIEW prelist_final IS 'prelist_outcome with the supervisor''s decision in force applied (outcome, keputusan, petugas), matched by row content key.';
 
 COMMENT ON TABLE musyawarah IS 'Each berita acara musyawarah read: meeting date, place, chair, attendees.';
 
@@ -111,9 +130,25 @@ COMMENT ON TABLE musyawarah_keputusan IS 'Each household decision in a berita ac
 
 COMMENT ON TABLE finalisation_run IS 'Each finalisation run: period, time, snapshot, rows in, counts per outcome (JSON).';
 
-COMMENT ON TABLE review_decision IS 'Audit of supervisor decisions (dtks review apply): who, when, what, from which file.';
+COMMENT ON TABLE review_decision IS 'Audit of supervisor decisions (dtks review apply): who, when, what, from which file, for which row content (row_key) and DTKS candidate.';
+
+COMMENT ON TABLE review_decision_drop IS 'Decisions a later finalisation dropped because the decided row changed, disappeared, is no longer doubtful or has another candidate, with why.';
+
+COMMENT ON VIEW review_decision_live IS 'The supervisor decision in force per period and row content key.';
+
+COMMENT ON TABLE period_folder IS 'Kelurahan folders the latest finalisation of a period read, in order.';
+
+COMMENT ON TABLE period_file IS 'Files the latest finalisation of a period read, with their SHA-256.';
+
+COMMENT ON TABLE period_problem IS 'File problems the latest finalisation of a period found.';
 
 COMMENT ON TABLE period_close IS 'Closed months (dtks close): when, by whom, against which snapshot, forced or not.';
+
+COMMENT ON TABLE period_reopen IS 'Closed months opened again (dtks reopen): who, when, why, and the closing undone.';
+
+COMMENT ON VIEW period_history IS 'Every closing and reopening of each month, in order.';
+
+COMMENT ON TABLE register_change_withdrawn IS 'Register changes of a closing undone by dtks reopen, kept for the audit.';
 
 COMMENT ON TABLE register_change IS 'New proposals and corrections sent when a month closed, accepted_snapshot_id once Kemensos took them in.';
 
