@@ -121,5 +121,5 @@ def test_demo_refuses_a_data_root_with_real_data(tmp_path):
     root = corpus_root(tmp_path / "real")
     result = runner.invoke(app, ["demo", "--home", str(root)])
     assert isinstance(result.exception, DtksError)
-    assert "bukan data demo" in str(result.exception)
+    assert "bukan folder demo" in str(result.exception)
     assert (root / "data/processed/dtks.duckdb").exists()
