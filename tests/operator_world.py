@@ -192,7 +192,11 @@ def month_counts(home: Home, period: str = PERIOD) -> dict[str, Counter]:
     head = next(r for r in rows if r and r[0] == "KODE WILAYAH")
     total = next(r for r in rows if r and len(r) > 2 and r[2] == "JUMLAH")
     out["summary.xlsx"] = Counter(
-        {by_label[h.title()]: v for h, v in zip(head, total) if h and h.title() in by_label}
+        {
+            by_label[h.title()]: v
+            for h, v in zip(head, total, strict=False)
+            if h and h.title() in by_label
+        }
     )
     sent = Counter()
     for p in (month / "siks-ng").glob("*.csv"):
@@ -226,7 +230,11 @@ def month_counts(home: Home, period: str = PERIOD) -> dict[str, Counter]:
 
     labels = {label: key for key, label in COLS}
     out["laporan"] = Counter(
-        {labels[h]: v for h, v in zip(head, total) if h in labels and labels[h] != "diusulkan"}
+        {
+            labels[h]: v
+            for h, v in zip(head, total, strict=False)
+            if h in labels and labels[h] != "diusulkan"
+        }
     )
     return {k: Counter({o: n for o, n in c.items() if n}) for k, c in out.items()}
 
