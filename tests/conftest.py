@@ -75,3 +75,28 @@ def pytest_configure(config):
 
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def tiny_world(tmp_path_factory):
+    """A tiny data root (tests/operator_world.py), loaded and finalised once."""
+    from operator_world import build
+
+    world = build(tmp_path_factory.mktemp("tiny") / "root")
+    run_finalize_stages(world.home)
+    return world
+
+
+@pytest.fixture
+def tiny(tiny_world, tmp_path):
+    """A private copy of the tiny finalised root, with its World to resend files."""
+    import copy
+    import dataclasses
+    import shutil
+
+    shutil.copytree(tiny_world.home.root, tmp_path / "root")
+    world = copy.deepcopy(tiny_world)
+    home = Home(tmp_path / "root")
+    return dataclasses.replace(
+        world, home=home, snapshot=home.root / tiny_world.snapshot.relative_to(tiny_world.home.root)
+    )

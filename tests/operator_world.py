@@ -254,3 +254,28 @@ def agree(counts: dict[str, Counter]) -> list[str]:
         if want != got:
             bad.append(f"{name}: {got} != store {want}")
     return bad
+
+
+def fill_review(home: Home, choices: list[str], out: Path, reason: str = "") -> dict[str, str]:
+    """Fill the month's review workbook row by row with `choices` (cycled; '' = leave open).
+
+    SAMA / PERBAIKAN on a row without a DTKS candidate becomes BARU. Returns KUNCI -> choice.
+    """
+    from pipelines import review
+
+    wb = load_workbook(home.period_out(PERIOD) / f"telaah_{PERIOD}.xlsx")
+    ws = wb[review.SHEET]
+    col = {c.value: i for i, c in enumerate(ws[2])}
+    chosen: dict[str, str] = {}
+    for i, row in enumerate(ws.iter_rows(min_row=3)):
+        choice = choices[i % len(choices)]
+        if choice in review.NEEDS_CANDIDATE and not row[col["ID DTKS KANDIDAT"]].value:
+            choice = "BARU"
+        if choice:
+            row[col["KEPUTUSAN"]].value = choice
+            row[col["ALASAN"]].value = (
+                (reason or "Diperiksa ke lapangan") if choice == "TOLAK" else None
+            )
+            chosen[str(row[col["KUNCI"]].value)] = choice
+    wb.save(out)
+    return chosen

@@ -26,8 +26,7 @@ from hypothesis.stateful import (
     precondition,
     rule,
 )
-from openpyxl import load_workbook
-from operator_world import PERIOD, World, agree, build, month_counts
+from operator_world import PERIOD, World, agree, build, fill_review, month_counts
 
 from pipelines import review
 from pipelines.close import PeriodNotReady, ReopenRefused, close, is_closed, reopen
@@ -128,22 +127,8 @@ class OperatorLife(RuleBasedStateMachine):
     @rule(picks=st.lists(st.integers(0, len(CHOICES) - 1), min_size=1, max_size=8))
     def apply_review(self, picks: list[int]) -> None:
         """The supervisor fills the current review workbook at random and applies it."""
-        path = self.home.period_out(PERIOD) / f"telaah_{PERIOD}.xlsx"
-        wb = load_workbook(path)
-        ws = wb[review.SHEET]
-        head = [c.value for c in ws[2]]
-        col = {h: i for i, h in enumerate(head)}
-        chosen: dict[str, str] = {}
-        for i, row in enumerate(ws.iter_rows(min_row=3)):
-            choice = CHOICES[picks[i % len(picks)]]
-            if choice in review.NEEDS_CANDIDATE and not row[col["ID DTKS KANDIDAT"]].value:
-                choice = "BARU"
-            if choice:
-                row[col["KEPUTUSAN"]].value = choice
-                row[col["ALASAN"]].value = "Diperiksa ke lapangan" if choice == "TOLAK" else None
-                chosen[str(row[col["KUNCI"]].value)] = choice
         filled = self.tmp / "telaah_diisi.xlsx"
-        wb.save(filled)
+        chosen = fill_review(self.home, [CHOICES[i] for i in picks], filled)
         closed = self._closed()
         with open_store(self.home.store_path) as store:
             if closed:
