@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
+import subprocess
+import sys
 import zipfile
 
 import numpy as np
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
 from pipelines import signing
+from pipelines.cli import app
 from pipelines.config import Home
 from pipelines.requests import register
 from pipelines.requests.disclosure import protect
@@ -176,3 +181,77 @@ def test_suppressed_cells_cannot_be_recomputed_from_totals(seed):
 def test_threshold_is_never_below_three():
     with pytest.raises(ValueError):
         protect(pd.DataFrame([[1, 2]]), threshold=2)
+
+
+def _cli(*args: str, home: Home) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "DTKS_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args, "--home", str(home.root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+def test_request_list_works_on_a_register_with_no_request_handed_over(tiny):
+    h = tiny.home
+    r = _cli("request", "list", home=h)
+    assert r.returncode == 0, r.stderr
+    assert "Permintaan data" in r.stdout and "Kesalahan" not in r.stderr
+    with open_store(h.store_path) as store:
+        _new(store, h)
+    r = _cli("request", "list", home=h)
+    assert r.returncode == 0 and "REQ-2026-0001" in r.stdout, r.stderr
+
+
+def test_the_political_flag_is_shown_per_request(tiny):
+    h = tiny.home
+    with open_store(h.store_path) as store:
+        _new(store, h)
+        _new(store, h, tujuan="Data pemilih untuk kampanye pilkada")
+        third, _, _ = _new(store, h)
+        register.advance(store, third, "ditolak", "Y", "Kepala Dinas", register.RULE)
+    out = CliRunner().invoke(app, ["request", "list", "--home", str(h.root)], terminal_width=200)
+    lines = {ln.split()[1]: ln for ln in out.output.splitlines() if "REQ-2026-" in ln}
+    assert [n for n, ln in sorted(lines.items()) if "politik" in ln] == ["REQ-2026-0002"]
+
+
+def test_roles_come_from_the_configured_list_matched_without_case(tiny):
+    h = tiny.home
+    with open_store(h.store_path) as store:
+        nomor, _, _ = _new(store, h)
+        with pytest.raises(register.RequestError, match="Peran 'Sekertaris' tidak dikenal") as e:
+            register.advance(store, nomor, "ditelaah", "X", "Sekertaris")
+        assert "Sekretaris, Kepala Dinas, Kepala Bidang, Kepala Seksi" in str(e.value)
+        for role in ["sekretaris", "KEPALA DINAS", "Kepala  Bidang", "kepala seksi"]:
+            register.advance(store, nomor, "ditelaah", "X", role)
+        with pytest.raises(register.RequestError, match="tidak berwenang untuk langkah"):
+            register.advance(store, nomor, "disetujui", "Y", "Kepala Seksi")
+        register.advance(store, nomor, "disetujui", "Y", "kepala dinas")
+        roles = store.df("SELECT peran FROM request_event WHERE nomor = ?", [nomor])["peran"]
+    assert set(roles) >= {"Sekretaris", "Kepala Dinas", "Kepala Bidang", "Kepala Seksi"}
+    settings = {"permintaan": {"rantai_telaah": ["Kepala Bidang"], "penyetuju": ["Kepala Seksi"]}}
+    with open_store(h.store_path) as store:
+        other, _, _ = _new(store, h)
+        register.advance(store, other, "ditelaah", "X", "Kepala Bidang", settings=settings)
+        register.advance(store, other, "disetujui", "Y", "Kepala Seksi", settings=settings)
+
+
+def test_a_pks_number_can_be_added_before_approval_and_is_checked_at_approval(tiny):
+    h = tiny.home
+    with open_store(h.store_path) as store:
+        nomor, _, _ = _new(store, h, jenis_data="daftar_penerima", kategori="perencanaan_opd")
+        with pytest.raises(register.RequestError, match="dtks request pks"):
+            _approve(store, nomor)
+        assert (
+            store.one("SELECT status FROM data_request WHERE nomor = ?", [nomor])[0] == "ditelaah"
+        )
+        register.set_pks(store, nomor, "070/12/PKS/2026", "Rina")
+        register.advance(store, nomor, "disetujui", "Y", "Kepala Dinas")
+        with pytest.raises(register.RequestError, match="sebelum disetujui"):
+            register.set_pks(store, nomor, "070/13/PKS/2026", "Rina")
+        events = store.df("SELECT status, catatan FROM request_event WHERE nomor = ?", [nomor])
+    assert "Nomor PKS dicatat: 070/12/PKS/2026" in set(events["catatan"].dropna())
+    r = _cli("request", "pks", nomor, "--nomor-pks", "1/PKS", "--petugas", "Rina", home=h)
+    assert r.returncode == 1 and "sebelum disetujui" in r.stderr
