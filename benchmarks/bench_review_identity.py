@@ -28,8 +28,8 @@ from conftest import run_finalize_stages  # noqa: E402
 
 from pipelines import review  # noqa: E402
 from pipelines.config import Home  # noqa: E402
+from pipelines.ingest.snapshot import load  # noqa: E402
 from pipelines.store import open_store  # noqa: E402
-from pipelines.store.load_dtks import load  # noqa: E402
 from pipelines.synth import generate  # noqa: E402
 from pipelines.synth.decide import fill_review  # noqa: E402
 
@@ -63,7 +63,7 @@ def main() -> None:
     h = Home(work)
     generate(h, PERIOD, seed=2026)
     with open_store(h.store_path) as s:
-        load(s, [next((h.raw / "dtks").glob("DTKS_*.csv"))])
+        load(s, [next((h.raw / "dtks").glob("DTKS_*.csv"))], petugas="uji")
     t0 = time.perf_counter()
     run_finalize_stages(h)
     t_first = time.perf_counter() - t0

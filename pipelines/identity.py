@@ -61,3 +61,31 @@ def person_ref(nik, nama, tanggal_lahir, folder_kode) -> tuple:
     if len(nik) == 16 and nik.isdigit():
         return (as_text(folder_kode), "nik", nik)
     return (as_text(folder_kode), "nama", as_text(nama).upper(), as_text(tanggal_lahir))
+
+
+def backfill_sql() -> list[str]:
+    """Keys for rows and decisions stored by a release before row keys (store upgrade).
+
+    A decision recorded before the latest finalisation of its month cannot be tied to a
+    person (that finalisation may have renumbered the rows): it keeps no key and no longer
+    counts; the supervisor decides that row again.
+    """
+    return [
+        f"""
+UPDATE prelist_outcome AS o SET row_key = k.row_key
+FROM (
+    SELECT period, row_id, content || '-' || row_number() OVER (
+               PARTITION BY period, content ORDER BY row_id) AS row_key
+    FROM (SELECT period, row_id, {_content_sql()} AS content FROM prelist_outcome
+          WHERE period IN (SELECT DISTINCT period FROM prelist_outcome WHERE row_key IS NULL))
+) AS k
+WHERE o.row_key IS NULL AND o.period = k.period AND o.row_id = k.row_id
+""",
+        """
+UPDATE review_decision AS d SET row_key = o.row_key, matched_id_dtks = o.matched_id_dtks
+FROM prelist_outcome AS o
+WHERE d.row_key IS NULL AND o.period = d.period AND o.row_id = d.row_id
+  AND d.applied_at >= (SELECT max(f.finished_at) FROM finalisation_run AS f
+                       WHERE f.period = d.period)
+""",
+    ]

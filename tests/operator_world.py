@@ -23,8 +23,8 @@ from openpyxl import load_workbook
 
 from pipelines import wilayah
 from pipelines.config import Home
+from pipelines.ingest.snapshot import load
 from pipelines.store import open_store
-from pipelines.store.load_dtks import load
 from pipelines.synth import SNAPSHOT_HEADER
 from pipelines.synth.population import Household, Person, Population
 from pipelines.synth.scenario import _one_digit_off
@@ -172,7 +172,7 @@ def build(root: Path, seed: int = 1, kelurahan: int = 2) -> World:
         world.households[k] = new + registered[k][:3]
         world.write(k)
     with open_store(home.store_path) as store:
-        load(store, [snap])
+        load(store, [snap], petugas="uji")
     return world
 
 

@@ -126,3 +126,52 @@ def test_an_edited_kunci_cell_refuses_the_whole_workbook(tiny, tmp_path):
             review.apply(store, PERIOD, filled, "Rina", home=tiny.home)
         assert "tidak ada keputusan yang diterapkan" in str(exc.value)
         assert store.one("SELECT count(*) FROM review_decision")[0] == 0
+
+
+def test_a_store_from_before_row_keys_gets_the_same_keys_and_keeps_its_decisions(tmp_path):
+    """Migration 003 on a store of release 0.1.0 with two decisions: one made after the month's
+    finalisation keeps its row (same key a finalisation computes), one made before it is no
+    longer counted (that run may have renumbered the rows)."""
+    import duckdb
+    from test_migrations import FIXTURE, old_store
+
+    from pipelines.identity import backfill_sql, row_key_sql
+    from pipelines.store.migrate import statements
+
+    db = old_store(tmp_path / "processed" / "dtks.duckdb")
+    con = duckdb.connect(str(db))
+    period, finished = con.execute("SELECT period, max(finished_at) FROM finalisation_run "
+                                   "GROUP BY ALL").fetchone()  # fmt: skip
+    rows = con.execute(
+        "SELECT row_id FROM prelist_outcome WHERE period = ? ORDER BY row_id LIMIT 2", [period]
+    ).fetchall()
+    for (row_id,), offset in zip(rows, (60, -60), strict=True):
+        con.execute(
+            "INSERT INTO review_decision VALUES (?, ?, 'BARU', NULL, 'usulan_baru', 'Rina', "
+            "? + to_seconds(?), 'telaah.xlsx', 'x')",
+            [period, row_id, finished, offset],
+        )
+    con.close()
+    with open_store(db) as store:  # the upgrade runs on open
+        keys = store.execute(
+            "SELECT row_id, row_key FROM prelist_outcome WHERE period = ? ORDER BY row_id",
+            [period],
+        ).fetchall()
+        decided = store.execute(
+            "SELECT row_id, row_key FROM review_decision ORDER BY applied_at DESC"
+        ).fetchall()
+        store.run("UPDATE prelist_outcome SET row_key = NULL")
+        store.run(row_key_sql(), {"period": period})
+        again = store.execute(
+            "SELECT row_id, row_key FROM prelist_outcome WHERE period = ? ORDER BY row_id",
+            [period],
+        ).fetchall()
+    assert all(k for _, k in keys) and keys == again, "the keys a finalisation computes"
+    after, before = decided
+    assert after[1] == dict(keys)[after[0]]
+    assert before[1] is None
+    shipped = (
+        FIXTURE.parents[2] / "pipelines/store/migrations/003_keputusan_ikut_orang.sql"
+    ).read_text(encoding="utf-8")
+    norm = {" ".join(s.split()) for s in statements(shipped)}
+    assert all(" ".join(s.split()) in norm for s in backfill_sql()), "003 is in step"

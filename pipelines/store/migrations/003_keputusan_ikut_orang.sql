@@ -92,3 +92,22 @@ CREATE TABLE register_change_withdrawn (
     accepted_snapshot_id INTEGER,
     reopened_at          TIMESTAMP NOT NULL
 );
+
+-- Keys for the rows and decisions an earlier release stored (identity.backfill_sql, the same
+-- keys a finalisation computes; tests/test_decisions_follow_people.py keeps them equal). A
+-- decision recorded before the latest finalisation of its month cannot be tied to a person
+-- (that run may have renumbered the rows): it keeps no key and no longer counts.
+UPDATE prelist_outcome AS o SET row_key = k.row_key
+FROM (
+    SELECT period, row_id, content || '-' || row_number() OVER (
+               PARTITION BY period, content ORDER BY row_id) AS row_key
+    FROM (SELECT period, row_id, substr(sha256(concat_ws(chr(31), coalesce(CAST("folder_kode" AS VARCHAR), ''), coalesce(CAST("nik" AS VARCHAR), ''), coalesce(CAST("no_kk" AS VARCHAR), ''), coalesce(CAST("nama" AS VARCHAR), ''), coalesce(CAST("tempat_lahir" AS VARCHAR), ''), coalesce(strftime("tanggal_lahir", '%Y-%m-%d'), ''), coalesce(CAST("jenis_kelamin" AS VARCHAR), ''), coalesce(CAST("hubungan_keluarga" AS VARCHAR), ''), coalesce(CAST("nama_ibu_kandung" AS VARCHAR), ''), coalesce(CAST("status_kawin" AS VARCHAR), ''), coalesce(CAST("pekerjaan" AS VARCHAR), ''), coalesce(CAST("alamat" AS VARCHAR), ''), coalesce(CAST("rt" AS VARCHAR), ''), coalesce(CAST("rw" AS VARCHAR), ''), coalesce(CAST("kode_wilayah" AS VARCHAR), ''))), 1, 24) AS content FROM prelist_outcome
+          WHERE period IN (SELECT DISTINCT period FROM prelist_outcome WHERE row_key IS NULL))
+) AS k
+WHERE o.row_key IS NULL AND o.period = k.period AND o.row_id = k.row_id;
+
+UPDATE review_decision AS d SET row_key = o.row_key, matched_id_dtks = o.matched_id_dtks
+FROM prelist_outcome AS o
+WHERE d.row_key IS NULL AND o.period = d.period AND o.row_id = d.row_id
+  AND d.applied_at >= (SELECT max(f.finished_at) FROM finalisation_run AS f
+                       WHERE f.period = d.period);
