@@ -171,8 +171,8 @@ def finalize_cmd(
 
     Contoh: dtks finalize 2026-11
     """
-    h = _home(home)
     check_period(period)
+    h = _home(home)
     from pipelines import runlock
     from pipelines.close import ensure_open
     from pipelines.store import open_store
@@ -342,8 +342,8 @@ def review_apply_cmd(
     from pipelines import review
     from pipelines.store import open_store
 
-    h = _home(home)
     check_period(period)
+    h = _home(home)
     with open_store(h.store_path) as store:
         res = review.apply(store, period, file, petugas, home=h)
     console.print(
@@ -377,8 +377,8 @@ def siks_ng_cmd(
     from pipelines.export.final import export
     from pipelines.store import open_store
 
-    h = _home(home)
     check_period(period)
+    h = _home(home)
     with open_store(h.store_path) as store:
         res = export(store, h, period)
     console.print(
@@ -420,8 +420,8 @@ def close_cmd(
     from pipelines.close import close
     from pipelines.store import open_store
 
-    h = _home(home)
     check_period(period)
+    h = _home(home)
     with open_store(h.store_path) as store:
         res = close(store, period, petugas, force, alasan, home=h)
     if res.already:
@@ -452,8 +452,8 @@ def reopen_cmd(
     from pipelines.close import reopen
     from pipelines.store import open_store
 
-    h = _home(home)
     check_period(period)
+    h = _home(home)
     with open_store(h.store_path) as store:
         res = reopen(store, period, petugas, alasan)
     console.print(
