@@ -108,8 +108,12 @@ def rewriting(store: Store, home: Home, period: str, report_only: bool = False) 
         out=out_dir.parent / f".{out_dir.name}.{tag}.tmp",
         reports=rep_dir.parent / f".{rep_dir.name}.{tag}.tmp",
     )
+    from pipelines import runlock
+
     try:
-        with store.transaction():
+        # the finalisation lock (re-entrant): no finalize of this root runs meanwhile, so its
+        # clean-up of stale scratch folders never takes ours
+        with runlock.finalisation(home), store.transaction():
             yield stage
             stage.result = _build(store, home, period, stage, report_only)
     except BaseException:
