@@ -18,6 +18,7 @@ from pipelines.cli.common import (
     console,
     err,
 )
+from pipelines.config import Home
 from pipelines.errors import DtksError
 
 keys_app = typer.Typer(help="Kunci tanda tangan elektronik Dinas.", no_args_is_help=True)
@@ -328,7 +329,7 @@ def request_verify_cmd(
     """
     from pipelines.requests.package import verify
 
-    h = _home(home)
+    h = Home.resolve(home)  # checks a package against the Dinas key; no register needed
     ok, findings = verify(h, path)
     for f in findings:
         (console if ok else err).print(("SAH. " if ok else "- ") + escape(f))
