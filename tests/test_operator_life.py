@@ -66,7 +66,6 @@ class OperatorLife(RuleBasedStateMachine):
         self.model: dict[tuple, tuple[str, str]] = {}  # decided content -> (KEPUTUSAN, key)
         self.checked: tuple | None = None  # fingerprint of the month when outputs last agreed
         self.frozen: tuple | None = None  # (file hashes, history) of the closed month
-        self.steps = 0
 
     def teardown(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
