@@ -1,11 +1,13 @@
 """The operator's month as a state machine: random sequences of what operators do every week.
 
-Hypothesis drives a tiny data root (operator_world.py) through loads, finalisations,
-resent kelurahan files (rows inserted, removed, edited), review workbooks with random
-decisions, SIKS-NG files, closing, reopening, and the demo aimed at roots. After every step:
+Hypothesis drives a tiny data root (operator_world.py) through snapshot loads (full, changed,
+partial with or without --sebagian / --perubahan-besar), finalisations, resent kelurahan files
+(rows inserted, removed, edited), review workbooks with random decisions, SIKS-NG files,
+closing, reopening, and the demo aimed at roots. After every step:
 - every supervisor decision is on the person and data it was made for, or reported dropped,
   and no row carries a decision made for other content;
 - a closed month's files and register history do not change;
+- the current register never shrinks unless the load said so explicitly;
 - every output of the month agrees with the store, outcome by outcome.
 """
 
@@ -36,6 +38,9 @@ from pipelines.store import open_store
 from pipelines.validate import PERSON_COLUMNS
 
 CONTENT = ["folder_kode", *PERSON_COLUMNS]
+# the share of the register a load may close without --perubahan-besar ([snapshot]
+# batas_tutup_persen); a tiny register needs more than the default 5% for one changed person
+MAX_CLOSE = 0.25
 CHOICES = ["", "BARU", "SAMA", "PERBAIKAN", "TOLAK"]
 
 
@@ -65,6 +70,8 @@ class OperatorLife(RuleBasedStateMachine):
         self.finalized = False
         self.model: dict[tuple, tuple[str, str]] = {}  # decided content -> (KEPUTUSAN, key)
         self.checked: tuple | None = None  # fingerprint of the month when outputs last agreed
+        self.persons: int | None = None  # current register size after the last step
+        self.shrink_allowed = False  # the last step loaded with --sebagian/--perubahan-besar
         self.frozen: tuple | None = None  # (file hashes, history) of the closed month
 
     def teardown(self) -> None:
@@ -179,8 +186,8 @@ class OperatorLife(RuleBasedStateMachine):
 
     @rule(seed=st.integers(0, 3))
     def load_snapshot(self, seed: int) -> None:
-        """Load the same full snapshot again, or one where a person's occupation changed."""
-        from pipelines.store.load_dtks import load
+        """Load the full snapshot again, or one where a person's occupation changed."""
+        from pipelines.ingest.snapshot import load
 
         snap = self.world.snapshot
         if seed:
@@ -191,7 +198,44 @@ class OperatorLife(RuleBasedStateMachine):
             snap = snap.with_name(f"DTKS_6271_2026-10_v{seed}.csv")
             snap.write_text("\n".join(lines) + "\n", encoding="utf-8")
         with open_store(self.home.store_path) as store:
-            load(store, [snap])
+            load(store, [snap], petugas="Rina", max_close_share=MAX_CLOSE)
+
+    @rule(keep=st.integers(1, 20))
+    def load_partial_snapshot(self, keep: int) -> None:
+        """An export of the first kelurahan only (its first `keep` persons), no flag: refused,
+        or at most closing the share allowed (the invariant checks the register)."""
+        from pipelines.errors import SnapshotRejected
+
+        try:
+            self._load_part("", keep)
+        except SnapshotRejected:
+            pass
+
+    @rule(
+        flag=st.sampled_from(["sebagian", "sebagian+perubahan_besar", "perubahan_besar"]),
+        keep=st.integers(1, 20),
+    )
+    def load_flagged_snapshot(self, flag: str, keep: int) -> None:
+        """The same export loaded as the operator says: with --sebagian (the whole kelurahan)
+        nothing outside it changes; with --perubahan-besar the register may shrink on purpose."""
+        self.shrink_allowed = "perubahan_besar" in flag
+        self._load_part(flag, keep)
+
+    def _load_part(self, flag: str, keep: int) -> None:
+        from pipelines.ingest.snapshot import load
+        from pipelines.wilayah import dotted
+
+        first = dotted(self.world.kelurahan[0])
+        lines = self.world.snapshot.read_text(encoding="utf-8").splitlines()
+        mine = [ln for ln in lines[1:] if ln.split(";")[14] == first]
+        if flag != "sebagian":
+            mine = mine[:keep]
+        part = self.world.snapshot.with_name(f"DTKS_6271_sebagian_{len(mine)}.csv")
+        part.write_text("\n".join([lines[0], *mine]) + "\n", encoding="utf-8")
+        with open_store(self.home.store_path) as store:
+            load(store, [part], petugas="Rina", max_close_share=MAX_CLOSE,
+                 area=[first] if "sebagian" in flag else None,
+                 large_change="perubahan_besar" in flag)  # fmt: skip
 
     @rule()
     def demo_elsewhere(self) -> None:
@@ -257,6 +301,17 @@ class OperatorLife(RuleBasedStateMachine):
                 f"a {r['keputusan']} decision sits on a row it was not made for ({made or '-'})"
             )
             assert r["flow_outcome"] == "perlu_verifikasi"
+
+    @invariant()
+    def register_never_shrinks_without_the_flag(self) -> None:
+        if self.world is None:
+            return
+        with open_store(self.home.store_path, read_only=True) as store:
+            now = store.one("SELECT count(*) FROM dtks_current")[0]
+        if self.persons is not None and not self.shrink_allowed:
+            least = self.persons - int(self.persons * MAX_CLOSE)
+            assert now >= least, f"the register shrank from {self.persons} to {now} unflagged"
+        self.persons, self.shrink_allowed = now, False
 
     @invariant()
     def closed_month_is_frozen(self) -> None:
