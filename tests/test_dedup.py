@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import csv
+import random
 
 import pandas as pd
 import pytest
 
-from pipelines import validate
+from pipelines import finalize, validate
 from pipelines.dedup import batch as batch_dups
 from pipelines.dedup import store_match
 from pipelines.ingest.snapshot import load
@@ -95,7 +96,8 @@ def store(tmp_path_factory):
     s.close()
 
 
-def rows(*people: dict) -> pd.DataFrame:
+def raw_rows(*people: dict) -> pd.DataFrame:
+    """Prelist cells as a kelurahan sends them, with row_id and source columns."""
     base = {
         "nik": None,
         "no_kk": KK,
@@ -110,7 +112,11 @@ def rows(*people: dict) -> pd.DataFrame:
     raw.insert(0, "row_id", range(1, len(raw) + 1))
     raw["source_file"], raw["source_sheet"], raw["folder_kode"] = "f.xlsx", "S", "6271011001"
     raw["source_row"] = raw["row_id"] + 1
-    clean, _ = validate.prepare(raw)
+    return raw
+
+
+def rows(*people: dict) -> pd.DataFrame:
+    clean, _ = validate.prepare(raw_rows(*people))
     return clean
 
 
@@ -250,3 +256,97 @@ def test_two_slips_in_a_nik_are_caught_only_inside_the_same_household(store):
         ),
     )
     assert other_kk == {}
+
+
+# Two register persons who tie on name similarity: the one with the smaller ID DTKS has
+# nothing else in common with the row, the other shares one more piece of evidence.
+TIE_KK = "6271010505100001"
+
+
+def _tie_register(pass_: str, evidence: str, seed: int) -> tuple[list[list[str]], dict]:
+    r = random.Random(seed)
+    nama = f"{r.choice(['AHMAD', 'BUDI', 'RUDI', 'HASAN'])} {r.choice(['SAPUTRA', 'HIDAYAT'])}"
+    born, ibu, place = "1995-06-21", "SALMAH", "PALANGKA RAYA"
+    nik = "627101210695"  # region + birth date of a man born 21-06-1995
+    row = {"nik": nik + "0005", "nama": nama, "tanggal_lahir": "21-06-1995",
+           "no_kk": TIE_KK, "nama_ibu_kandung": ibu, "tempat_lahir": place,
+           "kode_wilayah": "6271011001"}  # fmt: skip
+    # the stranger: other household, mother, birthplace and kelurahan
+    first = ["T1", nik + "0004", "6271020202100001", nama, born, "L", "62.71.02.1001",
+             "RUSNAH", "SAMPIT", "ANAK"]  # fmt: skip
+    second = ["T2", nik + "0006", "6271020202100002", nama, born, "L", "62.71.02.1001",
+              "RUSNAH", "SAMPIT", "ANAK"]  # fmt: skip
+    shared = {"kk": (2, TIE_KK), "ibu": (7, ibu), "tempat": (8, place),
+              "kelurahan": (6, "62.71.01.1001")}  # fmt: skip
+    for key in evidence.split("+"):
+        i, value = shared[key]
+        second[i] = value
+    if pass_ == "name_birth":  # registered with broken NIKs: only pass 3 finds them
+        first[1], second[1] = nik[:9], nik[:10]
+        # found by birth date and kecamatan: both live in the row's kecamatan
+        first[6] = "62.71.01.1002"
+        second[6] = "62.71.01.1001" if "kelurahan" in evidence else "62.71.01.1002"
+    return [first, second], row
+
+
+@pytest.mark.parametrize("pass_", ["near_nik", "name_birth"])
+@pytest.mark.parametrize("evidence", ["kk", "ibu", "tempat", "kelurahan", "kk+ibu+tempat"])
+def test_tied_candidates_are_ranked_by_evidence_not_by_id(tmp_path, pass_, evidence):
+    register, row = _tie_register(pass_, evidence, seed=len(pass_) * 7 + len(evidence))
+    snap = tmp_path / "dtks.csv"
+    with snap.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow(HEAD)
+        w.writerows(register)
+    with open_store(tmp_path / "db.duckdb") as s:
+        load(s, [snap])
+        got = outcome_of(s, rows(row))
+    assert got[1][:2] == ("perlu_verifikasi", "T2"), got
+
+
+@pytest.mark.parametrize(
+    "person, born",
+    [
+        ("R1", "16-08-1980"),  # R1 was born 15-08-1980
+        ("R1", "15-09-1980"),
+        ("R1", "15-08-1981"),
+        ("R4", "07-10-1990"),  # R4 was born 10-07-1990: day and month swapped
+    ],
+)
+def test_nik_disagreeing_with_birth_date_still_gets_the_registered_note(store, person, born):
+    """Rejected for the NIK's date digits, the row still learns its NIK is in the DTKS."""
+    registered = next(p for p in REGISTER if p[0] == person)
+    raw = raw_rows(
+        {
+            "nik": registered[1],
+            "nama": registered[3],
+            "tanggal_lahir": born,
+            "no_kk": "6271010101100099",
+            "hubungan_keluarga": "KEPALA KELUARGA",
+        }
+    )
+    batch = finalize.Batch(
+        period="2026-11",
+        folders=[("6271011001", "x")],
+        prelist=raw,
+        decisions=pd.DataFrame(
+            columns=[
+                "no_kk",
+                "disetujui",
+                "alasan",
+                "keputusan_asli",
+                "folder_kode",
+                "nama_kepala_keluarga",
+                "source_file",
+                "source_sheet",
+                "source_row",
+            ]
+        ),  # fmt: skip
+        meetings=pd.DataFrame(),
+        problems=pd.DataFrame(),
+    )
+    out = finalize.decide(batch, store, "6271").iloc[0]
+    assert out["outcome"] == "ditolak_validasi"
+    assert "Digit tanggal lahir pada NIK" in out["reasons"]
+    assert "NIK ini sudah terdaftar di DTKS" in out["reasons"]
+    assert out["matched_id_dtks"] == person

@@ -9,13 +9,15 @@
 -- birth date plus the intact chunks, so blocks stay small even in a 10M register (the same
 -- birth date and kecamatan alone give ~60 candidates there). The costly name comparison runs
 -- only on the pairs one edit apart (MATERIALIZED keeps it after that filter).
+--
+-- Every candidate that passes is returned: store_match ranks them by all the evidence.
 WITH q AS MATERIALIZED (
     SELECT row_id, nik, no_kk, nama_norm(nama_key) AS nn, tanggal_lahir, nama_ibu_kandung,
-           tempat_lahir
+           tempat_lahir, kode_wilayah
     FROM __dtks_query WHERE nik_ok
 ),
 d AS (
-    SELECT id_dtks, nik, no_kk, nama, tanggal_lahir, nama_ibu_kandung, tempat_lahir
+    SELECT id_dtks, nik, no_kk, nama, tanggal_lahir, nama_ibu_kandung, tempat_lahir, kode_wilayah
     FROM dtks_current WHERE length(nik) = 16
 ),
 pairs AS (
@@ -45,7 +47,7 @@ pairs AS (
 edits AS MATERIALIZED (
     SELECT q.row_id, d.id_dtks, damerau_levenshtein(d.nik, q.nik) AS nik_edits, q.nn, d.nama, q.tanggal_lahir AS q_lahir, d.tanggal_lahir,
            q.no_kk AS q_kk, d.no_kk, q.nama_ibu_kandung AS q_ibu, d.nama_ibu_kandung,
-           q.tempat_lahir AS q_tempat, d.tempat_lahir
+           q.tempat_lahir AS q_tempat, d.tempat_lahir, q.kode_wilayah AS q_wilayah, d.kode_wilayah
     FROM pairs JOIN q USING (row_id) JOIN d USING (id_dtks)
     WHERE d.nik <> q.nik AND damerau_levenshtein(d.nik, q.nik) <= 2
 ),
@@ -53,11 +55,12 @@ scored AS (
     SELECT row_id, id_dtks, nik_edits, nama_sim(nn, nama_norm(nama)) AS name_sim,
            tanggal_lahir = q_lahir AS same_birth, coalesce(no_kk = q_kk, false) AS same_kk,
            nama_sim(nama_norm(q_ibu), nama_norm(nama_ibu_kandung)) AS mother_sim,
-           coalesce(upper(tempat_lahir) = upper(q_tempat), false) AS same_place
+           coalesce(upper(tempat_lahir) = upper(q_tempat), false) AS same_place,
+           coalesce(kode_wilayah = q_wilayah, false) AS same_kelurahan,
+           coalesce(left(kode_wilayah, 6) = left(q_wilayah, 6), false) AS same_kecamatan
     FROM edits
 )
 SELECT * FROM scored
 WHERE (nik_edits = 1 AND ((same_birth AND name_sim >= 0.95) OR (same_kk AND name_sim >= 0.85)))
    -- two slips in one NIK: only inside the same household, born the same day, same name
    OR (nik_edits = 2 AND same_kk AND same_birth AND name_sim >= 0.95)
-QUALIFY row_number() OVER (PARTITION BY row_id ORDER BY name_sim DESC, id_dtks) = 1

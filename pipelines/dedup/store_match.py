@@ -47,8 +47,8 @@ def _run(store: Store, query: pd.DataFrame, file: str) -> pd.DataFrame:
         store.con.unregister("__dtks_query")
 
 
-def evidence(r) -> tuple[str, float]:
-    """Indonesian evidence text and a score in [0, 1] for one candidate pair."""
+def evidence(r) -> str:
+    """Indonesian evidence text for one candidate pair."""
     parts = [f"nama mirip ({r.name_sim:.2f})"]
     if r.same_birth:
         parts.append("tanggal lahir sama")
@@ -58,14 +58,69 @@ def evidence(r) -> tuple[str, float]:
         parts.append(f"nama ibu mirip ({r.mother_sim:.2f})")
     if r.same_place:
         parts.append("tempat lahir sama")
-    score = (
-        0.4 * float(r.name_sim)
-        + 0.2 * bool(r.same_birth)
-        + 0.2 * bool(r.same_kk)
-        + 0.1 * bool(pd.notna(r.mother_sim) and r.mother_sim >= 0.85)
-        + 0.1 * bool(r.same_place)
+    return ", ".join(parts)
+
+
+def scores(found: pd.DataFrame) -> pd.Series:
+    """The match score in [0, 1] of each candidate pair: the evidence that evidence() names."""
+    mother = found["mother_sim"].astype("float64").fillna(0.0) >= 0.85
+    return (
+        0.4 * found["name_sim"].astype("float64").fillna(0.0)
+        + 0.2 * found["same_birth"].astype(bool)
+        + 0.2 * found["same_kk"].astype(bool)
+        + 0.1 * mother
+        + 0.1 * found["same_place"].astype(bool)
+    ).round(3)
+
+
+def ranked(found: pd.DataFrame) -> pd.DataFrame:
+    """Candidate pairs with their match_score, each row's best candidate first.
+
+    Ranked by the score (name, birth date, No KK, mother's name, birthplace), then the same
+    kelurahan, the same kecamatan, the closer mother's name, the closer name and the fewer
+    NIK digits apart; the ID DTKS only breaks a tie of everything compared.
+    """
+    if found.empty:
+        return found.assign(match_score=pd.Series(dtype="float64"))
+    out = found.assign(
+        match_score=scores(found),
+        _mother=found["mother_sim"].astype("float64").fillna(0.0),
+        _edits=found["nik_edits"] if "nik_edits" in found else 0,
     )
-    return ", ".join(parts), round(score, 3)
+    keys = ["row_id", "match_score", "same_kelurahan", "same_kecamatan", "_mother", "name_sim",
+            "_edits", "id_dtks"]  # fmt: skip
+    out = out.sort_values(keys, ascending=[True, False, False, False, False, False, True, True])
+    return out.drop(columns=["_mother", "_edits"])
+
+
+def best_candidates(found: pd.DataFrame) -> pd.DataFrame:
+    """One candidate per row: the one with the most evidence (see ranked), with its score."""
+    return ranked(found).drop_duplicates("row_id")
+
+
+def exact_evidence(rows: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
+    """exact_nik.sql's candidates with the evidence columns the other passes compute.
+
+    Only rows whose NIK several DTKS persons share are ranked by it, so the mother's names
+    are compared for equality (after upper-casing and squeezing spaces), not by similarity.
+    """
+    mine = rows.set_index("row_id").loc[exact["row_id"]].reset_index(drop=True)
+    theirs = exact.reset_index(drop=True)
+
+    def same(col: str, width: int | None = None) -> pd.Series:
+        a, b = norm_values(mine[col]), norm_values(theirs[col])
+        if width:
+            a, b = a.str.slice(0, width), b.str.slice(0, width)
+        return ((a != "") & (a == b)).to_numpy()
+
+    return theirs.assign(
+        same_birth=same("tanggal_lahir"),
+        same_kk=same("no_kk"),
+        mother_sim=same("nama_ibu_kandung").astype("float64"),
+        same_place=same("tempat_lahir"),
+        same_kelurahan=same("kode_wilayah"),
+        same_kecamatan=same("kode_wilayah", 6),
+    )
 
 
 def match(store: Store, rows: pd.DataFrame, timings: dict | None = None) -> pd.DataFrame:
@@ -74,7 +129,7 @@ def match(store: Store, rows: pd.DataFrame, timings: dict | None = None) -> pd.D
     `timings`, when given, receives the seconds each pass took (counts only, for benchmarks).
     """
     if rows.empty:
-        return pd.DataFrame(columns=RESULT_COLUMNS)
+        return _no_result()
     clock = _Clock(timings)
     query = query_frame(rows)
     exact = _run(store, query, "exact_nik.sql")
@@ -85,7 +140,7 @@ def match(store: Store, rows: pd.DataFrame, timings: dict | None = None) -> pd.D
     results = [_judge_exact(rows, exact)]
     clock("judge_exact")
     rest = query[~query["row_id"].isin(exact["row_id"])]
-    near = _run(store, rest, "near_nik.sql")
+    near = best_candidates(_run(store, rest, "near_nik.sql"))
     clock("near_nik")
     results.append(_judge(near, R.NEAR_NIK))
     other = other[~other["row_id"].isin(near["row_id"])]
@@ -101,11 +156,24 @@ def match(store: Store, rows: pd.DataFrame, timings: dict | None = None) -> pd.D
         )
     )
     rest = rest[~rest["row_id"].isin(near["row_id"]) & ~rest["row_id"].isin(other["row_id"])]
-    by_name = _run(store, rest, "name_birth.sql")
+    by_name = best_candidates(_run(store, rest, "name_birth.sql"))
     clock("name_birth")
     results.append(_judge(by_name, R.NAME_BIRTH))
     parts = [r for r in results if len(r)]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=RESULT_COLUMNS)
+    return pd.concat(parts, ignore_index=True) if parts else _no_result()
+
+
+def _no_result() -> pd.DataFrame:
+    """No match, typed as a match is (an untyped empty frame breaks the caller's indexing)."""
+    return pd.DataFrame(
+        {
+            "row_id": pd.Series(dtype="int64"),
+            "outcome": pd.Series(dtype="object"),
+            "reason": pd.Series(dtype="object"),
+            "matched_id_dtks": pd.Series(dtype="object"),
+            "match_score": pd.Series(dtype="float64"),
+        }
+    )
 
 
 class _Clock:
@@ -124,16 +192,26 @@ class _Clock:
 
 
 def annotate_rejected(store: Store, rows: pd.DataFrame, nik_ok: pd.Series) -> pd.DataFrame:
-    """For rows already rejected: row_id, note, matched_id_dtks, match_score of a likely match."""
+    """For rows already rejected: row_id, note, matched_id_dtks, match_score of a likely match.
+
+    Any 16-digit NIK is looked up as it is, even one the row was rejected for (its birth-date
+    digits disagree with the birth date, or its region is not in today's list): if the
+    register holds it, the person is probably registered. `nik_ok` (the NIK passed every
+    check) decides only how pass 3 looks for the person by name and birth date.
+    """
     if rows.empty:
         return pd.DataFrame(columns=["row_id", "note", "matched_id_dtks", "match_score"])
     query = query_frame(rows, nik_ok)
-    exact = _run(store, query[query["nik_ok"]], "exact_nik.sql").drop_duplicates("row_id")
+    sixteen = query["nik"].str.fullmatch(r"\d{16}").fillna(False).astype(bool)
+    exact = _run(store, query[sixteen], "exact_nik.sql")
+    exact = best_candidates(exact_evidence(rows, exact)) if len(exact) else exact
     out = [(r.row_id, R.ALSO_REGISTERED_NIK, r.id_dtks, 1.0) for r in exact.itertuples()]
     rest = query[~query["row_id"].isin(exact["row_id"])]
-    for r in _run(store, rest, "name_birth.sql").itertuples():
-        text, score = evidence(r)
-        out.append((r.row_id, R.ALSO_REGISTERED_NAME.format(evidence=text), r.id_dtks, score))
+    for r in best_candidates(_run(store, rest, "name_birth.sql")).itertuples():
+        out.append(
+            (r.row_id, R.ALSO_REGISTERED_NAME.format(evidence=evidence(r)), r.id_dtks,
+             r.match_score)
+        )  # fmt: skip
     return pd.DataFrame(out, columns=["row_id", "note", "matched_id_dtks", "match_score"])
 
 
@@ -160,14 +238,17 @@ def _judge_exact(rows: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
     """terdaftar / perbaikan (naming changed fields) / perlu_verifikasi (NIK shared in DTKS)."""
     if exact.empty:
         return pd.DataFrame(columns=RESULT_COLUMNS)
+    # a NIK several DTKS persons share: every one of them, the likeliest first
     shared = exact[exact["n_candidates"] > 1]
+    shared = ranked(exact_evidence(rows, shared)) if len(shared) else shared
+    ids = shared.groupby("row_id", sort=True)["id_dtks"].agg(",".join)
     out = [
         pd.DataFrame(
             {
-                "row_id": shared.groupby("row_id").size().index,
+                "row_id": ids.index,
                 "outcome": "perlu_verifikasi",
                 "reason": R.NIK_SHARED_IN_DTKS,
-                "matched_id_dtks": shared.groupby("row_id")["id_dtks"].agg(",".join).to_numpy(),
+                "matched_id_dtks": ids.to_numpy(),
                 "match_score": 0.5,
             }
         )
@@ -204,8 +285,7 @@ def _judge_exact(rows: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
 def _judge(found: pd.DataFrame, template: str) -> pd.DataFrame:
     out = []
     for r in found.itertuples(index=False):
-        text, score = evidence(r)
         digits = R.DIGITS.get(getattr(r, "nik_edits", 1), "beberapa")
-        reason = template.format(evidence=text, digits=digits)
-        out.append((r.row_id, "perlu_verifikasi", reason, r.id_dtks, score))
+        reason = template.format(evidence=evidence(r), digits=digits)
+        out.append((r.row_id, "perlu_verifikasi", reason, r.id_dtks, r.match_score))
     return pd.DataFrame(out, columns=RESULT_COLUMNS)
