@@ -271,11 +271,11 @@ def _tie_register(pass_: str, evidence: str, seed: int) -> tuple[list[list[str]]
     row = {"nik": nik + "0005", "nama": nama, "tanggal_lahir": "21-06-1995",
            "no_kk": TIE_KK, "nama_ibu_kandung": ibu, "tempat_lahir": place,
            "kode_wilayah": "6271011001"}  # fmt: skip
-    # the stranger: other household, mother, birthplace and kelurahan
+    # the stranger: other household, birthplace and kelurahan, no mother's name
     first = ["T1", nik + "0004", "6271020202100001", nama, born, "L", "62.71.02.1001",
-             "RUSNAH", "SAMPIT", "ANAK"]  # fmt: skip
+             "", "SAMPIT", "ANAK"]  # fmt: skip
     second = ["T2", nik + "0006", "6271020202100002", nama, born, "L", "62.71.02.1001",
-              "RUSNAH", "SAMPIT", "ANAK"]  # fmt: skip
+              "", "SAMPIT", "ANAK"]  # fmt: skip
     shared = {"kk": (2, TIE_KK), "ibu": (7, ibu), "tempat": (8, place),
               "kelurahan": (6, "62.71.01.1001")}  # fmt: skip
     for key in evidence.split("+"):
@@ -299,7 +299,7 @@ def test_tied_candidates_are_ranked_by_evidence_not_by_id(tmp_path, pass_, evide
         w.writerow(HEAD)
         w.writerows(register)
     with open_store(tmp_path / "db.duckdb") as s:
-        load(s, [snap])
+        load(s, [snap], petugas="uji", max_damage_share=1.0)  # broken NIKs on purpose
         got = outcome_of(s, rows(row))
     assert got[1][:2] == ("perlu_verifikasi", "T2"), got
 

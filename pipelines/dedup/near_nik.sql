@@ -1,7 +1,8 @@
 -- Pass 2: a DTKS person whose NIK is one substitution or one adjacent transposition away
 -- from the row's (or two, within the same No KK and birth date and a name >= 0.95),
--- with the same birth date or No KK and a near-identical name (nama_sim >=
--- 0.95; >= 0.85 within the same No KK). Common first names make 0.90 frequent between
+-- with the same birth date or No KK and a near-identical name (nama_sim >= 0.95; >= 0.85
+-- within the same No KK); by birth date, not when the No KK and the mother's name (given on
+-- both sides, similarity < 0.7) both differ. Common first names make 0.90 frequent between
 -- strangers born the same day in the same kecamatan, whose NIK serials are consecutive.
 --
 -- Blocking: the NIK as four 4-digit chunks. A substitution, or a swap inside a chunk, leaves
@@ -13,7 +14,7 @@
 -- Every candidate that passes is returned: store_match ranks them by all the evidence.
 WITH q AS MATERIALIZED (
     SELECT row_id, nik, no_kk, nama_norm(nama_key) AS nn, tanggal_lahir, nama_ibu_kandung,
-           tempat_lahir, kode_wilayah
+           nama_norm(nama_ibu_kandung) AS ibu_n, tempat_lahir, kode_wilayah
     FROM __dtks_query WHERE nik_ok
 ),
 d AS (
@@ -45,22 +46,35 @@ pairs AS (
     SELECT q.row_id, d.id_dtks FROM q JOIN d ON d.no_kk = q.no_kk
 ),
 edits AS MATERIALIZED (
-    SELECT q.row_id, d.id_dtks, damerau_levenshtein(d.nik, q.nik) AS nik_edits, q.nn, d.nama, q.tanggal_lahir AS q_lahir, d.tanggal_lahir,
-           q.no_kk AS q_kk, d.no_kk, q.nama_ibu_kandung AS q_ibu, d.nama_ibu_kandung,
+    SELECT q.row_id, d.id_dtks, damerau_levenshtein(d.nik, q.nik) AS nik_edits, q.nn, d.nama,
+           q.tanggal_lahir AS q_lahir, d.tanggal_lahir,
+           q.no_kk AS q_kk, d.no_kk, q.nama_ibu_kandung AS q_ibu, q.ibu_n AS q_ibu_n,
+           d.nama_ibu_kandung,
            q.tempat_lahir AS q_tempat, d.tempat_lahir, q.kode_wilayah AS q_wilayah, d.kode_wilayah
     FROM pairs JOIN q USING (row_id) JOIN d USING (id_dtks)
     WHERE d.nik <> q.nik AND damerau_levenshtein(d.nik, q.nik) <= 2
 ),
-scored AS (
-    SELECT row_id, id_dtks, nik_edits, nama_sim(nn, nama_norm(nama)) AS name_sim,
+-- Names are normalised once per pair and compared as columns (a macro inside a filter is
+-- expanded at every use); mothers' names only where the name is close enough for a rule.
+named AS MATERIALIZED (SELECT *, nama_norm(nama) AS d_nn FROM edits),
+close AS MATERIALIZED (
+    SELECT *, nama_norm(nama_ibu_kandung) AS d_ibu_n
+    FROM (SELECT *, nama_sim(nn, d_nn) AS name_sim FROM named) WHERE name_sim >= 0.85
+),
+scored AS MATERIALIZED (
+    SELECT row_id, id_dtks, nik_edits, name_sim,
            tanggal_lahir = q_lahir AS same_birth, coalesce(no_kk = q_kk, false) AS same_kk,
-           nama_sim(nama_norm(q_ibu), nama_norm(nama_ibu_kandung)) AS mother_sim,
+           nama_sim(q_ibu_n, d_ibu_n) AS mother_sim,
            coalesce(upper(tempat_lahir) = upper(q_tempat), false) AS same_place,
+           coalesce(q_ibu, '') <> '' AND coalesce(nama_ibu_kandung, '') <> '' AS both_mothers,
            coalesce(kode_wilayah = q_wilayah, false) AS same_kelurahan,
            coalesce(left(kode_wilayah, 6) = left(q_wilayah, 6), false) AS same_kecamatan
-    FROM edits
+    FROM close
 )
 SELECT * FROM scored
-WHERE (nik_edits = 1 AND ((same_birth AND name_sim >= 0.95) OR (same_kk AND name_sim >= 0.85)))
+WHERE (nik_edits = 1 AND ((same_birth AND name_sim >= 0.95
+                           -- unless two things say stranger: another household and mother
+                           AND (same_kk OR NOT both_mothers OR mother_sim >= 0.7))
+                          OR (same_kk AND name_sim >= 0.85)))
    -- two slips in one NIK: only inside the same household, born the same day, same name
    OR (nik_edits = 2 AND same_kk AND same_birth AND name_sim >= 0.95)

@@ -23,7 +23,7 @@ COMPARED = ["nama", "tanggal_lahir", "jenis_kelamin", "tempat_lahir", "no_kk",
             "hubungan_keluarga", "nama_ibu_kandung", "status_kawin", "pekerjaan", "alamat",
             "rt", "rw", "kode_wilayah"]  # fmt: skip
 QUERY_COLUMNS = ["row_id", "nik", "nik_ok", "no_kk", "nama_key", "tanggal_lahir",
-                 "nama_ibu_kandung", "tempat_lahir", "kode_wilayah"]  # fmt: skip
+                 "jenis_kelamin", "nama_ibu_kandung", "tempat_lahir", "kode_wilayah"]  # fmt: skip
 RESULT_COLUMNS = ["row_id", "outcome", "reason", "matched_id_dtks", "match_score"]
 
 
@@ -140,10 +140,15 @@ def match(store: Store, rows: pd.DataFrame, timings: dict | None = None) -> pd.D
     results = [_judge_exact(rows, exact)]
     clock("judge_exact")
     rest = query[~query["row_id"].isin(exact["row_id"])]
-    near = best_candidates(_run(store, rest, "near_nik.sql"))
+    near = _run(store, rest, "near_nik.sql").assign(template=R.NEAR_NIK)
     clock("near_nik")
-    results.append(_judge(near, R.NEAR_NIK))
-    other = other[~other["row_id"].isin(near["row_id"])]
+    # pass 3 also for rows pass 2 found: a person registered with a broken NIK may have more
+    # in common with the row than a stranger whose NIK is one digit away
+    by_name = _run(store, rest[~rest["row_id"].isin(other["row_id"])], "name_birth.sql")
+    clock("name_birth")
+    found = best_candidates(pd.concat([near, by_name.assign(template=R.NAME_BIRTH)]))
+    results.append(_judge(found))
+    other = other[~other["row_id"].isin(found["row_id"])]
     results.append(
         pd.DataFrame(
             {
@@ -155,10 +160,6 @@ def match(store: Store, rows: pd.DataFrame, timings: dict | None = None) -> pd.D
             }
         )
     )
-    rest = rest[~rest["row_id"].isin(near["row_id"]) & ~rest["row_id"].isin(other["row_id"])]
-    by_name = best_candidates(_run(store, rest, "name_birth.sql"))
-    clock("name_birth")
-    results.append(_judge(by_name, R.NAME_BIRTH))
     parts = [r for r in results if len(r)]
     return pd.concat(parts, ignore_index=True) if parts else _no_result()
 
@@ -195,24 +196,42 @@ def annotate_rejected(store: Store, rows: pd.DataFrame, nik_ok: pd.Series) -> pd
     """For rows already rejected: row_id, note, matched_id_dtks, match_score of a likely match.
 
     Any 16-digit NIK is looked up as it is, even one the row was rejected for (its birth-date
-    digits disagree with the birth date, or its region is not in today's list): if the
-    register holds it, the person is probably registered. `nik_ok` (the NIK passed every
-    check) decides only how pass 3 looks for the person by name and birth date.
+    digits disagree with the birth date, or its region is not in today's list): held by a
+    registered person of a similar name, the row is probably that person; held by someone of
+    a very different name, the note says so and the search goes on. Then a NIK one digit
+    away (pass 2's rules), then name and birth date (pass 3; `nik_ok`, the NIK passed every
+    check, decides how it searches).
     """
+    columns = ["row_id", "note", "matched_id_dtks", "match_score"]
     if rows.empty:
-        return pd.DataFrame(columns=["row_id", "note", "matched_id_dtks", "match_score"])
+        return pd.DataFrame(columns=columns)
     query = query_frame(rows, nik_ok)
     sixteen = query["nik"].str.fullmatch(r"\d{16}").fillna(False).astype(bool)
     exact = _run(store, query[sixteen], "exact_nik.sql")
     exact = best_candidates(exact_evidence(rows, exact)) if len(exact) else exact
+    other = exact[exact["name_sim"] < 0.85] if len(exact) else exact
+    exact = exact[~exact["row_id"].isin(other["row_id"])]
     out = [(r.row_id, R.ALSO_REGISTERED_NIK, r.id_dtks, 1.0) for r in exact.itertuples()]
     rest = query[~query["row_id"].isin(exact["row_id"])]
-    for r in best_candidates(_run(store, rest, "name_birth.sql")).itertuples():
-        out.append(
-            (r.row_id, R.ALSO_REGISTERED_NAME.format(evidence=evidence(r)), r.id_dtks,
-             r.match_score)
-        )  # fmt: skip
-    return pd.DataFrame(out, columns=["row_id", "note", "matched_id_dtks", "match_score"])
+    near = best_candidates(
+        _run(store, rest[sixteen[rest.index]].assign(nik_ok=True), "near_nik.sql")
+    )
+    for r in near.itertuples():
+        text = f"NIK berbeda {R.DIGITS.get(r.nik_edits, 'beberapa')} digit, {evidence(r)}"
+        out.append((r.row_id, R.ALSO_REGISTERED_NAME.format(evidence=text), r.id_dtks,
+                    r.match_score))  # fmt: skip
+    rest = rest[~rest["row_id"].isin(near["row_id"])]
+    by_name = best_candidates(_run(store, rest, "name_birth.sql"))
+    for r in by_name.itertuples():
+        out.append((r.row_id, R.ALSO_REGISTERED_NAME.format(evidence=evidence(r)), r.id_dtks,
+                    r.match_score))  # fmt: skip
+    # the NIK is someone else's and nobody else fits: say so, without naming a match
+    other = other[~other["row_id"].isin(by_name["row_id"]) & ~other["row_id"].isin(near["row_id"])]
+    out += [
+        (r.row_id, "Catatan: " + R.NIK_OTHER_NAME.format(sim=r.name_sim), None, None)
+        for r in other.itertuples()
+    ]
+    return pd.DataFrame(out, columns=columns)
 
 
 def known_households(store: Store, rows: pd.DataFrame) -> pd.DataFrame:
@@ -282,10 +301,11 @@ def _judge_exact(rows: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([o for o in out if len(o)], ignore_index=True)
 
 
-def _judge(found: pd.DataFrame, template: str) -> pd.DataFrame:
+def _judge(found: pd.DataFrame) -> pd.DataFrame:
+    """perlu_verifikasi with the reason of the pass that found each row's best candidate."""
     out = []
     for r in found.itertuples(index=False):
-        digits = R.DIGITS.get(getattr(r, "nik_edits", 1), "beberapa")
-        reason = template.format(evidence=evidence(r), digits=digits)
+        digits = R.DIGITS.get(r.nik_edits, "beberapa") if pd.notna(r.nik_edits) else ""
+        reason = r.template.format(evidence=evidence(r), digits=digits)
         out.append((r.row_id, "perlu_verifikasi", reason, r.id_dtks, r.match_score))
     return pd.DataFrame(out, columns=RESULT_COLUMNS)
