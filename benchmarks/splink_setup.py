@@ -164,7 +164,7 @@ def weights_table(linker) -> str:
     lines = [
         f"prior: probability two random records match {prior:.3g} "
         f"(match weight {math.log2(prior / (1 - prior)):+.2f})",
-        f"{'comparison':14}{'level':36}{'m':>10}{'u':>10}{'weight':>8}",
+        f"{'comparison':14}{'level':44}{'m':>10}{'u':>10}{'weight':>8}",
     ]
     for comp in model["comparisons"]:
         for lev in comp["comparison_levels"]:
@@ -175,7 +175,7 @@ def weights_table(linker) -> str:
             w = f"{math.log2(m / u):+8.2f}" if m and u else f"{'':>8}"
             tf = " (tf)" if lev.get("tf_adjustment_column") else ""
             lines.append(
-                f"{comp['output_column_name']:14}{(label + tf)[:35]:36}"
+                f"{comp['output_column_name']:14}{(label + tf)[:43]:44}"
                 f"{(m if m is not None else float('nan')):>10.4g}"
                 f"{(u if u is not None else float('nan')):>10.4g}{w}"
             )

@@ -81,17 +81,22 @@ REGISTER = [
 ]
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    d = tmp_path_factory.mktemp("dedup")
-    snap = d / "dtks.csv"
+def register_store(folder, persons: list[list[str]]):
+    """A store holding `persons` (rows in HEAD's order) as its one snapshot."""
+    snap = folder / "dtks.csv"
     with snap.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, delimiter=";")
         w.writerow(HEAD)
-        w.writerows(REGISTER)
-    s = open_store(d / "db.duckdb")
-    # one of the four has a broken NIK on purpose: above the 10% damage gate of real exports
-    load(s, [snap], petugas="uji", max_damage_share=0.5)
+        w.writerows(persons)
+    s = open_store(folder / "db.duckdb")
+    # broken NIKs on purpose: above the damage gate meant for real exports
+    load(s, [snap], petugas="uji", max_damage_share=1.0)
+    return s
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    s = register_store(tmp_path_factory.mktemp("dedup"), REGISTER)
     yield s
     s.close()
 
@@ -293,13 +298,7 @@ def _tie_register(pass_: str, evidence: str, seed: int) -> tuple[list[list[str]]
 @pytest.mark.parametrize("evidence", ["kk", "ibu", "tempat", "kelurahan", "kk+ibu+tempat"])
 def test_tied_candidates_are_ranked_by_evidence_not_by_id(tmp_path, pass_, evidence):
     register, row = _tie_register(pass_, evidence, seed=len(pass_) * 7 + len(evidence))
-    snap = tmp_path / "dtks.csv"
-    with snap.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, delimiter=";")
-        w.writerow(HEAD)
-        w.writerows(register)
-    with open_store(tmp_path / "db.duckdb") as s:
-        load(s, [snap], petugas="uji", max_damage_share=1.0)  # broken NIKs on purpose
+    with register_store(tmp_path, register) as s:
         got = outcome_of(s, rows(row))
     assert got[1][:2] == ("perlu_verifikasi", "T2"), got
 
@@ -350,3 +349,110 @@ def test_nik_disagreeing_with_birth_date_still_gets_the_registered_note(store, p
     assert "Digit tanggal lahir pada NIK" in out["reasons"]
     assert "NIK ini sudah terdaftar di DTKS" in out["reasons"]
     assert out["matched_id_dtks"] == person
+
+
+@pytest.mark.parametrize(
+    "mother, held",
+    [("WATI", False), ("SRI MULYANI", False), (None, True), ("SITI", True), ("ST. AMINAH", True)],
+)
+def test_near_nik_stranger_of_another_household_and_mother_is_not_held(store, mother, held):
+    """One digit from R1, same name and birth date, but another KK: the mother's name decides."""
+    got = outcome_of(
+        store,
+        rows(
+            {
+                "nik": "6271011508800007",
+                "nama": "MUHAMMAD RIZKI",
+                "tanggal_lahir": "15-08-1980",
+                "no_kk": "6271010101100088",
+                "nama_ibu_kandung": mother,
+            }
+        ),
+    )
+    assert (got.get(1, (None, None))[:2] == ("perlu_verifikasi", "R1")) is held, got
+
+
+# Registered persons for the searches that go beyond the kecamatan and household.
+MOVED = [
+    # broken NIK, lives in kecamatan 03; re-proposed from kecamatan 05 with a new No KK
+    ["M1", "62710357", "6271030303100001", "RAHMAT HIDAYAT", "1988-04-02", "L",
+     "62.71.03.1001", "JAMILAH", "SAMPIT", "KEPALA KELUARGA"],
+    # broken NIK, no mother's name, the birth date registered with day and month swapped
+    ["M2", "6271034", "6271030303100002", "SITI RAHMAH", "1990-07-03", "P",
+     "62.71.03.1001", "", "PALANGKA RAYA", "ISTRI"],
+    # a stranger with a valid NIK and no mother's name, and a namesake with a broken NIK
+    ["M3", "6271041203950001", "6271040404100001", "AGUS SALIM", "1995-03-12", "L",
+     "62.71.04.1001", "", "SAMPIT", "KEPALA KELUARGA"],
+    ["M4", "6271041203", "6271040404100009", "AGUS SALIM", "1995-03-12", "L",
+     "62.71.04.1002", "MARDIANA", "KASONGAN", "KEPALA KELUARGA"],
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def moved_store(tmp_path_factory):
+    s = register_store(tmp_path_factory.mktemp("moved"), MOVED)
+    yield s
+    s.close()
+
+
+@pytest.mark.parametrize(
+    "nama, ibu", [("RAHMAT HIDAYAT", "JAMILAH"), ("H. RAHMAT HIDAYAT", "HJ. JAMILAH"),
+                  ("HIDAYAT RAHMAT", "JAMILAH"), ("RACHMAT HIDAYAT", "DJAMILAH")],
+)  # fmt: skip
+def test_household_that_moved_is_found_by_birth_date_sex_name_and_mother(moved_store, nama, ibu):
+    moved = {"nama": nama, "nama_ibu_kandung": ibu, "tanggal_lahir": "02-04-1988",
+             "no_kk": "6271050505200001", "kode_wilayah": "6271051001"}  # fmt: skip
+    # with a valid NIK not in the register: a match to verify
+    got = outcome_of(moved_store, rows({**moved, "nik": "6271030204880001"}))
+    assert got[1][:2] == ("perlu_verifikasi", "M1"), got
+    # without a NIK: rejected, with a note
+    frame = rows(moved)
+    notes = store_match.annotate_rejected(moved_store, frame, pd.Series(False, index=frame.index))
+    assert notes["matched_id_dtks"].tolist() == ["M1"]
+
+
+@pytest.mark.parametrize("ibu", [None, "SUMIATI"])
+def test_moved_namesake_without_the_same_mother_is_not_matched(moved_store, ibu):
+    frame = rows({"nama": "RAHMAT HIDAYAT", "nama_ibu_kandung": ibu, "tanggal_lahir": "02-04-1988",
+                  "no_kk": "6271050505200001", "kode_wilayah": "6271051001"})  # fmt: skip
+    notes = store_match.annotate_rejected(moved_store, frame, pd.Series(False, index=frame.index))
+    assert notes.empty, notes
+
+
+def test_birth_date_typo_inside_the_household_is_found(moved_store):
+    got = outcome_of(
+        moved_store,
+        rows({"nik": "6271034703900001", "nama": "SITI RAHMAH", "jenis_kelamin": "P",
+              "tanggal_lahir": "07-03-1990", "no_kk": "6271030303100002",
+              "kode_wilayah": "6271031001", "hubungan_keluarga": "ISTRI"}),
+    )  # fmt: skip
+    assert got[1][:2] == ("perlu_verifikasi", "M2"), got
+
+
+def test_person_with_more_evidence_beats_a_nik_one_digit_away(moved_store):
+    """M3's NIK is one digit from the row's; M4 (broken NIK) shares household, mother, place."""
+    got = outcome_of(
+        moved_store,
+        rows({"nik": "6271041203950002", "nama": "AGUS SALIM", "tanggal_lahir": "12-03-1995",
+              "no_kk": "6271040404100009", "nama_ibu_kandung": "MARDIANA",
+              "tempat_lahir": "KASONGAN", "kode_wilayah": "6271041002"}),
+    )  # fmt: skip
+    assert got[1][:2] == ("perlu_verifikasi", "M4"), got
+    assert "NIK-nya kosong/rusak" in got[1][2]
+
+
+def test_rejected_row_gets_the_near_nik_note(store):
+    """A slip in the NIK's year digit gets the row rejected; R1 is one digit away."""
+    frame = rows({"nik": "6271011508700001", "nama": "MUHAMMAD RIZKI", "tanggal_lahir": "15-08-1980",
+                  "no_kk": "6271050505200001", "kode_wilayah": "6271051001"})  # fmt: skip
+    notes = store_match.annotate_rejected(store, frame, pd.Series(False, index=frame.index))
+    assert notes["matched_id_dtks"].tolist() == ["R1"]
+    assert "NIK berbeda satu digit" in notes["note"].iloc[0]
+
+
+def test_rejected_row_with_someone_elses_nik_is_told_so(store):
+    frame = rows({"nik": "6271015508820002", "nama": "BUDI SANTOSO", "tanggal_lahir": "15-08-1983",
+                  "no_kk": "6271050505200001", "kode_wilayah": "6271051001"})  # fmt: skip
+    notes = store_match.annotate_rejected(store, frame, pd.Series(False, index=frame.index))
+    assert "atas nama yang jauh berbeda" in notes["note"].iloc[0]
+    assert notes["matched_id_dtks"].isna().all()
