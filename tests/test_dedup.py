@@ -353,7 +353,14 @@ def test_nik_disagreeing_with_birth_date_still_gets_the_registered_note(store, p
 
 @pytest.mark.parametrize(
     "mother, held",
-    [("WATI", False), ("SRI MULYANI", False), (None, True), ("SITI", True), ("ST. AMINAH", True)],
+    [
+        ("WATI", False),
+        ("SRI MULYANI", False),
+        ("SUMINAH", False),
+        (None, True),
+        ("SITI", True),
+        ("ST. AMINAH", True),
+    ],
 )
 def test_near_nik_stranger_of_another_household_and_mother_is_not_held(store, mother, held):
     """One digit from R1, same name and birth date, but another KK: the mother's name decides."""
@@ -385,6 +392,12 @@ MOVED = [
      "62.71.04.1001", "", "SAMPIT", "KEPALA KELUARGA"],
     ["M4", "6271041203", "6271040404100009", "AGUS SALIM", "1995-03-12", "L",
      "62.71.04.1002", "MARDIANA", "KASONGAN", "KEPALA KELUARGA"],
+    # broken NIK, born in the kota like most: the birthplace is weak evidence
+    ["M5", "6271045", "6271040404100005", "AISYAH YANTI", "2001-02-03", "P",
+     "62.71.04.1001", "", "PALANGKA RAYA", "ANAK"],
+    # a valid NIK two digits from the row's below
+    ["M6", "6271051508900001", "6271050505100001", "DEDI KURNIAWAN", "1990-08-15", "L",
+     "62.71.05.1001", "RATNA SARI", "SAMPIT", "KEPALA KELUARGA"],
 ]  # fmt: skip
 
 
@@ -456,3 +469,33 @@ def test_rejected_row_with_someone_elses_nik_is_told_so(store):
     notes = store_match.annotate_rejected(store, frame, pd.Series(False, index=frame.index))
     assert "atas nama yang jauh berbeda" in notes["note"].iloc[0]
     assert notes["matched_id_dtks"].isna().all()
+
+
+@pytest.mark.parametrize(
+    "nama, matched", [("AISYAH SARI", False), ("AISAH YANTI", True),
+                      ("AISYAH YANTY", True)],
+)  # fmt: skip
+def test_same_birthplace_backs_only_a_near_identical_name(moved_store, nama, matched):
+    """Born the same day in the same kecamatan, in the kota most are born in: name >= 0.95."""
+    got = outcome_of(
+        moved_store,
+        rows({"nik": "6271044302010001", "nama": nama, "jenis_kelamin": "P",
+              "tanggal_lahir": "03-02-2001", "no_kk": "6271040909200001",
+              "tempat_lahir": "PALANGKA RAYA", "kode_wilayah": "6271041003"}),
+    )  # fmt: skip
+    assert (got.get(1, (None, None))[:2] == ("perlu_verifikasi", "M5")) is matched, got
+
+
+@pytest.mark.parametrize(
+    "changes, matched",
+    [({}, True), ({"tempat_lahir": "PALANGKA RAYA"}, False), ({"nama_ibu_kandung": "RATNA"}, False),
+     ({"no_kk": "6271050505100001", "tempat_lahir": None, "nama_ibu_kandung": None}, True)],
+)  # fmt: skip
+def test_two_slips_in_a_nik_need_the_household_or_mother_and_birthplace(
+    moved_store, changes, matched
+):
+    row = {"nik": "6271051508900043", "nama": "DEDI KURNIAWAN", "tanggal_lahir": "15-08-1990",
+           "no_kk": "6271050909200001", "nama_ibu_kandung": "RATNA SARI", "tempat_lahir": "SAMPIT",
+           "kode_wilayah": "6271051002"}  # fmt: skip
+    got = outcome_of(moved_store, rows({**row, **changes}))
+    assert (got.get(1, (None, None))[:2] == ("perlu_verifikasi", "M6")) is matched, got

@@ -1,7 +1,8 @@
 -- Pass 3: where the row's NIK or the DTKS person's NIK is missing or broken:
 -- - a person born the same day in the same kecamatan (or in the same No KK) with a
 --   near-identical name and one more piece of evidence: the same No KK, a similar mother's
---   name, the same birthplace, or an almost identical name (>= 0.97);
+--   name, the same birthplace (most are born in the kota: with a name >= 0.95), or an
+--   almost identical name (>= 0.97);
 -- - in the same No KK, a near-identical name and a birth date with a typo (day and month
 --   swapped, or one of day, month, year different) or a similar mother's name;
 -- - anywhere in the register (a household that moved to another kecamatan and got a new
@@ -76,7 +77,8 @@ scored AS MATERIALIZED (
 )
 SELECT * FROM scored
 WHERE (name_sim >= 0.9 AND same_birth AND (same_kecamatan OR same_kk)
-       AND (same_kk OR mother_sim >= 0.85 OR same_place OR name_sim >= 0.97))
+       AND (same_kk OR mother_sim >= 0.85 OR (same_place AND name_sim >= 0.95)
+            OR name_sim >= 0.97))
    -- a birth-date typo: the same household and a near-identical name
    OR (same_kk AND name_sim >= 0.95 AND (mother_sim >= 0.85 OR birth_typo))
    -- moved away: born the same day, same sex, near-identical name and mother's name

@@ -1,9 +1,10 @@
 -- Pass 2: a DTKS person whose NIK is one substitution or one adjacent transposition away
--- from the row's (or two, within the same No KK and birth date and a name >= 0.95),
--- with the same birth date or No KK and a near-identical name (nama_sim >= 0.95; >= 0.85
--- within the same No KK); by birth date, not when the No KK and the mother's name (given on
--- both sides, similarity < 0.7) both differ. Common first names make 0.90 frequent between
--- strangers born the same day in the same kecamatan, whose NIK serials are consecutive.
+-- from the row's, with the same birth date or No KK and a near-identical name (nama_sim >=
+-- 0.95; >= 0.85 within the same No KK); by birth date, not when the No KK and the mother's
+-- name (given on both sides, similarity < 0.8) both differ. Common first names make 0.90
+-- frequent between strangers born the same day in the same kecamatan, whose NIK serials are
+-- consecutive. Two slips: the same birth date, a name >= 0.95, and the same No KK or else
+-- the same mother's name, sex and birthplace.
 --
 -- Blocking: the NIK as four 4-digit chunks. A substitution, or a swap inside a chunk, leaves
 -- three chunks intact; a swap across a chunk boundary leaves the other two. Each block is the
@@ -14,11 +15,12 @@
 -- Every candidate that passes is returned: store_match ranks them by all the evidence.
 WITH q AS MATERIALIZED (
     SELECT row_id, nik, no_kk, nama_norm(nama_key) AS nn, tanggal_lahir, nama_ibu_kandung,
-           nama_norm(nama_ibu_kandung) AS ibu_n, tempat_lahir, kode_wilayah
+           nama_norm(nama_ibu_kandung) AS ibu_n, tempat_lahir, kode_wilayah, jenis_kelamin
     FROM __dtks_query WHERE nik_ok
 ),
 d AS (
-    SELECT id_dtks, nik, no_kk, nama, tanggal_lahir, nama_ibu_kandung, tempat_lahir, kode_wilayah
+    SELECT id_dtks, nik, no_kk, nama, tanggal_lahir, nama_ibu_kandung, tempat_lahir, kode_wilayah,
+           jenis_kelamin
     FROM dtks_current WHERE length(nik) = 16
 ),
 pairs AS (
@@ -50,7 +52,8 @@ edits AS MATERIALIZED (
            q.tanggal_lahir AS q_lahir, d.tanggal_lahir,
            q.no_kk AS q_kk, d.no_kk, q.nama_ibu_kandung AS q_ibu, q.ibu_n AS q_ibu_n,
            d.nama_ibu_kandung,
-           q.tempat_lahir AS q_tempat, d.tempat_lahir, q.kode_wilayah AS q_wilayah, d.kode_wilayah
+           q.tempat_lahir AS q_tempat, d.tempat_lahir, q.kode_wilayah AS q_wilayah, d.kode_wilayah,
+           q.jenis_kelamin AS q_jk, d.jenis_kelamin
     FROM pairs JOIN q USING (row_id) JOIN d USING (id_dtks)
     WHERE d.nik <> q.nik AND damerau_levenshtein(d.nik, q.nik) <= 2
 ),
@@ -66,6 +69,7 @@ scored AS MATERIALIZED (
            tanggal_lahir = q_lahir AS same_birth, coalesce(no_kk = q_kk, false) AS same_kk,
            nama_sim(q_ibu_n, d_ibu_n) AS mother_sim,
            coalesce(upper(tempat_lahir) = upper(q_tempat), false) AS same_place,
+           coalesce(jenis_kelamin = q_jk, false) AS same_sex,
            coalesce(q_ibu, '') <> '' AND coalesce(nama_ibu_kandung, '') <> '' AS both_mothers,
            coalesce(kode_wilayah = q_wilayah, false) AS same_kelurahan,
            coalesce(left(kode_wilayah, 6) = left(q_wilayah, 6), false) AS same_kecamatan
@@ -74,7 +78,10 @@ scored AS MATERIALIZED (
 SELECT * FROM scored
 WHERE (nik_edits = 1 AND ((same_birth AND name_sim >= 0.95
                            -- unless two things say stranger: another household and mother
-                           AND (same_kk OR NOT both_mothers OR mother_sim >= 0.7))
+                           AND (same_kk OR NOT both_mothers OR mother_sim >= 0.8))
                           OR (same_kk AND name_sim >= 0.85)))
-   -- two slips in one NIK: only inside the same household, born the same day, same name
-   OR (nik_edits = 2 AND same_kk AND same_birth AND name_sim >= 0.95)
+   -- two slips in one NIK: born the same day, same name and household, or else the same
+   -- mother's name, sex and birthplace (strangers born the same day in one kecamatan have
+   -- NIKs a digit or two apart, and common names)
+   OR (nik_edits = 2 AND same_birth AND name_sim >= 0.95
+       AND (same_kk OR (mother_sim >= 0.95 AND same_sex AND same_place)))
