@@ -398,6 +398,11 @@ MOVED = [
     # a valid NIK two digits from the row's below
     ["M6", "6271051508900001", "6271050505100001", "DEDI KURNIAWAN", "1990-08-15", "L",
      "62.71.05.1001", "RATNA SARI", "SAMPIT", "KEPALA KELUARGA"],
+    # a NIK slip in the date digits of M8's NIK lands on M7's: similar name, 46 years older
+    ["M7", "6271015807600001", "6271013110210003", "DINA INDAH", "1960-07-18", "P",
+     "62.71.01.1003", "AYU LESTARI", "PALANGKA RAYA", "KEPALA KELUARGA"],
+    ["M8", "6271014807060001", "6271012103100002", "DINA MAYA", "2006-07-08", "P",
+     "62.71.01.1002", "YULIANA", "PALANGKA RAYA", "ANAK"],
 ]  # fmt: skip
 
 
@@ -499,3 +504,12 @@ def test_two_slips_in_a_nik_need_the_household_or_mother_and_birthplace(
            "kode_wilayah": "6271051002"}  # fmt: skip
     got = outcome_of(moved_store, rows({**row, **changes}))
     assert (got.get(1, (None, None))[:2] == ("perlu_verifikasi", "M6")) is matched, got
+
+
+def test_rejected_row_is_not_claimed_by_a_similar_name_born_decades_apart(moved_store):
+    frame = rows({"nik": "6271015807600001", "nama": "DINA MAYA", "jenis_kelamin": "P",
+                  "tanggal_lahir": "08-07-2006", "no_kk": "6271012103100002",
+                  "nama_ibu_kandung": "YULIANA", "kode_wilayah": "6271011002"})  # fmt: skip
+    notes = store_match.annotate_rejected(moved_store, frame, pd.Series(False, index=frame.index))
+    assert notes["matched_id_dtks"].tolist() == ["M8"], notes
+    assert "NIK berbeda dua digit" in notes["note"].iloc[0]

@@ -113,7 +113,13 @@ def exact_evidence(rows: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
             a, b = a.str.slice(0, width), b.str.slice(0, width)
         return ((a != "") & (a == b)).to_numpy()
 
+    born = pd.to_datetime(mine["tanggal_lahir"]), pd.to_datetime(theirs["tanggal_lahir"])
+    fields = [(born[0].dt.day == born[1].dt.day), (born[0].dt.month == born[1].dt.month),
+              (born[0].dt.year == born[1].dt.year)]  # fmt: skip
+    swapped = (born[0].dt.day == born[1].dt.month) & (born[0].dt.month == born[1].dt.day)
     return theirs.assign(
+        # the same birth date, day and month swapped, or one of day, month, year different
+        birth_close=((sum(f.astype(int) for f in fields) >= 2) | (swapped & fields[2])).to_numpy(),
         same_birth=same("tanggal_lahir"),
         same_kk=same("no_kk"),
         mother_sim=same("nama_ibu_kandung").astype("float64"),
@@ -197,10 +203,11 @@ def annotate_rejected(store: Store, rows: pd.DataFrame, nik_ok: pd.Series) -> pd
 
     Any 16-digit NIK is looked up as it is, even one the row was rejected for (its birth-date
     digits disagree with the birth date, or its region is not in today's list): held by a
-    registered person of a similar name, the row is probably that person; held by someone of
-    a very different name, the note says so and the search goes on. Then a NIK one digit
-    away (pass 2's rules), then name and birth date (pass 3; `nik_ok`, the NIK passed every
-    check, decides how it searches).
+    registered person of a near-identical name (>= 0.95), or a similar one (>= 0.85) born
+    the same day or a day/month typo apart, the row is probably that person. Otherwise the
+    search goes on: a NIK one digit away (pass 2's rules), then name and birth date (pass 3;
+    `nik_ok`, the NIK passed every check, decides how it searches); found by neither, the
+    note says the NIK is registered (under a very different name, if so), naming nobody.
     """
     columns = ["row_id", "note", "matched_id_dtks", "match_score"]
     if rows.empty:
@@ -209,8 +216,12 @@ def annotate_rejected(store: Store, rows: pd.DataFrame, nik_ok: pd.Series) -> pd
     sixteen = query["nik"].str.fullmatch(r"\d{16}").fillna(False).astype(bool)
     exact = _run(store, query[sixteen], "exact_nik.sql")
     exact = best_candidates(exact_evidence(rows, exact)) if len(exact) else exact
-    other = exact[exact["name_sim"] < 0.85] if len(exact) else exact
-    exact = exact[~exact["row_id"].isin(other["row_id"])]
+    if len(exact):
+        sim = exact["name_sim"]
+        same_person = (sim >= 0.95) | ((sim >= 0.85) & exact["birth_close"])
+        other, exact = exact[~same_person], exact[same_person]
+    else:
+        other = exact
     out = [(r.row_id, R.ALSO_REGISTERED_NIK, r.id_dtks, 1.0) for r in exact.itertuples()]
     rest = query[~query["row_id"].isin(exact["row_id"])]
     near = best_candidates(
@@ -225,12 +236,15 @@ def annotate_rejected(store: Store, rows: pd.DataFrame, nik_ok: pd.Series) -> pd
     for r in by_name.itertuples():
         out.append((r.row_id, R.ALSO_REGISTERED_NAME.format(evidence=evidence(r)), r.id_dtks,
                     r.match_score))  # fmt: skip
-    # the NIK is someone else's and nobody else fits: say so, without naming a match
+    # the NIK is registered to someone the row may not be, and nobody else fits: say so,
+    # naming nobody
     other = other[~other["row_id"].isin(by_name["row_id"]) & ~other["row_id"].isin(near["row_id"])]
     out += [
-        (r.row_id, "Catatan: " + R.NIK_OTHER_NAME.format(sim=r.name_sim), None, None)
+        (r.row_id,
+         "Catatan: " + R.NIK_OTHER_NAME.format(sim=r.name_sim) if r.name_sim < 0.85
+         else R.ALSO_REGISTERED_NIK, None, None)
         for r in other.itertuples()
-    ]
+    ]  # fmt: skip
     return pd.DataFrame(out, columns=columns)
 
 
