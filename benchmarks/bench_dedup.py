@@ -496,6 +496,11 @@ def run_set(name: str, sc: Scenario, households: int, u_pairs: float) -> dict:
     print(f"Splink's threshold: match weight >= {cut:.2f} (link), >= {cut_b:.2f} (in-batch)")
     mine = link_outcomes(links, truth, score_rows)
     theirs = link_outcomes(splink_links, truth, score_rows)
+    # on rows that pass validation a miss leaks a duplicate and a wrong link holds a new
+    # person back; a rejected row's link is only a note
+    passing = np.intersect1d(score_rows, valid)
+    mine["valid"] = link_outcomes(links, truth, passing)
+    theirs["valid"] = link_outcomes(splink_links, truth, passing)
     scored = set(score_rows.tolist())
     true_rep = repeat_truth & scored
     mine_b = repeat_counts({r for r in repeats if r in scored}, true_rep)
@@ -538,6 +543,9 @@ def report(mine, theirs, mine_b, theirs_b, n_rep, t_ours, t_splink) -> None:
     print(f"{'new, held back':26}{mine['held']:>15}{theirs['held']:>12}")
     print(f"{'wrong person linked':26}{mine['fp'] - mine['held']:>15}"
           f"{theirs['fp'] - theirs['held']:>12}")  # fmt: skip
+    for who, c in (("this pipeline", mine["valid"]), ("Splink 5", theirs["valid"])):
+        print(f"on rows that pass validation, {who}: {c['fn']} missed, {c['held']} new held "
+              f"back, {c['fp'] - c['held']} wrong person")  # fmt: skip
     print("\nright answers per kind of row (this pipeline / Splink / rows)")
     for kind, (ok, n) in sorted(mine["per_kind"].items()):
         print(f"  {kind:26}{ok:>7}{theirs['per_kind'][kind][0]:>9}{n:>7}")

@@ -513,3 +513,15 @@ def test_rejected_row_is_not_claimed_by_a_similar_name_born_decades_apart(moved_
     notes = store_match.annotate_rejected(moved_store, frame, pd.Series(False, index=frame.index))
     assert notes["matched_id_dtks"].tolist() == ["M8"], notes
     assert "NIK berbeda dua digit" in notes["note"].iloc[0]
+
+
+@pytest.mark.parametrize("kelurahan, held", [("6271011001", True), ("6271011002", False)])
+def test_name_typo_and_nik_slip_found_where_mother_and_kelurahan_agree(store, kelurahan, held):
+    """'MUHAMMADRISKY' is 0.93 like R1's name, one NIK digit off, another No KK."""
+    got = outcome_of(
+        store,
+        rows({"nik": "6271011508800007", "nama": "MUHAMMADRISKY", "tanggal_lahir": "15-08-1980",
+              "no_kk": "6271010101100066", "nama_ibu_kandung": "SITI AMINAH",
+              "kode_wilayah": kelurahan}),
+    )  # fmt: skip
+    assert (got.get(1, (None, None))[:2] == ("perlu_verifikasi", "R1")) is held, got

@@ -1,7 +1,8 @@
 -- Pass 2: a DTKS person whose NIK is one substitution or one adjacent transposition away
 -- from the row's, with the same birth date or No KK and a near-identical name (nama_sim >=
 -- 0.95; >= 0.85 within the same No KK); by birth date, not when the No KK and the mother's
--- name (given on both sides, similarity < 0.8) both differ. Common first names make 0.90
+-- name (given on both sides, similarity < 0.8) both differ; a name >= 0.85 where also the
+-- mother's name (>= 0.85) and the kelurahan agree. Common first names make 0.90
 -- frequent between strangers born the same day in the same kecamatan, whose NIK serials are
 -- consecutive. Two slips: the same birth date, a name >= 0.95, and the same No KK or else
 -- the same mother's name, sex and birthplace.
@@ -79,6 +80,9 @@ SELECT * FROM scored
 WHERE (nik_edits = 1 AND ((same_birth AND name_sim >= 0.95
                            -- unless two things say stranger: another household and mother
                            AND (same_kk OR NOT both_mothers OR mother_sim >= 0.8))
+                          -- a name typo more, where the mother's name and kelurahan agree
+                          OR (same_birth AND name_sim >= 0.85 AND mother_sim >= 0.85
+                              AND same_kelurahan)
                           OR (same_kk AND name_sim >= 0.85)))
    -- two slips in one NIK: born the same day, same name and household, or else the same
    -- mother's name, sex and birthplace (strangers born the same day in one kecamatan have
