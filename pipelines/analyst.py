@@ -23,6 +23,7 @@ import pandas as pd
 from pipelines import xlsx
 from pipelines.config import Home
 from pipelines.errors import DtksError
+from pipelines.sanitize import frame_to_csv
 from pipelines.store import Store, open_store
 
 VIEWS = ["v_persons_current", "v_households_current", "v_outcomes_per_period",
@@ -172,7 +173,7 @@ def write(frame: pd.DataFrame, path: Path) -> Path:
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         if suffix == ".csv":
-            frame.to_csv(tmp, sep=";", index=False, encoding="utf-8-sig")
+            frame_to_csv(frame, tmp)
         elif suffix == ".parquet":
             frame.to_parquet(tmp, index=False)
         else:

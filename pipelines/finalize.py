@@ -117,7 +117,9 @@ def ba_not_in_prelist(batch: Batch, outcomes: pd.DataFrame) -> pd.DataFrame:
     dec = batch.decisions
     proposed = set(zip(outcomes["folder_kode"], outcomes["no_kk"], strict=True))
     keys = list(zip(dec["folder_kode"], dec["no_kk"], strict=True))
-    missing = dec[[k not in proposed for k in keys]]
+    # a boolean Series, not a list: an empty list would select columns (a month without any
+    # berita acara ended in a KeyError)
+    missing = dec[pd.Series([k not in proposed for k in keys], index=dec.index, dtype=bool)]
     return missing[
         [
             "folder_kode",
@@ -230,6 +232,8 @@ class _Decisions:
     def set(self, ids, outcome, reason, matched=None, score=None) -> None:
         """Give rows their one outcome; setting a row twice is a bug."""
         ids = pd.Index(ids)
+        if ids.empty:  # a pass that found nothing (pandas 3 refuses to set an empty frame)
+            return
         assert self.outcome[ids].isna().all(), "a row got two outcomes"
         self.outcome[ids] = outcome
         self.reason[ids] = reason.reindex(ids) if isinstance(reason, pd.Series) else reason
@@ -319,7 +323,9 @@ def store_outcomes(
         sorted((file_hashes or {}).items()), columns=["source_file", "sha256"]
     ).assign(period=period)
     _insert(store, "period_file", hashes)
-    _insert(store, "period_problem", batch.problems.assign(period=period))
+    # the kind (jenis) is for the listing on screen; the table keeps the problem itself
+    problems = batch.problems.drop(columns="jenis", errors="ignore")
+    _insert(store, "period_problem", problems.assign(period=period))
     store.run(
         "INSERT INTO finalisation_run (period, finished_at, snapshot_id, rows_in, counts_json, "
         "ignored_rows) VALUES (?, ?, ?, ?, ?, ?)",

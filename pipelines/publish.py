@@ -36,6 +36,7 @@ from pipelines.finalize import (
     store_outcomes,
 )
 from pipelines.report import finalisation, rejections, summary
+from pipelines.sanitize import frame_to_csv
 from pipelines.store import Store
 
 # outcomes.parquet: the final outcome of every row, with the flow's outcome and the decision
@@ -61,6 +62,8 @@ class Published:
     files: list[tuple[str, str]] = field(default_factory=list)  # import file name, SHA-256
     ba: finalisation.BaState | None = None
     carry: Carry | None = None
+    # the run's file problems with their kind (jenis), for the listing on screen
+    problems: pd.DataFrame | None = None
 
 
 @dataclass
@@ -149,6 +152,7 @@ def publish(store: Store, home: Home, batch: Batch, outcomes: pd.DataFrame) -> P
             store, batch, outcomes, latest_snapshot(store), counts_json, hashes
         )
     stage.result.carry = carried
+    stage.result.problems = batch.problems
     return stage.result
 
 
@@ -216,7 +220,7 @@ def _build(store: Store, home: Home, period: str, stage: _Stage, report_only: bo
             ba_only,
         )
         if not problems.empty:
-            problems.to_csv(out / "masalah_berkas.csv", index=False, sep=";", encoding="utf-8-sig")
+            frame_to_csv(problems, out / "masalah_berkas.csv")
     files = [(p.name, sha256(p)) for p in sorted(import_dir.glob("*")) if p.is_file()]
     state = finalisation.ba_state(store, period, final)
     rec = finalisation.recap(final, store, period)

@@ -32,6 +32,10 @@ MESSAGES = {
     "atau CERAI MATI.",
     "rt_rw_tidak_valid": "{kolom} harus berupa angka (paling banyak 3 digit).",
     "kode_wilayah_tidak_valid": "{kolom} harus 10 digit (mis. 62.71.01.1001).",
+    "karakter_kontrol": "{kolom} berisi karakter kontrol yang tidak terlihat (biasanya terbawa "
+    "saat salin-tempel); hapus isi sel lalu ketik ulang.",
+    "diawali_tanda_rumus": "{kolom} diawali tanda =, +, - atau @ sehingga dapat dibaca Excel "
+    "sebagai rumus; tulis isinya tanpa tanda itu di depan.",
     # schema rules
     "kosong": "{kolom} kosong; wajib diisi.",
     "id_16_digit": "{kolom} harus tepat 16 digit.",

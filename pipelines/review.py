@@ -24,6 +24,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from pipelines import xlsx
 from pipelines.config import Home
 from pipelines.errors import DtksError
 from pipelines.report.summary import OUTCOME_LABELS
@@ -84,7 +85,7 @@ def write_workbook(store: Store, period: str, final: pd.DataFrame, path: Path) -
     `final` is prelist_final: the doubtful rows are those the flow found doubtful, with the
     decision in force filled in; the other sheets list rows by final outcome.
     """
-    from pipelines.stable import period_time, save_workbook
+    from pipelines.stable import period_time
 
     wb = Workbook()
     ws = wb.active
@@ -94,13 +95,14 @@ def write_workbook(store: Store, period: str, final: pd.DataFrame, path: Path) -
     cand = candidates(store, ids)
     status = _status(store, period, doubt)
     headers = [h for h, _, _ in COLUMNS] + ["KEPUTUSAN", "ALASAN", STATUS]
-    ws.append(
+    xlsx.append(
+        ws,
         [
             f"TELAAH SUPERVISOR PERIODE {period}: isi KEPUTUSAN (BARU / SAMA / PERBAIKAN / "
             "TOLAK) dan ALASAN; jangan ubah kolom lain."
-        ]
+        ],
     )
-    ws.append(headers)
+    xlsx.append(ws, headers)
     for c in ws[2]:
         c.font, c.fill = Font(bold=True), HEAD_FILL
     for r in doubt.itertuples(index=False):
@@ -110,7 +112,8 @@ def write_workbook(store: Store, period: str, final: pd.DataFrame, path: Path) -
         for _, src, col in COLUMNS:
             v = getattr(r, col) if src == "row" else (c[col] if c is not None else None)
             row.append(None if v is None or (not isinstance(v, str) and pd.isna(v)) else v)
-        ws.append(
+        xlsx.append(
+            ws,
             [
                 *(
                     str(v) if h in TEXT and v is not None else v
@@ -119,7 +122,7 @@ def write_workbook(store: Store, period: str, final: pd.DataFrame, path: Path) -
                 _blank(r.keputusan),
                 _blank(r.alasan),
                 status.get(r.row_key, ""),
-            ]
+            ],
         )
     n = ws.max_row
     dv = DataValidation(
@@ -150,15 +153,17 @@ def write_workbook(store: Store, period: str, final: pd.DataFrame, path: Path) -
         sh = wb.create_sheet(label[:31])
         cols = ["row_id", "source_file", "source_row", "nik", "nama", "matched_id_dtks", "reasons"]
         extra = ["PERUBAHAN (LAMA -> BARU)"] if outcome == "perbaikan" else []
-        sh.append(["ROW_ID", "BERKAS", "BARIS", "NIK", "NAMA", "ID DTKS", "KETERANGAN", *extra])
+        xlsx.append(
+            sh, ["ROW_ID", "BERKAS", "BARIS", "NIK", "NAMA", "ID DTKS", "KETERANGAN", *extra]
+        )
         for c in sh[1]:
             c.font, c.fill = Font(bold=True), HEAD_FILL
         changes = _changes(store, part) if extra else {}
         for r in part[cols].itertuples(index=False):
             cells = [None if (not isinstance(v, str) and pd.isna(v)) else v for v in r]
-            sh.append(cells + ([changes.get(r.row_id, "")] if extra else []))
+            xlsx.append(sh, cells + ([changes.get(r.row_id, "")] if extra else []))
     _dropped_sheet(wb, store, period)
-    return save_workbook(wb, path, period_time(period))
+    return xlsx.save(wb, path, period_time(period))
 
 
 def _blank(v):
@@ -203,7 +208,7 @@ def _status(store: Store, period: str, doubt: pd.DataFrame) -> dict[str, str]:
 def _dropped_sheet(wb: Workbook, store: Store, period: str) -> None:
     """Every decision a later finalisation dropped, newest first, with why."""
     sh = wb.create_sheet(DROPPED_SHEET)
-    sh.append(
+    xlsx.append(sh,
         ["DIGUGURKAN PADA", "KEPUTUSAN", "PETUGAS", "BERKAS", "SHEET", "BARIS", "NIK", "NAMA",
          "ALASAN GUGUR"]
     )  # fmt: skip
@@ -216,7 +221,7 @@ def _dropped_sheet(wb: Workbook, store: Store, period: str) -> None:
         [period],
     )
     for r in drops.itertuples(index=False):
-        sh.append([_when(r[0]), *[_blank(v) for v in r[1:]]])
+        xlsx.append(sh, [_when(r[0]), *[_blank(v) for v in r[1:]]])
         sh.cell(sh.max_row, 7).number_format = "@"
     for i, width in enumerate([18, 12, 18, 36, 12, 8, 20, 28, 60], 1):
         sh.column_dimensions[_col(i)].width = width

@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 
 from pipelines import normalize as nz
 from pipelines.reasons import message
+from pipelines.sanitize import guarded_fast_text, guarded_text
 from schemas.prelist import PrelistClean, PrelistRaw
 
 PERSON_COLUMNS = [
@@ -35,11 +36,12 @@ PERSON_COLUMNS = [
 # column-wise fast paths for the clean, common spellings (normalize.normalise_column)
 FAST = {"nik": nz.fast_id, "no_kk": nz.fast_id, "tanggal_lahir": nz.fast_date,
         **dict.fromkeys(["nama", "tempat_lahir", "nama_ibu_kandung", "pekerjaan", "alamat"],
-                        nz.fast_text)}  # fmt: skip
+                        guarded_fast_text)}  # fmt: skip
 NORMALISERS = {
     "nik": nz.clean_id_value, "no_kk": nz.clean_id_value,
-    "nama": nz.text_value, "tempat_lahir": nz.text_value, "nama_ibu_kandung": nz.text_value,
-    "pekerjaan": nz.text_value, "alamat": nz.text_value,
+    # names and addresses: a control character or a formula-like start is flagged (sanitize)
+    "nama": guarded_text, "tempat_lahir": guarded_text, "nama_ibu_kandung": guarded_text,
+    "pekerjaan": guarded_text, "alamat": guarded_text,
     "tanggal_lahir": nz.parse_date_value, "jenis_kelamin": nz.parse_sex,
     "hubungan_keluarga": nz.parse_relationship, "status_kawin": nz.parse_marital,
     "rt": nz.rt_rw_value, "rw": nz.rt_rw_value, "kode_wilayah": nz.region_value,

@@ -2,6 +2,10 @@
 
 openpyxl corrupts integers above 2^53 (STACK.md) and Excel shows a 16-digit number in
 scientific notation, so identifier columns are written as strings with the Text format.
+Every text goes through the output sanitiser (pipelines.sanitize): control characters
+replaced, and always a string cell, never a formula, whatever it starts with. Workbooks built
+with openpyxl's normal (not write-only) mode are swept by `save`; write-only sheets by
+`add_sheet`. Every workbook the pipeline writes is saved through `save`.
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from pipelines.sanitize import clean
 
 TEXT_COLUMNS = {
     "nik",
@@ -39,7 +45,15 @@ def _value(v: Any) -> Any:
         v = v.to_pydatetime()
     if isinstance(v, dt.datetime) and v.time() == dt.time(0):
         return v.date()
+    if isinstance(v, str):
+        return clean(v)
     return v
+
+
+def _text_cell(ws, v: str) -> WriteOnlyCell:
+    c = WriteOnlyCell(ws, value=clean(v))
+    c.data_type = "s"  # openpyxl makes any '=...' a formula cell
+    return c
 
 
 def add_sheet(
@@ -57,7 +71,7 @@ def add_sheet(
         width = widths[i - 1] if widths else (20 if key in TEXT_COLUMNS else 16)
         ws.column_dimensions[get_column_letter(i)].width = width
     for line in preamble:
-        c = WriteOnlyCell(ws, value=line)
+        c = _text_cell(ws, line)
         c.font = Font(bold=True)
         ws.append([c])
     if preamble:
@@ -65,7 +79,7 @@ def add_sheet(
     ws.freeze_panes = f"A{len(preamble) + (2 if preamble else 1) + 1}"
     head = []
     for h in headers:
-        c = WriteOnlyCell(ws, value=h)
+        c = _text_cell(ws, str(h))
         c.font = Font(bold=True)
         c.fill = HEADER_FILL
         c.alignment = Alignment(wrap_text=True, vertical="top")
@@ -77,8 +91,10 @@ def add_sheet(
         for i, v in enumerate(row):
             v = _value(v)
             if i in text_idx and v is not None:
-                c = WriteOnlyCell(ws, value=str(v))
+                c = _text_cell(ws, str(v))
                 c.number_format = "@"
+            elif isinstance(v, str):
+                c = _text_cell(ws, v)
             else:
                 c = WriteOnlyCell(ws, value=v)
                 if isinstance(v, dt.date):
@@ -91,8 +107,34 @@ def new_workbook() -> Workbook:
     return Workbook(write_only=True)
 
 
-def save(wb: Workbook, path: Path, when: dt.datetime | None = None) -> None:
-    """Save byte-stably: the same content (and `when`) gives the same bytes (stable.py)."""
+def append(ws, values: Iterable[Any]) -> None:
+    """ws.append for a normal-mode sheet, every text cleaned and made a string cell (openpyxl
+    raises on a control character and makes '=...' a formula)."""
+    cells = []
+    for v in values:
+        if isinstance(v, str):
+            c = Cell(ws, value=clean(v))
+            c.data_type = "s"
+            v = c
+        cells.append(v)
+    ws.append(cells)
+
+
+def sanitise(wb: Workbook) -> None:
+    """Every formula cell of a normal-mode workbook made a string cell (text set with
+    `cell.value = ...` rather than `append`); openpyxl itself refuses control characters."""
+    for ws in wb.worksheets:
+        for c in ws._cells.values():  # the cells that exist; iter_rows would create the rest
+            if c.data_type == "f":
+                c.data_type = "s"
+
+
+def save(wb: Workbook, path: Path, when: dt.datetime | None = None) -> Path:
+    """Save byte-stably (the same content and `when` give the same bytes, stable.py), every
+    formula cell of a normal-mode workbook made a string cell first (write-only sheets were
+    sanitised by add_sheet)."""
     from pipelines.stable import save_workbook
 
-    save_workbook(wb, path, when)
+    if not wb.write_only:
+        sanitise(wb)
+    return save_workbook(wb, path, when)

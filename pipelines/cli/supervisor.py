@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import re
 import time
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +22,7 @@ from pipelines.cli.common import (
     ribu,
 )
 from pipelines.config import Home, check_period, configure_prefect
+from pipelines.errors import DtksError
 
 # DuckDB's buffer while loading a snapshot when dtks.toml sets no [duckdb] memory_limit: a
 # 10-million-person load stays under 4 GB of memory (benchmarks/bench_load.py)
@@ -169,21 +172,45 @@ def finalize_cmd(
     flow Prefect tanpa server Prefect. Hanya satu finalisasi per folder data: yang kedua
     berhenti seketika.
 
+    Di akhir, setiap folder yang dilewati, berkas yang tidak terbaca dan masalah berkas
+    ditampilkan dengan jumlahnya (juga di masalah_berkas.csv). Berkas di atas batas
+    dtks.toml [batas_berkas] ditolak sebelum dibaca; berkas yang membuat pembaca Excel
+    berhenti paksa dilewati dan finalisasi diulang tanpa berkas itu.
+
     Contoh: dtks finalize 2026-11
     """
     check_period(period)
     h = _home(home)
     from pipelines import runlock
     from pipelines.close import ensure_open
+    from pipelines.ingest import guard
     from pipelines.store import open_store
 
     # the run lock first: a second finalize stops here, before any kelurahan is read
     with runlock.finalisation(h):
         with open_store(h.store_path) as store:  # fails fast if another process writes
             ensure_open(store, period)
-        console.print(f"Finalisasi periode {period} (folder data: {h.root}) ...")
-        t0 = time.perf_counter()
-        result = _run_finalize(h, period)
+        if os.environ.get(guard.GUARDED_ENV) != "1":
+            # the run goes to a child process, which inherits this lock: a reader that
+            # crashes ends one file only
+            rc = guard.run(["finalize", period, "--home", str(h.root)], h, console.print)
+        else:
+            rc = None
+            guard.die_with_parent()
+            console.print(f"Finalisasi periode {period} (folder data: {h.root}) ...")
+            t0 = time.perf_counter()
+            result = _run_finalize(h, period)
+    if rc is not None:
+        if rc < 0:
+            raise DtksError(
+                f"Finalisasi berhenti mendadak (sinyal {-rc}), mungkin karena memori habis. "
+                "Hasil periode sebelumnya tidak berubah. Jalankan lagi; bila berulang, "
+                "laporkan ke pengembang."
+            )
+        if rc:
+            raise typer.Exit(rc)
+        return  # the child printed everything (dtks demo goes on from here)
+    _print_problems(result.problems, result.out_dir, h)
     _print_counts(result.counts)
     console.print(f"Selesai dalam {time.perf_counter() - t0:.1f} detik.")
     console.print(f"Hasil per baris : {_rel(result.outcomes, h)} (dan tabel prelist_outcome)")
@@ -282,6 +309,48 @@ def _run_finalize(h: Home, period: str):
     finally:
         logger.removeHandler(handler)
         handler.close()
+
+
+_KINDS = {
+    "dilewati": "Folder/berkas dilewati",
+    "tak_terbaca": "Berkas tidak dapat dibaca",
+    "masalah": "Masalah lain tingkat berkas",
+}
+
+
+def _print_problems(problems, out_dir: Path, h: Home) -> None:
+    """Every skipped folder, unreadable file and file-level problem, grouped, with counts."""
+    if problems is None or problems.empty:
+        console.print("Masalah berkas: tidak ada; semua folder dan berkas terbaca.")
+        return
+    kinds = problems["jenis"].fillna("masalah") if "jenis" in problems else None
+    counts = {k: int((kinds == k).sum()) for k in _KINDS} if kinds is not None else {}
+    summary = ", ".join(f"{n} {_KINDS[k].lower()}" for k, n in counts.items() if n)
+    console.print(
+        f"Masalah berkas: {len(problems)} ({summary}); juga tercatat di "
+        f"{_rel(out_dir / 'masalah_berkas.csv', h)} dan summary.xlsx.",
+        markup=False,
+        soft_wrap=True,
+    )
+    for kind, label in _KINDS.items():
+        mine = problems[kinds == kind] if kinds is not None else problems
+        if mine.empty:
+            continue
+        console.print(f"  {label} ({len(mine)}):", markup=False, soft_wrap=True)
+        for r in mine.itertuples():
+            where = r.source_file or r.folder or "(folder periode)"
+            if r.source_sheet:
+                where += f", sheet '{r.source_sheet}'"
+            console.print(f"    - {_safe(where)}: {_safe(r.masalah)}", markup=False, soft_wrap=True)
+        if kinds is None:
+            break
+
+
+def _safe(text) -> str:
+    """A line for the screen: printable, and never a long run of digits (a NIK or KK)."""
+    from pipelines.sanitize import clean
+
+    return re.sub(r"\d{15,}", "…", clean(str(text)))
 
 
 def _print_counts(counts) -> None:

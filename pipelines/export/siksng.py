@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import tomllib
 from importlib import resources
@@ -11,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines import xlsx
+from pipelines.sanitize import write_csv
 
 KINDS = ("usulan_baru", "perbaikan")
 
@@ -54,20 +54,6 @@ def write(
             target = out_dir / f"{stem}.xlsx"
             xlsx.save(wb, target, when)
             written.append(target)
-            written.append(_write_csv(out_dir / f"{stem}.csv", headers, values))
+            # ';'-separated UTF-8 with BOM, as Indonesian Excel opens it; dates dd-mm-yyyy
+            written.append(write_csv(out_dir / f"{stem}.csv", headers, values))
     return written
-
-
-def _write_csv(path: Path, headers: list[str], values: list[list]) -> Path:
-    """';'-separated UTF-8 with BOM, as Indonesian Excel opens it; dates dd-mm-yyyy."""
-    with path.open("w", newline="", encoding="utf-8-sig") as fh:
-        w = csv.writer(fh, delimiter=";")
-        w.writerow(headers)
-        for row in values:
-            w.writerow(
-                [
-                    "" if v is None else v.strftime("%d-%m-%Y") if hasattr(v, "strftime") else v
-                    for v in row
-                ]
-            )
-    return path

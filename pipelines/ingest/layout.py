@@ -196,12 +196,16 @@ def _as_array(body: list[list[Any]], min_width: int) -> np.ndarray:
     """The rows as a 2-D object array (3x faster than transposing the lists)."""
     width = max(min_width, len(body[0]) if body else 0)
     grid = np.empty((len(body), width), dtype=object)
-    try:
-        grid[:] = body  # spreadsheet rows all have the sheet's width
-    except ValueError:  # ragged CSV rows: pad with empty cells
-        width = max(width, *map(len, body))
-        grid = np.empty((len(body), width), dtype=object)
-        grid[:] = [[*r, *([None] * (width - len(r)))] for r in body]
+    if not body:  # a header with nothing under it (an empty template)
+        return grid
+    # spreadsheet rows all have the sheet's width; ragged CSV rows are padded with empty
+    # cells (numpy would broadcast them: a row of one cell copied across, or a row as a list)
+    if len(set(map(len, body))) == 1 and len(body[0]) == width:
+        grid[:] = body
+        return grid
+    width = max(width, *map(len, body))
+    grid = np.empty((len(body), width), dtype=object)
+    grid[:] = [[*r, *([None] * (width - len(r)))] for r in body]
     return grid
 
 

@@ -35,7 +35,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from pipelines import wilayah
+from pipelines import wilayah, xlsx
 from pipelines.normalize import BULAN
 from pipelines.store import Store
 
@@ -133,35 +133,36 @@ def write_xlsx(
     state: BaState,
 ) -> Path:
     """The report workbook: Rekap sheet with a chart, Berita Acara sheet with the hashes."""
-    from pipelines.stable import period_time, save_workbook
+    from pipelines.stable import period_time
 
     wb = Workbook()
     ws = wb.active
     ws.title = "Rekap"
-    ws.append([f"REKAPITULASI FINALISASI USULAN DTKS {who.dinas.upper()}"])
-    ws.append([f"Periode {period_label(period)}"])
+    xlsx.append(ws, [f"REKAPITULASI FINALISASI USULAN DTKS {who.dinas.upper()}"])
+    xlsx.append(ws, [f"Periode {period_label(period)}"])
     ws["A1"].font = Font(bold=True, size=12)
-    ws.append([])
-    ws.append(
-        ["KODE", "KECAMATAN", "KELURAHAN/DESA", *[label for _, label in COLS], "TGL MUSYAWARAH"]
+    xlsx.append(ws, [])
+    xlsx.append(
+        ws, ["KODE", "KECAMATAN", "KELURAHAN/DESA", *[label for _, label in COLS], "TGL MUSYAWARAH"]
     )
     for c in ws[4]:
         c.font, c.fill = Font(bold=True), HEAD_FILL
     first = ws.max_row + 1
     for r in rec.itertuples(index=False):
-        ws.append(
+        xlsx.append(
+            ws,
             [
                 wilayah.dotted(r.folder_kode),
                 r.kecamatan,
                 r.kelurahan,
                 *[int(getattr(r, k)) for k, _ in COLS],
                 r.tanggal_musyawarah if pd.notna(r.tanggal_musyawarah) else None,
-            ]
+            ],
         )
         if pd.notna(r.tanggal_musyawarah):
             ws.cell(ws.max_row, len(COLS) + 4).number_format = "DD-MM-YYYY"
     last = ws.max_row
-    ws.append(["", "", "JUMLAH", *[int(rec[k].sum()) for k, _ in COLS]])
+    xlsx.append(ws, ["", "", "JUMLAH", *[int(rec[k].sum()) for k, _ in COLS]])
     for c in ws[ws.max_row]:
         c.font = Font(bold=True)
     for col, width in zip(
@@ -179,27 +180,28 @@ def write_xlsx(
     ws.add_chart(chart, f"A{ws.max_row + 3}")
     ba = wb.create_sheet("Berita Acara")
     for line in _ba_text(period, rec, who, state):
-        ba.append([line])
+        xlsx.append(ba, [line])
     if not state.final:
         ba["A1"].font = Font(bold=True, color="C00000")
-    ba.append([])
-    ba.append(["BERKAS IMPOR SIKS-NG", "SHA-256"])
+    xlsx.append(ba, [])
+    xlsx.append(ba, ["BERKAS IMPOR SIKS-NG", "SHA-256"])
     for c in ba[ba.max_row]:
         c.font, c.fill = Font(bold=True), HEAD_FILL
     for name, digest in files:
-        ba.append([name, digest])
-    ba.append([])
-    ba.append(["Kepala Bidang", "Kepala Dinas"])
-    ba.append(
+        xlsx.append(ba, [name, digest])
+    xlsx.append(ba, [])
+    xlsx.append(ba, ["Kepala Bidang", "Kepala Dinas"])
+    xlsx.append(
+        ba,
         [
             who.kepala_bidang or "(.................................)",
             who.kepala_dinas or "(.................................)",
-        ]
+        ],
     )
-    ba.append([f"NIP. {who.nip_kepala_bidang}", f"NIP. {who.nip_kepala_dinas}"])
+    xlsx.append(ba, [f"NIP. {who.nip_kepala_bidang}", f"NIP. {who.nip_kepala_dinas}"])
     ba.column_dimensions["A"].width = 48
     ba.column_dimensions["B"].width = 70
-    return save_workbook(wb, path, period_time(period))
+    return xlsx.save(wb, path, period_time(period))
 
 
 def _ba_text(period: str, rec: pd.DataFrame, who: Signatories, state: BaState) -> list[str]:

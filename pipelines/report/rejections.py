@@ -3,6 +3,10 @@
 Each source sheet becomes a sheet with the original header cells in their original order,
 the rows as typed, the faulty cells filled red, and HASIL / ALASAN columns; a first sheet
 sums up the kelurahan's outcomes and says what to do.
+
+The sheet is as wide as the table (up to its last header cell); what a returned row holds to
+the right of it is listed, as 'KOLOM XFD: value', in one ISI DI LUAR TABEL column, so a stray
+cell far right never makes a workbook wider than Excel allows and nothing typed is hidden.
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from pipelines import wilayah
+from pipelines import wilayah, xlsx
 from pipelines.errors import FileProblem
+from pipelines.ingest.discover import limits_of
 from pipelines.ingest.layout import find_table
-from pipelines.ingest.read import read_grids
+from pipelines.ingest.read import EXCEL_MAX_COLS, column_letter, read_grids
+from pipelines.normalize import is_missing
 from pipelines.report.summary import OUTCOME_LABELS
 
 RETURNED = ("ditolak_validasi", "ditolak_musyawarah", "ditolak_supervisor")
@@ -39,7 +45,7 @@ def write(
     Rows are copied from the files as sent only for files in `unchanged` (still as the
     finalisation read them; None = all); a file changed since gets the normalised values.
     """
-    from pipelines.stable import period_time, save_workbook
+    from pipelines.stable import period_time
 
     written = []
     returned = outcomes[outcomes["outcome"].isin(RETURNED)]
@@ -48,9 +54,11 @@ def write(
         _summary_sheet(wb.active, kode, period, outcomes[outcomes["folder_kode"] == kode])
         for (file, sheet), part in rows.groupby(["source_file", "source_sheet"], sort=True):
             same = unchanged is None or file in unchanged
-            _rows_sheet(wb, raw_dir / file, file, sheet, part.sort_values("source_row"), same)
+            _rows_sheet(
+                wb, raw_dir / file, file, sheet, part.sort_values("source_row"), same, raw_dir
+            )
         path = out_dir / f"{kode}_{period}_penolakan.xlsx"
-        save_workbook(wb, path, period_time(period))
+        xlsx.save(wb, path, period_time(period))
         written.append(path)
     return written
 
@@ -58,18 +66,18 @@ def write(
 def _summary_sheet(ws, kode: str, period: str, mine: pd.DataFrame) -> None:
     ws.title = "Ringkasan"
     name = wilayah.load().name(kode)
-    ws.append([f"HASIL PEMERIKSAAN PRELIST PERIODE {period}"])
+    xlsx.append(ws, [f"HASIL PEMERIKSAAN PRELIST PERIODE {period}"])
     ws["A1"].font = Font(bold=True, size=12)
-    ws.append([f"Kelurahan/Desa: {name} ({wilayah.dotted(kode)})"])
-    ws.append([])
-    ws.append(["HASIL", "JUMLAH BARIS"])
+    xlsx.append(ws, [f"Kelurahan/Desa: {name} ({wilayah.dotted(kode)})"])
+    xlsx.append(ws, [])
+    xlsx.append(ws, ["HASIL", "JUMLAH BARIS"])
     for c in ws[4]:
         c.font, c.fill = Font(bold=True), HEAD
     counts = mine["outcome"].value_counts()
     for key, label in OUTCOME_LABELS.items():
-        ws.append([label, int(counts.get(key, 0))])
-    ws.append(["Jumlah", len(mine)])
-    ws.append([])
+        xlsx.append(ws, [label, int(counts.get(key, 0))])
+    xlsx.append(ws, ["Jumlah", len(mine)])
+    xlsx.append(ws, [])
     for line in [
         "Cara memperbaiki:",
         "1. Buka sheet berikutnya: baris yang dikembalikan, sama seperti yang dikirim.",
@@ -80,7 +88,7 @@ def _summary_sheet(ws, kode: str, period: str, mine: pd.DataFrame) -> None:
         "5. Perbaiki pada berkas prelist kelurahan, lalu kirim ulang bersama berita acara.",
         "Ketik NIK dan NO KK sebagai teks (format sel Text), bukan angka.",
     ]:
-        ws.append([line])
+        xlsx.append(ws, [line])
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 14
 
@@ -95,70 +103,94 @@ def _cell_value(v: Any) -> Any:
 
 
 def _rows_sheet(
-    wb: Workbook, path: Path, rel: str, sheet: str, part: pd.DataFrame, same: bool = True
+    wb: Workbook,
+    path: Path,
+    rel: str,
+    sheet: str,
+    part: pd.DataFrame,
+    same: bool = True,
+    raw_dir: Path | None = None,
 ) -> None:
     title = re.sub(r"[\[\]:*?/\\]", "_", sheet or Path(rel).stem)[:31]
     ws = wb.create_sheet(
         title if title not in wb.sheetnames else f"{title[:28]}_{len(wb.sheetnames)}"
     )
-    ws.append([f"Berkas: {rel}" + (f", sheet: {sheet}" if sheet else "")])
+    xlsx.append(ws, [f"Berkas: {rel}" + (f", sheet: {sheet}" if sheet else "")])
     table = None
     try:
         if same:
-            grids = read_grids(path, rel)
+            grids = read_grids(path, rel, limits_of(raw_dir) if raw_dir else None)
             grid = next(g for g in grids if g.sheet == sheet)
             table = find_table(grid)
     except (FileProblem, StopIteration):
         table = None
     if table is None:  # the file changed since the run: fall back to the normalised values
-        ws.append(
+        xlsx.append(
+            ws,
             [
                 "Berkas asli sudah berubah sejak finalisasi atau tidak dapat dibaca ulang; "
                 "nilai di bawah adalah hasil normalisasi."
-            ]
+            ],
         )
         cols = ["source_row", "nik", "no_kk", "nama", "tanggal_lahir", "outcome", "reasons"]
-        ws.append(["BARIS ASLI", "NIK", "NO KK", "NAMA", "TANGGAL LAHIR", "HASIL", "ALASAN"])
+        xlsx.append(ws, ["BARIS ASLI", "NIK", "NO KK", "NAMA", "TANGGAL LAHIR", "HASIL", "ALASAN"])
         for r in part[cols].itertuples(index=False):
             cells = [None if (not isinstance(v, str) and pd.isna(v)) else v for v in r]
             cells[5] = OUTCOME_LABELS.get(cells[5], cells[5])
-            ws.append(cells)
+            xlsx.append(ws, cells)
             for i in (2, 3):
                 ws.cell(ws.max_row, i).number_format = "@"
         return
-    width = max(
-        len(table.headers), *(len(grid.rows[r - grid.first_row]) for r in part["source_row"])
-    )
+    header_row = grid.rows[table.header_index]
+    named = [i for i, h in enumerate(header_row) if not is_missing(h)]
+    # the table: through its last header cell; never so wide that the added columns fall
+    # beyond Excel's last column
+    width = min(max([*named, *table.columns]) + 1, EXCEL_MAX_COLS - 4)
+    rows = {r: list(grid.rows[r - grid.first_row]) for r in part["source_row"]}
+    outside = {r: _outside(cells, width) for r, cells in rows.items()}
+    extra = ["ISI DI LUAR TABEL"] if any(outside.values()) else []
     headers = [
-        *(table.headers + [""] * (width - len(table.headers))),
+        *(table.headers[:width] + [""] * (width - len(table.headers[:width]))),
         "BARIS ASLI",
         "HASIL",
         "ALASAN",
+        *extra,
     ]
-    ws.append([None if h in ("None", "") else h for h in headers])
+    xlsx.append(ws, [None if h in ("None", "") else h for h in headers])
     for c in ws[2]:
         c.font, c.fill = Font(bold=True), HEAD
         c.alignment = Alignment(wrap_text=True, vertical="top")
     where = {canon: idx for idx, canon in table.columns.items()}
     for r in part.itertuples(index=False):
-        raw = list(grid.rows[r.source_row - grid.first_row])
+        raw = rows[r.source_row][:width]
         raw += [None] * (width - len(raw))
         label = OUTCOME_LABELS[r.outcome]
-        ws.append([*(_cell_value(v) for v in raw), r.source_row, label, r.reasons])
+        tail = [outside[r.source_row] or None] if extra else []
+        xlsx.append(ws, [*(_cell_value(v) for v in raw), r.source_row, label, r.reasons, *tail])
         excel_row = ws.max_row
         for canon in str(r.problem_columns or "").split(","):
             if canon in where:
                 ws.cell(excel_row, where[canon] + 1).fill = BAD
         for i, v in enumerate(raw, start=1):
-            cell = ws.cell(excel_row, i)
             if isinstance(v, str) and v.isdigit() and len(v) >= 10:
-                cell.number_format = "@"
+                ws.cell(excel_row, i).number_format = "@"
             elif isinstance(v, dt.date):
-                cell.number_format = "DD-MM-YYYY"
+                ws.cell(excel_row, i).number_format = "DD-MM-YYYY"
     ws.freeze_panes = "A3"
     ws.column_dimensions[_letter(width + 3)].width = 80
+    if extra:
+        ws.column_dimensions[_letter(width + 4)].width = 60
     for i in range(1, width + 1):
         ws.column_dimensions[_letter(i)].width = 18
+
+
+def _outside(cells: list, width: int) -> str:
+    """'KOLOM XFD: value; ...' for the cells of a row right of the table."""
+    return "; ".join(
+        f"KOLOM {column_letter(i + 1)}: {_cell_value(v)}"
+        for i, v in enumerate(cells[width:], start=width)
+        if not is_missing(v)
+    )
 
 
 def _letter(i: int) -> str:

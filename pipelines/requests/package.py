@@ -31,6 +31,7 @@ from pipelines.config import Home
 from pipelines.report.finalisation import BULAN, Signatories
 from pipelines.requests import catalogue, register
 from pipelines.requests.disclosure import MIN_THRESHOLD, protect
+from pipelines.sanitize import frame_to_csv
 from pipelines.store import Store
 
 TERMS = [
@@ -193,7 +194,7 @@ def _write_data(folder: Path, shown: pd.DataFrame, meta, record_level: bool) -> 
         wb, "Metadata", ["Keterangan", "Isi"], ["k", "v"], [list(m) for m in meta], widths=[28, 100]
     )
     xlsx.save(wb, folder / "data.xlsx")
-    frame.to_csv(folder / "data.csv", sep=";", index=False, encoding="utf-8-sig")
+    frame_to_csv(frame, folder / "data.csv")
 
 
 def _bast(
