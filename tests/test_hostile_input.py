@@ -357,10 +357,10 @@ def test_every_writer_goes_through_the_sanitiser():
     root = Path(validate.__file__).parent
     offenders = []
     for path in root.rglob("*.py"):
-        if path.name in ("xlsx.py", "sanitize.py") or "synth" in path.parts:
+        if path.name in ("xlsx.py", "sanitize.py", "stable.py") or "synth" in path.parts:
             continue
         text = path.read_text(encoding="utf-8")
-        for needle in ("wb.save(", ".to_csv(", "csv.writer(", ".to_excel("):
+        for needle in ("wb.save(", "save_workbook(", ".to_csv(", "csv.writer(", ".to_excel("):
             if needle in text:
                 offenders.append((path.relative_to(root).as_posix(), needle))
     assert offenders == []
