@@ -39,6 +39,8 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 def _value(v: Any) -> Any:
     if v is None or v is getattr(__import__("pandas"), "NA", None):
         return None
+    if v is getattr(__import__("pandas"), "NaT", None):  # a date the file did not give
+        return None
     if isinstance(v, float) and math.isnan(v):
         return None
     if hasattr(v, "to_pydatetime"):

@@ -311,7 +311,7 @@ def _finalise(root: Path, parts):
     batch = fin.combine(PERIOD, parts, [])
     with open_store(home.store_path) as store:
         outcomes = fin.decide(batch, store, "6271")
-        publish(store, batch, outcomes, home.period_out(PERIOD), home.period_raw(PERIOD))
+        publish(store, home, batch, outcomes)
     return {
         "rows": len(batch.prelist),
         "outcomes": len(outcomes),

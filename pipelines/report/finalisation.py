@@ -120,7 +120,9 @@ def recap(final: pd.DataFrame, store: Store, period: str) -> pd.DataFrame:
     out = table[[k for k, _ in COLS]].astype(int).reset_index()
     out.insert(1, "kecamatan", [w.name(k[:6]) for k in out["folder_kode"]])
     out.insert(2, "kelurahan", [w.name(k) for k in out["folder_kode"]])
-    out["tanggal_musyawarah"] = out["folder_kode"].map(dates)
+    # a dict, not the Series: mapping on an empty or all-missing date Series casts dates to
+    # float and fails (a month without any berita acara)
+    out["tanggal_musyawarah"] = out["folder_kode"].map(dates.to_dict())
     return out.sort_values("folder_kode").reset_index(drop=True)
 
 
