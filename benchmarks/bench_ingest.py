@@ -32,6 +32,7 @@ import python_calamine as pc
 from openpyxl import Workbook
 
 from pipelines import validate
+from pipelines.ingest import prelist, schemes
 from pipelines.ingest.layout import find_table
 from pipelines.ingest.read import gc_paused, read_grids
 from pipelines.synth import KABKOTA
@@ -114,15 +115,13 @@ def stage(paths: list[Path]) -> tuple[int, int]:
     for p in paths:
         for g in read_grids(p):
             t = find_table(g)
-            if t is not None:
-                df = t.frame()
-                df["source_file"], df["source_sheet"] = p.name, g.sheet
-                frames.append(df)
+            if t is not None:  # as discover does: relationship codes read in the file's scheme
+                frames.append(prelist.read(t, p.name, schemes.DEFAULT).frame)
     raw = pd.concat(frames, ignore_index=True)
     raw.insert(0, "row_id", range(1, len(raw) + 1))
     raw["folder_kode"] = "6271011001"
     clean, prep = validate.prepare(raw)
-    rules = validate.check_rules(clean, KABKOTA)
+    rules = validate.check_rules(clean, KABKOTA, prep)
     return len(clean), len(prep) + len(rules)
 
 

@@ -1,38 +1,147 @@
-"""Was each household approved in its kelurahan's musyawarah? Matched by No KK."""
+"""Was each household approved in its kelurahan's musyawarah?
+
+A decision row names its household by No KK, by the head's NIK, by a 16-digit key that may be
+either, or by the head's name with the RT; resolve() turns each into the No KK of a household
+in the same kelurahan's prelist. check() then gives every prelist row its decision.
+"""
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pandas as pd
 
 from pipelines import reasons as R
+from pipelines.ingest.decisions import ACCEPTED_WORDS
 
 
-def check(rows: pd.DataFrame, decisions: pd.DataFrame, folders_with_ba: set[str]) -> pd.DataFrame:
-    """row_id, approved, reason for each row (rows need row_id, folder_kode, no_kk)."""
-    d = decisions[decisions["no_kk"].notna()]
-    per_kk = d.groupby(["folder_kode", "no_kk"]).agg(
-        all_yes=("disetujui", lambda s: bool((s == True).all())),  # noqa: E712 - object column
-        any_unknown=("disetujui", lambda s: bool(s.isna().any())),
+def name_key(s: pd.Series) -> pd.Series:
+    """Upper-case letters, one space apart: how a head's name is compared."""
+    return (
+        s.fillna("")
+        .astype(str)
+        .str.upper()
+        .map(lambda v: " ".join(re.sub(r"[^A-Z ]", " ", v).split()))
+    )
+
+
+def resolve(decisions: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """decisions plus `kk_cocok` (the household's No KK, or None) and `cocok_lewat`.
+
+    rows: every prelist row of the batch (folder_kode, no_kk, nik, nama, rt,
+    hubungan_keluarga). A No KK is taken as written (a household missing from the prelist
+    stays a No KK the prelist lacks); a NIK finds the household of the member who holds it;
+    a name with an RT must name exactly one head of household in the kelurahan.
+    """
+    d = decisions.copy()
+    for col in ("nik_kepala", "kunci_id", "nama_kepala_keluarga", "rt"):
+        if col not in d.columns:
+            d[col] = None
+    d["kk_cocok"] = d["no_kk"].where(d["no_kk"].notna(), None)
+    d["cocok_lewat"] = np.where(d["kk_cocok"].notna(), "NO KK", None)
+    r = rows[rows["no_kk"].notna()]
+    by_kk = set(zip(r["folder_kode"], r["no_kk"], strict=True))
+    by_nik = (
+        r[r["nik"].notna()]
+        .drop_duplicates(["folder_kode", "nik"])
+        .set_index(["folder_kode", "nik"])["no_kk"]
+    )
+
+    def settle(kks: pd.Series, how: str) -> None:
+        kks = kks.dropna()
+        d.loc[kks.index, "kk_cocok"] = kks
+        d.loc[kks.index, "cocok_lewat"] = how
+
+    def pairs(rows: pd.Index, col: str) -> list[tuple]:
+        return list(zip(d.loc[rows, "folder_kode"], d.loc[rows, col], strict=True))
+
+    # the head's NIK: the household of the member holding it
+    todo = d.index[d["kk_cocok"].isna() & d["nik_kepala"].notna()]
+    settle(pd.Series(by_nik.reindex(pairs(todo, "nik_kepala")).to_numpy(), index=todo), "NIK")
+    # a key that may be either: a card of the prelist, else a NIK, else a card the prelist lacks
+    todo = d.index[d["kk_cocok"].isna() & d["kunci_id"].notna()]
+    as_kk = [k[1] if k in by_kk else None for k in pairs(todo, "kunci_id")]
+    settle(pd.Series(as_kk, index=todo, dtype=object), "NO KK")
+    todo = d.index[d["kk_cocok"].isna() & d["kunci_id"].notna()]
+    settle(pd.Series(by_nik.reindex(pairs(todo, "kunci_id")).to_numpy(), index=todo), "NIK")
+    todo = d.index[d["kk_cocok"].isna() & d["kunci_id"].notna()]
+    settle(d.loc[todo, "kunci_id"], "NO KK")
+    todo = d["kk_cocok"].isna()
+    named = todo & d["nama_kepala_keluarga"].notna() & d["rt"].notna()
+    if named.any():
+        heads = r[r["hubungan_keluarga"] == "KEPALA KELUARGA"]
+        heads = heads.assign(_nama=name_key(heads["nama"]))[["folder_kode", "_nama", "rt", "no_kk"]]
+        unique = heads.drop_duplicates().groupby(["folder_kode", "_nama", "rt"])["no_kk"]
+        one = unique.agg(lambda s: s.iloc[0] if s.nunique() == 1 else None)
+        want = d.loc[named]
+        keys = list(
+            zip(
+                want["folder_kode"], name_key(want["nama_kepala_keluarga"]), want["rt"], strict=True
+            )
+        )
+        found = pd.Series(one.reindex(keys).to_numpy(), index=want.index).dropna()
+        d.loc[found.index, "kk_cocok"] = found
+        d.loc[found.index, "cocok_lewat"] = "nama+RT"
+    return d
+
+
+def check(
+    rows: pd.DataFrame,
+    decisions: pd.DataFrame,
+    folders_with_ba: set[str],
+    held: dict[str, str] | None = None,
+    all_rows: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """row_id, approved, reason for each row (rows need row_id, folder_kode, no_kk).
+
+    held: kelurahan whose berita acara cannot be read (a scan, no decision column) -> the
+    one reason its rows get. all_rows: every prelist row, to resolve NIK and name keys
+    (default: rows).
+    """
+    held = held or {}
+    d = resolve(decisions, rows if all_rows is None else all_rows)
+    d = d[d["kk_cocok"].notna()]
+    d = d.assign(
+        _unknown=d["disetujui"].isna(),
+        _yes=d["disetujui"].map(lambda v: v is True or v == True),  # noqa: E712
+        _empty=d["keputusan_asli"].isna(),
+    )
+    per_kk = d.groupby(["folder_kode", "kk_cocok"]).agg(
+        all_yes=("_yes", "all"),
+        any_unknown=("_unknown", "any"),
+        all_empty=("_empty", "all"),
         alasan=("alasan", lambda s: ", ".join(sorted({a for a in s if a}))),
         asli=("keputusan_asli", lambda s: ", ".join(sorted({str(a) for a in s if a}))),
+        baris=("source_row", lambda s: ", ".join(str(int(x)) for x in sorted(set(s)))),
     )
     keys = pd.MultiIndex.from_arrays([rows["folder_kode"], rows["no_kk"]])
     found = per_kk.reindex(keys)
-    has_ba = rows["folder_kode"].isin(folders_with_ba).to_numpy()
+    folder = rows["folder_kode"].to_numpy()
+    is_held = np.isin(folder, list(held))
+    has_ba = np.isin(folder, list(folders_with_ba))
     in_ba = found["all_yes"].notna().to_numpy()
-    approved = (found["all_yes"] == True).to_numpy() & in_ba  # noqa: E712
-    reason = []
-    for i in range(len(rows)):
-        if not has_ba[i]:
-            reason.append(R.MUSY_NO_BA)
-        elif not in_ba[i]:
-            reason.append(R.MUSY_MISSING)
-        elif approved[i]:
-            reason.append("")
-        elif found["any_unknown"].iloc[i]:
-            reason.append(R.MUSY_UNKNOWN.format(asli=found["asli"].iloc[i]))
-        else:
-            reason.append(R.MUSY_REJECTED.format(alasan=found["alasan"].iloc[i] or "tidak layak"))
+    approved = (found["all_yes"] == True).to_numpy() & in_ba & ~is_held  # noqa: E712
+    unknown = (found["any_unknown"] == True).to_numpy()  # noqa: E712
+    empty = (found["all_empty"] == True).to_numpy()  # noqa: E712
+    reason = np.select(
+        [is_held, ~has_ba, ~in_ba, approved, unknown & empty, unknown],
+        [
+            pd.Series(folder).map(held).to_numpy(dtype=object),
+            R.MUSY_NO_BA,
+            R.MUSY_MISSING,
+            "",
+            ("Keputusan musyawarah untuk keluarga ini kosong di berita acara (baris "
+             + found["baris"].fillna("").to_numpy(dtype=object) + "); isi keputusannya."),
+            ("Keputusan musyawarah '" + found["asli"].fillna("").to_numpy(dtype=object)
+             + f"' tidak dikenali; tulis salah satu: {ACCEPTED_WORDS}."),
+        ],
+        default=(
+            "Ditolak dalam musyawarah: "
+            + found["alasan"].fillna("").replace("", "tidak layak").to_numpy(dtype=object)
+            + "."
+        ),
+    )  # fmt: skip
     return pd.DataFrame(
         {"row_id": rows["row_id"].to_numpy(), "approved": approved, "reason": reason}
     )

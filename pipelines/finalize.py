@@ -12,11 +12,13 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines import approval, carry, validate
+from pipelines import problems as P
 from pipelines import reasons as R
 from pipelines.config import Home
 from pipelines.dedup import batch as batch_dups
 from pipelines.dedup import store_match
 from pipelines.errors import PeriodClosed  # noqa: F401  (re-exported for callers)
+from pipelines.ingest import evidence, musyawarah
 from pipelines.ingest.discover import PROBLEM_COLUMNS, KelurahanInput
 from pipelines.store import Store
 
@@ -40,6 +42,13 @@ OUTCOME_COLUMNS = [
 ]
 
 
+MAPPING_COLUMNS = [
+    *["kode_wilayah", "folder", "source_file", "source_sheet", "jenis", "kolom", "judul"],
+    *["dibaca_sebagai", "cara", "catatan", "periksa"],
+]
+EVIDENCE_COLUMNS = evidence.COLUMNS
+
+
 @dataclass
 class Batch:
     """A period's input once every kelurahan folder is read."""
@@ -52,13 +61,22 @@ class Batch:
     problems: pd.DataFrame
     ignored_rows: int = 0
     folders_with_ba: set[str] = field(default_factory=set)
+    # how each file's columns were read (ingest/layout.Table.mapping), per file and sheet
+    mappings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MAPPING_COLUMNS))
+    # scanned berita acara kept as evidence (ingest/evidence.py), with SHA-256
+    evidence: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EVIDENCE_COLUMNS))
+    # kelurahan whose rows wait for a readable decision list -> the one reason they get
+    held: dict[str, str] = field(default_factory=dict)
 
 
 def combine(period: str, parts: list[KelurahanInput], folder_problems: list[dict]) -> Batch:
     """Stack the kelurahan inputs in folder order and number the rows of the batch."""
     pre, dec, meet, probs = [], [], [], list(folder_problems)
+    maps, scans = [], []
     for k in parts:
         probs.extend(k.problems)
+        maps.extend(getattr(k, "mappings", []))
+        scans.extend(getattr(k, "evidence", []))
         if k.prelist is not None:
             pre.append(k.prelist.assign(folder_kode=k.kode_wilayah, folder=k.folder))
         if k.decisions is not None:
@@ -75,19 +93,7 @@ def combine(period: str, parts: list[KelurahanInput], folder_problems: list[dict
     decisions = (
         pd.concat(dec, ignore_index=True)
         if dec
-        else pd.DataFrame(
-            columns=[
-                "no_kk",
-                "disetujui",
-                "alasan",
-                "keputusan_asli",
-                "folder_kode",
-                "nama_kepala_keluarga",
-                "source_file",
-                "source_sheet",
-                "source_row",
-            ]
-        )
+        else pd.DataFrame(columns=[*musyawarah.DECISION_COLUMNS, "folder_kode"])
     )
     return Batch(
         period=period,
@@ -109,6 +115,9 @@ def combine(period: str, parts: list[KelurahanInput], folder_problems: list[dict
         problems=pd.DataFrame(probs, columns=PROBLEM_COLUMNS),
         ignored_rows=sum(k.ignored_rows for k in parts),
         folders_with_ba={k.kode_wilayah for k in parts if k.decisions is not None},
+        mappings=pd.DataFrame(maps, columns=MAPPING_COLUMNS),
+        evidence=pd.DataFrame(scans, columns=EVIDENCE_COLUMNS),
+        held={k.kode_wilayah: k.held for k in parts if getattr(k, "held", None)},
     )
 
 
@@ -146,8 +155,9 @@ def decide(batch: Batch, store: Store, kabkota: str | None) -> pd.DataFrame:
     raw = batch.prelist
     clean, prep_problems = validate.prepare(raw)
     clean["folder_kode"] = raw["folder_kode"].astype("str").to_numpy()
-    rule_problems = validate.check_rules(clean, kabkota)
-    problems = pd.concat([prep_problems, rule_problems], ignore_index=True)
+    rule_problems = validate.check_rules(clean, kabkota, prep_problems)
+    everything = pd.concat([prep_problems, rule_problems], ignore_index=True)
+    problems = P.rejecting(everything)
     reasons = validate.reasons_by_row(problems)
     bad_columns = validate.columns_by_row(problems)
 
@@ -164,7 +174,9 @@ def decide(batch: Batch, store: Store, kabkota: str | None) -> pd.DataFrame:
     d.note(notes["note"], notes["matched_id_dtks"], notes["match_score"])
 
     valid = clean[~invalid]
-    musy = approval.check(valid, batch.decisions, batch.folders_with_ba).set_index("row_id")
+    musy = approval.check(
+        valid, batch.decisions, batch.folders_with_ba, batch.held, all_rows=clean
+    ).set_index("row_id")
     rejected = musy.index[~musy["approved"]]
     d.set(rejected, "ditolak_musyawarah", musy.loc[rejected, "reason"])
 
@@ -189,6 +201,7 @@ def decide(batch: Batch, store: Store, kabkota: str | None) -> pd.DataFrame:
     d.set(new["row_id"], "usulan_baru", "")
     members = store_match.known_households(store, new).set_index("row_id")
     d.note(members["head_id_dtks"].map(lambda _: R.NEW_MEMBER))
+    d.note(validate.notes_by_row(everything))  # notes for the supervisor, outcome unchanged
     outcome, reason, matched, score = d.outcome, d.reason, d.matched, d.score
 
     out = clean.copy()
@@ -302,7 +315,8 @@ def store_outcomes(
     meetings = batch.meetings.assign(period=period)
     meetings["source_sheet"] = meetings["source_sheet"].fillna("")
     _insert(store, "musyawarah", meetings)
-    dec = batch.decisions.rename(columns={"folder_kode": "kode_wilayah"}).assign(period=period)[
+    matched = approval.resolve(batch.decisions, outcomes)  # the household each row names
+    dec = matched.rename(columns={"folder_kode": "kode_wilayah"}).assign(period=period)[
         [
             "period",
             "kode_wilayah",
@@ -310,6 +324,8 @@ def store_outcomes(
             "nama_kepala_keluarga",
             "keputusan_asli",
             "disetujui",
+            "alasan_kode",
+            "kk_cocok",
             "source_file",
             "source_sheet",
             "source_row",
@@ -326,6 +342,8 @@ def store_outcomes(
     # the kind (jenis) is for the listing on screen; the table keeps the problem itself
     problems = batch.problems.drop(columns="jenis", errors="ignore")
     _insert(store, "period_problem", problems.assign(period=period))
+    _insert(store, "period_column_map", batch.mappings.assign(period=period))
+    _insert(store, "period_evidence", batch.evidence.assign(period=period))
     store.run(
         "INSERT INTO finalisation_run (period, finished_at, snapshot_id, rows_in, counts_json, "
         "ignored_rows) VALUES (?, ?, ?, ?, ?, ?)",
@@ -336,7 +354,8 @@ def store_outcomes(
 
 # a period's rows that a new finalisation replaces
 PERIOD_TABLES = ("prelist_outcome", "musyawarah", "musyawarah_keputusan", "period_folder",
-                 "period_file", "period_problem")  # fmt: skip
+                 "period_file", "period_problem", "period_column_map",
+                 "period_evidence")  # fmt: skip
 
 
 def _insert(store: Store, table: str, frame: pd.DataFrame) -> None:

@@ -436,19 +436,29 @@ SEX = {
     **dict.fromkeys(["L", "LK", "LAKI", "LAKILAKI", "PRIA", "1", "M", "MALE", "COWOK"], "L"),
     **dict.fromkeys(["P", "PR", "PEREMPUAN", "WANITA", "2", "F", "W", "FEMALE"], "P"),
 }
+# Labels of both vocabularies, Dukcapil's (the KK card) and DTKS/Regsosek/DTSEN's. A bare
+# number is read in the DTKS scheme here (SIKS-NG exports); a kelurahan file's numbers are
+# first read in the scheme the file declares or evidently uses (ingest/schemes.py).
 RELATIONSHIP = {
     **dict.fromkeys(
-        ["KEPALAKELUARGA", "KEPALA", "KK", "KRT", "KEPALARUMAHTANGGA", "1"], "KEPALA KELUARGA"
+        ["KEPALAKELUARGA", "KEPALA", "KK", "KRT", "KEPALARUMAHTANGGA", "KEPALAKELUARGAKK", "1"],
+        "KEPALA KELUARGA",
     ),
-    **dict.fromkeys(["SUAMI", "2"], "SUAMI"),
-    **dict.fromkeys(["ISTRI", "ISTERI", "3"], "ISTRI"),
-    **dict.fromkeys(["ANAK", "ANAKKANDUNG", "ANAKTIRI", "ANAKANGKAT", "4"], "ANAK"),
-    **dict.fromkeys(["MENANTU", "5"], "MENANTU"),
-    **dict.fromkeys(["CUCU", "6"], "CUCU"),
-    **dict.fromkeys(["ORANGTUA", "ORTU", "AYAH", "IBU", "7"], "ORANG TUA"),
-    **dict.fromkeys(["MERTUA", "8"], "MERTUA"),
-    **dict.fromkeys(["FAMILILAIN", "FAMILI", "SAUDARA", "9"], "FAMILI LAIN"),
-    **dict.fromkeys(["LAINNYA", "LAIN", "PEMBANTU", "10", "11"], "LAINNYA"),
+    **dict.fromkeys(["SUAMI"], "SUAMI"),
+    **dict.fromkeys(["ISTRI", "ISTERI"], "ISTRI"),
+    # DTKS 2: resolved to ISTRI or SUAMI by the person's sex (validate.prepare)
+    **dict.fromkeys(["ISTRISUAMI", "SUAMIISTRI", "ISTERISUAMI", "PASANGAN", "2"], "ISTRI/SUAMI"),
+    **dict.fromkeys(["ANAK", "ANAKKANDUNG", "ANAKTIRI", "ANAKANGKAT", "3"], "ANAK"),
+    **dict.fromkeys(["MENANTU", "4"], "MENANTU"),
+    **dict.fromkeys(["CUCU", "5"], "CUCU"),
+    **dict.fromkeys(["ORANGTUA", "ORTU", "AYAH", "IBU"], "ORANG TUA"),
+    **dict.fromkeys(["MERTUA"], "MERTUA"),
+    **dict.fromkeys(["ORANGTUAMERTUA", "ORTUMERTUA", "MERTUAORANGTUA", "6"], "ORANG TUA/MERTUA"),
+    **dict.fromkeys(["FAMILILAIN", "FAMILI", "SAUDARA", "FAMILYLAIN"], "FAMILI LAIN"),
+    **dict.fromkeys(
+        ["PEMBANTU", "PEMBANTURUMAHTANGGA", "PRT", "ASISTENRUMAHTANGGA", "7"], "PEMBANTU"
+    ),
+    **dict.fromkeys(["LAINNYA", "LAIN", "LAINLAIN", "8"], "LAINNYA"),
 }
 MARITAL = {
     **dict.fromkeys(["BELUMKAWIN", "BELUMMENIKAH", "BK", "LAJANG", "1"], "BELUM KAWIN"),

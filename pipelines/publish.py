@@ -35,6 +35,7 @@ from pipelines.finalize import (
     latest_snapshot,
     store_outcomes,
 )
+from pipelines.ingest import evidence
 from pipelines.report import finalisation, rejections, summary
 from pipelines.sanitize import frame_to_csv
 from pipelines.store import Store
@@ -64,6 +65,8 @@ class Published:
     carry: Carry | None = None
     # the run's file problems with their kind (jenis), for the listing on screen
     problems: pd.DataFrame | None = None
+    mappings: pd.DataFrame | None = None  # how each file's columns were read (ingest)
+    evidence: pd.DataFrame | None = None  # scanned berita acara archived, with SHA-256
 
 
 @dataclass
@@ -189,6 +192,7 @@ def _build(store: Store, home: Home, period: str, stage: _Stage, report_only: bo
     ba_only = pd.DataFrame()
     import_files: list[Path] = []
     returned: list[Path] = []
+    mappings = archived = None
     if report_only:
         import_dir = out_dir / "siks-ng"
     else:
@@ -210,6 +214,17 @@ def _build(store: Store, home: Home, period: str, stage: _Stage, report_only: bo
             "WHERE period = ?",
             [period],
         )
+        mappings = store.df(
+            "SELECT * EXCLUDE (period) FROM period_column_map WHERE period = ?", [period]
+        )
+        scans = store.df(
+            "SELECT * EXCLUDE (period) FROM period_evidence WHERE period = ?", [period]
+        )
+        archived = evidence.archive(scans, raw_dir, out)
+        if len(archived):
+            archived.to_csv(
+                out / "bukti_berita_acara.csv", index=False, sep=";", encoding="utf-8-sig"
+            )
         summary.write(
             out / "summary.xlsx",
             period,
@@ -218,6 +233,8 @@ def _build(store: Store, home: Home, period: str, stage: _Stage, report_only: bo
             _meetings(store, period),
             _ignored_rows(store, period),
             ba_only,
+            mappings=mappings,
+            evidence=archived,
         )
         if not problems.empty:
             frame_to_csv(problems, out / "masalah_berkas.csv")
@@ -244,6 +261,8 @@ def _build(store: Store, home: Home, period: str, stage: _Stage, report_only: bo
         report_pdf=report_dir / f"{name}.pdf",
         files=files,
         ba=state,
+        mappings=mappings,
+        evidence=archived,
     )
 
 
@@ -278,7 +297,7 @@ def _ba_only(store: Store, period: str) -> pd.DataFrame:
         "k.nama_kepala_keluarga, k.keputusan_asli FROM musyawarah_keputusan AS k "
         "WHERE k.period = ? AND NOT EXISTS (SELECT 1 FROM prelist_outcome AS o "
         "WHERE o.period = k.period AND o.folder_kode = k.kode_wilayah "
-        "AND o.no_kk IS NOT DISTINCT FROM k.no_kk) "
+        "AND o.no_kk IS NOT DISTINCT FROM coalesce(k.kk_cocok, k.no_kk)) "
         "ORDER BY k.kode_wilayah, k.source_file, k.source_sheet, k.source_row",
         [period],
     )

@@ -39,8 +39,16 @@ MESSAGES = {
     # schema rules
     "kosong": "{kolom} kosong; wajib diisi.",
     "id_16_digit": "{kolom} harus tepat 16 digit.",
-    "id_wilayah": "6 digit awal {kolom} bukan kode kecamatan yang terdaftar di Kemendagri; "
-    "periksa ketikan.",
+    "id_provinsi": "2 digit awal {kolom} bukan kode provinsi yang ada di Kemendagri; periksa "
+    "ketikan.",
+    "kolom_tidak_ada": "Kolom {kolom} tidak ditemukan di berkas ini (judul kolom tidak dikenali "
+    "dan isinya tidak dapat ditebak); lihat Masalah Berkas, perbaiki berkasnya lalu kirim ulang.",
+    "lahir_sebelum_1900": "{kolom} sebelum tahun 1900; periksa tahunnya (sel tanggal kosong yang "
+    "diformat sering terbaca 00-01-1900).",
+    "status_kawin_umur": "STATUS KAWIN menyatakan pernah kawin, padahal umurnya di bawah "
+    "{umur} tahun; periksa STATUS KAWIN atau TANGGAL LAHIR.",
+    "pasangan_di_bawah_umur": "ISTRI/SUAMI berumur di bawah {umur} tahun; periksa TANGGAL LAHIR "
+    "atau HUBUNGAN KELUARGA.",
     "tanggal_masa_depan": "{kolom} berada di masa depan.",
     "umur_lebih_120": "{kolom} membuat umur lebih dari 120 tahun; periksa tahunnya.",
     "nik_tanggal_lahir": "Digit tanggal lahir pada NIK (digit 7-12) tidak sama dengan TANGGAL "
@@ -50,6 +58,13 @@ MESSAGES = {
     # household
     "kk_tanpa_kepala": "Keluarga (NO KK) ini tidak memiliki KEPALA KELUARGA dalam usulan; "
     "tandai satu anggota sebagai KEPALA KELUARGA.",
+    # the family comes back with the row that holds the real fault
+    "kepala_ditolak": "Kepala keluarga {detail} ditolak: {alasan} Seluruh keluarga "
+    "dikembalikan; perbaiki baris kepala keluarga lalu kirim ulang keluarga ini.",
+    "kepala_tidak_terbaca": "Keluarga ini tidak memiliki KEPALA KELUARGA yang terbaca: "
+    "HUBUNGAN KELUARGA {detail} tidak dikenali; perbaiki baris itu.",
+    "kk_kepala_beda": "NO KK kepala keluarga berbeda {digit} digit dari NO KK anggota "
+    "keluarganya ({detail}); samakan dengan Kartu Keluarga.",
     "kk_kepala_ganda": "Keluarga (NO KK) ini memiliki lebih dari satu KEPALA KELUARGA; "
     "perbaiki HUBUNGAN KELUARGA.",
     "pasangan_jenis_kelamin": "ISTRI/SUAMI berjenis kelamin sama dengan kepala keluarga; "
@@ -59,17 +74,38 @@ MESSAGES = {
 }
 
 
-def message(code: str, column: str = "") -> str:
-    """The Indonesian text of a reason code for a column."""
+# codes that are notes for the supervisor, not faults: the row keeps its outcome
+NOTES = {
+    "id_wilayah_lama": "Catatan: kode wilayah {kolom} tidak ada di daftar Kemendagri terbaru; "
+    "mungkin {kolom} lama sebelum pemekaran.",
+    "kepala_di_bawah_18": "Catatan: kepala keluarga berumur di bawah 18 tahun; pastikan benar "
+    "(mis. anak yatim piatu yang mengepalai keluarga).",
+}
+MESSAGES.update(NOTES)
+
+
+def message(code: str, column: str = "", detail: str | None = None) -> str:
+    """The Indonesian text of a reason code for a column; detail fills the code's other
+    blanks ('key=value' pairs joined by a unit separator, see validate.detail)."""
     label = LABELS.get(column, column.upper())
-    return MESSAGES.get(code, code).format(kolom=label)
+    fields = dict(p.split("=", 1) for p in detail.split("\x1f")) if detail else {}
+    return MESSAGES.get(code, code).format(kolom=label, **fields)
 
 
 # outcome-level reasons
-MUSY_MISSING = "Keluarga (NO KK) tidak tercantum dalam berita acara musyawarah kelurahan."
+MUSY_MISSING = (
+    "Keluarga ini tidak tercantum dalam berita acara musyawarah kelurahan (dicari lewat NO KK, "
+    "NIK kepala keluarga, dan nama kepala keluarga dengan RT)."
+)
 MUSY_NO_BA = "Kelurahan belum mengirim berita acara musyawarah."
-MUSY_UNKNOWN = "Keputusan musyawarah '{asli}' tidak dikenali; tulis SETUJU atau TIDAK LAYAK."
-MUSY_REJECTED = "Ditolak dalam musyawarah: {alasan}."
+MUSY_SCAN = (
+    "Ditahan: berita acara kelurahan ini hanya berupa pindaian ({berkas}); keputusan per keluarga "
+    "belum dapat dibaca. Minta daftar keputusan musyawarah (dtks template berita-acara), lalu "
+    "jalankan finalisasi lagi."
+)
+MUSY_UNREADABLE = (
+    "Ditahan: keputusan di berita acara ({berkas}) tidak dapat dibaca; lihat Masalah Berkas."
+)
 DUP_BATCH = "Orang yang sama (NIK, nama dan tanggal lahir sama) sudah diusulkan di {where}."
 DUP_NIK_CONFLICT = (
     "NIK yang sama dipakai orang lain (nama atau tanggal lahir berbeda) di "

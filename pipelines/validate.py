@@ -13,10 +13,15 @@ import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
 
+from pipelines import household
 from pipelines import normalize as nz
-from pipelines.reasons import message
+from pipelines import problems as P
+from pipelines.problems import PROBLEM_COLUMNS, columns_by_row, reasons_by_row
 from pipelines.sanitize import guarded_fast_text, guarded_text
+from schemas.fields import has_kecamatan_prefix, has_province_prefix, is_16_digits
 from schemas.prelist import PrelistClean, PrelistRaw
+
+__all__ = ["PROBLEM_COLUMNS", "check_rules", "columns_by_row", "prepare", "reasons_by_row"]
 
 PERSON_COLUMNS = [
     "nik",
@@ -47,7 +52,6 @@ NORMALISERS = {
     "rt": nz.rt_rw_value, "rw": nz.rt_rw_value, "kode_wilayah": nz.region_value,
 }  # fmt: skip
 DATE_COLUMNS = {"tanggal_lahir"}
-PROBLEM_COLUMNS = ["row_id", "column", "code"]
 # pandera's built-in check names -> our reason codes
 _BUILTIN = {"not_nullable": "kosong", "isin": None}
 _ISIN_CODES = {
@@ -80,7 +84,12 @@ def prepare(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             columns[col] = pyarrow.nulls(n, out_type(col))
             continue
         columns[col], bad = normalise(col, raw[col])
-        problems.append(_problem(raw["row_id"].to_numpy()[bad.rows], col, bad.codes))
+        problems.append(P.problem(raw["row_id"].to_numpy()[bad.rows], col, bad.codes))
+    columns["hubungan_keluarga"] = _spouse_by_sex(
+        columns["hubungan_keluarga"], columns["jenis_kelamin"]
+    )
+    if "missing_columns" in raw.columns:  # read first: it wins over 'kosong' on these rows
+        problems.insert(0, missing_column_problems(raw))
     # the folder's kode wilayah stands in when the file has no KODE WILAYAH column
     columns["kode_wilayah"] = pc.coalesce(
         columns["kode_wilayah"], nz.arrow_text(raw["folder_kode"])
@@ -96,25 +105,110 @@ def prepare(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         }
     ).set_axis(raw.index)
     PrelistRaw.validate(out)
-    return out, _frame(problems)
+    return out, P.frame(problems)
 
 
-def check_rules(clean: pd.DataFrame, dinas_kabkota: str | None) -> pd.DataFrame:
-    """Problems found by the clean schema, the Dinas's region and the household checks."""
-    problems = []
+def _spouse_by_sex(rel: pyarrow.Array, sex: pyarrow.Array) -> pyarrow.Array:
+    """DTKS's 'ISTRI/SUAMI' (code 2) is ISTRI for a woman and SUAMI for a man."""
+    both = pc.fill_null(pc.equal(rel, "ISTRI/SUAMI"), False)
+    if not pc.any(both).as_py():
+        return rel
+    wife = pc.and_(both, pc.fill_null(pc.equal(sex, "P"), False))
+    husband = pc.and_(both, pc.fill_null(pc.equal(sex, "L"), False))
+    rel = pc.if_else(wife, pyarrow.scalar("ISTRI", rel.type), rel)
+    return pc.if_else(husband, pyarrow.scalar("SUAMI", rel.type), rel)
+
+
+def missing_column_problems(raw: pd.DataFrame) -> pd.DataFrame:
+    """'kolom_tidak_ada' for each needed field a row's file lacks (one file problem each;
+    on the rows it replaces 'kosong', which would send the operator to fill cells)."""
+    ids, uniques = pd.factorize(raw["missing_columns"], use_na_sentinel=True)
+    row_id = raw["row_id"].to_numpy()
+    parts = []
+    for k, names in enumerate(uniques):
+        rows = row_id[ids == k]
+        parts += [P.problem(rows, name, "kolom_tidak_ada") for name in str(names).split(",")]
+    return P.frame(parts)
+
+
+def check_rules(
+    clean: pd.DataFrame, dinas_kabkota: str | None, earlier: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Problems found by the clean schema, plausibility, the Dinas's region, notes, and the
+    household checks. `earlier` are prepare()'s problems: a household check never compares
+    against a value that failed (validate.prepare or a rule), and a failed head sends its
+    family back with it."""
+    problems = [] if earlier is None else [earlier]
     try:
         PrelistClean.validate(clean, lazy=True)
     except pa.errors.SchemaErrors as exc:
         problems.append(_from_failure_cases(exc.failure_cases, clean))
+    failed = P.frame(problems)
+    problems.append(plausibility_problems(clean, failed))
     if dinas_kabkota:
         outside = clean["kode_wilayah"].notna() & ~clean["kode_wilayah"].str.startswith(
             dinas_kabkota
         ).fillna(False)
         problems.append(
-            _problem(clean.loc[outside, "row_id"].to_numpy(), "kode_wilayah", "wilayah_bukan_dinas")
+            P.problem(
+                clean.loc[outside, "row_id"].to_numpy(), "kode_wilayah", "wilayah_bukan_dinas"
+            )
         )
-    problems.append(household_problems(clean))
-    return _frame(problems)
+    problems.append(region_notes(clean))
+    so_far = P.frame(problems)
+    problems.append(household.problems(clean, P.rejecting(so_far)))
+    out = P.frame(problems)
+    return out if earlier is None else out.iloc[len(earlier) :].reset_index(drop=True)
+
+
+# Plausibility (what a verifier checks). Marriage under 15 is not believable: the legal
+# minimum is 19 (UU 16/2019), dispensations and unregistered marriages do occur at 15-18,
+# hardly ever below. A head of household under 18 does occur (orphaned siblings): a note.
+MIN_AGE_MARRIED = 15
+MIN_AGE_SPOUSE = 15
+EVER_MARRIED = ["KAWIN", "CERAI HIDUP", "CERAI MATI"]
+
+
+def plausibility_problems(clean: pd.DataFrame, failed: pd.DataFrame) -> pd.DataFrame:
+    """Ever married under 15, a spouse under 15 (rejections); only where the birth date
+    itself is sound."""
+    row_id = clean["row_id"].to_numpy()
+    age = household.ages(clean["tanggal_lahir"])
+    sound = ~np.isnan(age) & ~P.failed_rows(failed, row_id, "tanggal_lahir")
+    married = clean["status_kawin"].isin(EVER_MARRIED).to_numpy(dtype=bool)
+    spouse = clean["hubungan_keluarga"].isin(["ISTRI", "SUAMI", "ISTRI/SUAMI"]).to_numpy(bool)
+    return P.frame(
+        [
+            P.problem(
+                row_id[sound & married & (age < MIN_AGE_MARRIED)],
+                "status_kawin",
+                "status_kawin_umur",
+                P.detail(umur=MIN_AGE_MARRIED),
+            ),
+            P.problem(
+                row_id[sound & spouse & (age < MIN_AGE_SPOUSE)],
+                "hubungan_keluarga",
+                "pasangan_di_bawah_umur",
+                P.detail(umur=MIN_AGE_SPOUSE),
+            ),
+        ]
+    )
+
+
+def region_notes(clean: pd.DataFrame) -> pd.DataFrame:
+    """A NIK or No KK whose kab/kota or kecamatan part is not in today's list (its province
+    is, or the row was rejected): a note, for it is usually an older number. One Arrow pass
+    per column; the few numbers off the list are looked at again."""
+    out = []
+    for col in ("nik", "no_kk"):
+        off = np.flatnonzero(
+            ~has_kecamatan_prefix(clean[col]).to_numpy() & clean[col].notna().to_numpy()
+        )
+        if len(off):
+            few = clean[col].iloc[off]
+            old = (is_16_digits(few) & has_province_prefix(few)).to_numpy()
+            out.append(P.problem(clean["row_id"].to_numpy()[off[old]], col, "id_wilayah_lama"))
+    return P.frame(out)
 
 
 def _from_failure_cases(fc: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame:
@@ -143,72 +237,6 @@ def _from_failure_cases(fc: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def household_problems(clean: pd.DataFrame) -> pd.DataFrame:
-    """Per No KK in the batch: exactly one head; spouse of the other sex; children younger.
-
-    Each person counts once per household, so the same household proposed twice is a batch
-    duplicate, not a household with two heads. Done on integer codes: a million rows take
-    a fraction of a second.
-    """
-    kk, _ = pd.factorize(clean["no_kk"], use_na_sentinel=True)
-    rel = clean["hubungan_keluarga"]
-    in_kk = kk >= 0
-    head = np.flatnonzero(in_kk & (rel == "KEPALA KELUARGA").to_numpy(dtype=bool))
-    # the first row of each distinct (KK, NIK) head counts; empty NIKs count as one
-    nik, nik_uniques = pd.factorize(clean["nik"].iloc[head], use_na_sentinel=False)
-    _, first = np.unique(
-        kk[head].astype(np.int64) * (len(nik_uniques) + 1) + nik, return_index=True
-    )
-    head_rows = head[first]
-    n_heads = np.bincount(kk[head_rows], minlength=kk.max() + 1 if len(kk) else 0)
-    counts = np.where(in_kk, n_heads[np.maximum(kk, 0)] if len(n_heads) else 0, -1)
-    row_id = clean["row_id"].to_numpy()
-    out = [
-        _problem(row_id[counts == 0], "hubungan_keluarga", "kk_tanpa_kepala"),
-        _problem(row_id[counts > 1], "hubungan_keluarga", "kk_kepala_ganda"),
-    ]
-    # the one head of each household: its row, per KK (-1 where none or several)
-    the_head = np.full(len(n_heads), -1, dtype=np.int64)
-    single = head_rows[n_heads[kk[head_rows]] == 1]
-    the_head[kk[single]] = single
-    mine = np.where(in_kk, the_head[np.maximum(kk, 0)] if len(the_head) else -1, -1)
-    has_head = mine >= 0
-    female = (clean["jenis_kelamin"] == "P").to_numpy(dtype=bool)
-    male = (clean["jenis_kelamin"] == "L").to_numpy(dtype=bool)
-    spouse = rel.isin(["ISTRI", "SUAMI"]).to_numpy(dtype=bool) & has_head
-    head_at = np.maximum(mine, 0)
-    same_sex = (female & female[head_at]) | (male & male[head_at])
-    out.append(_problem(row_id[spouse & same_sex], "jenis_kelamin", "pasangan_jenis_kelamin"))
-    born = clean["tanggal_lahir"].to_numpy(dtype="datetime64[us]")
-    child = (rel == "ANAK").to_numpy(dtype=bool) & has_head
-    older = ~np.isnat(born) & ~np.isnat(born[head_at]) & (born <= born[head_at])
-    out.append(_problem(row_id[child & older], "tanggal_lahir", "anak_lebih_tua"))
-    return _frame(out)
-
-
-def _problem(row_ids: np.ndarray, column: str, code: str | np.ndarray) -> pd.DataFrame:
-    return pd.DataFrame({"row_id": row_ids, "column": column, "code": code})
-
-
-def reasons_by_row(problems: pd.DataFrame) -> pd.Series:
-    """row_id -> '; '-joined Indonesian reasons, one per column (the first problem wins)."""
-    if problems.empty:
-        return pd.Series(dtype="str")
-    first = problems.drop_duplicates(["row_id", "column"], keep="first")
-    text = [message(code, col) for code, col in zip(first["code"], first["column"], strict=True)]
-    return pd.Series(text, index=first["row_id"].to_numpy()).groupby(level=0).agg("; ".join)
-
-
-def columns_by_row(problems: pd.DataFrame) -> pd.Series:
-    """row_id -> ','-joined canonical columns with a problem (for highlighting cells)."""
-    if problems.empty:
-        return pd.Series(dtype="str")
-    uniq = problems.drop_duplicates(["row_id", "column"])
-    return uniq.groupby("row_id")["column"].agg(",".join)
-
-
-def _frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    parts = [p for p in parts if len(p)]
-    if not parts:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in PROBLEM_COLUMNS})
-    return pd.concat(parts, ignore_index=True)[PROBLEM_COLUMNS]
+def notes_by_row(problems: pd.DataFrame) -> pd.Series:
+    """row_id -> '; '-joined notes for the supervisor (codes in reasons.NOTES)."""
+    return reasons_by_row(P.notes(problems))

@@ -28,6 +28,10 @@ class Wilayah:
         return code in self.names
 
     @cached_property
+    def province_codes(self) -> frozenset[str]:
+        return frozenset(c for c in self.names if len(c) == 2)
+
+    @cached_property
     def kecamatan_codes(self) -> frozenset[str]:
         return frozenset(c for c in self.names if len(c) == 6)
 

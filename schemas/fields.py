@@ -30,9 +30,20 @@ def _value_set(allowed: frozenset[str]) -> pyarrow.Array:
 
 
 def has_kecamatan_prefix(s: pd.Series) -> pd.Series:
-    """First six digits are a Kemendagri kecamatan code (where a NIK/KK was issued)."""
-    prefix = pc.utf8_slice_codeunits(arrow_text(s), 0, 6)
-    hit = pc.is_in(prefix, value_set=_value_set(wilayah.load().kecamatan_codes))
+    """First six digits are a kecamatan code of today's Kemendagri list (where a NIK/KK was
+    issued; an older NIK may carry a code renumbered since, see has_province_prefix)."""
+    return _prefix_in(s, 6, wilayah.load().kecamatan_codes)
+
+
+def has_province_prefix(s: pd.Series) -> pd.Series:
+    """First two digits are a province code: the part of a NIK/KK region that never changes
+    (kab/kota and kecamatan codes are split and renumbered over the years)."""
+    return _prefix_in(s, 2, wilayah.load().province_codes)
+
+
+def _prefix_in(s: pd.Series, width: int, codes: frozenset[str]) -> pd.Series:
+    prefix = pc.utf8_slice_codeunits(arrow_text(s), 0, width)
+    hit = pc.is_in(prefix, value_set=_value_set(codes))
     return pd.Series(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), index=s.index)
 
 

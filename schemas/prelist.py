@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 
 from pipelines.normalize import arrow_text
 from schemas.fields import (
-    has_kecamatan_prefix,
+    has_province_prefix,
     is_16_digits,
     is_desa_code,
 )
@@ -22,12 +22,15 @@ RELATIONSHIPS = [
     "KEPALA KELUARGA",
     "SUAMI",
     "ISTRI",
+    "ISTRI/SUAMI",  # DTKS's code 2 when the sex is unknown (the row fails on its sex)
     "ANAK",
     "MENANTU",
     "CUCU",
     "ORANG TUA",
     "MERTUA",
+    "ORANG TUA/MERTUA",  # DTKS's code 6
     "FAMILI LAIN",
+    "PEMBANTU",
     "LAINNYA",
 ]
 MARITAL = ["BELUM KAWIN", "KAWIN", "CERAI HIDUP", "CERAI MATI"]
@@ -46,13 +49,23 @@ def _not_future(s: pd.Series) -> pd.Series:
     return s <= pd.Timestamp(dt.date.today())
 
 
+FIRST_BIRTH = pd.Timestamp("1900-01-01")
+
+
+def _not_before_1900(s: pd.Series) -> pd.Series:
+    return s >= FIRST_BIRTH
+
+
 def _age_at_most_120(s: pd.Series) -> pd.Series:
-    return s >= pd.Timestamp(dt.date.today()) - pd.DateOffset(years=120)
+    # a date before 1900 has its own reason (lahir_sebelum_1900)
+    return (s >= pd.Timestamp(dt.date.today()) - pd.DateOffset(years=120)) | (s < FIRST_BIRTH)
 
 
+# The region part of a NIK/KK is where and when it was issued: only the province (2 digits)
+# must exist today; an unknown kab/kota or kecamatan part is a note (validate.region_notes).
 _ID_CHECKS = (
     pa.Check(is_16_digits, name="id_16_digit"),
-    pa.Check(has_kecamatan_prefix, name="id_wilayah"),
+    pa.Check(has_province_prefix, name="id_provinsi"),
 )
 
 # A prelist after header mapping and value normalisation, before the rules.
@@ -118,6 +131,7 @@ PrelistClean = pa.DataFrameSchema(
                 "nullable": False,
                 "checks": [
                     pa.Check(_not_future, name="tanggal_masa_depan"),
+                    pa.Check(_not_before_1900, name="lahir_sebelum_1900"),
                     pa.Check(_age_at_most_120, name="umur_lebih_120"),
                 ],
             },

@@ -49,7 +49,7 @@ def test_every_row_has_its_expected_outcome(corpus_run):
         ("nama kosong", "NAMA kosong"),
         ("lahir masa depan", "TANGGAL LAHIR berada di masa depan"),
         ("NIK tak cocok tanggal lahir", "Digit tanggal lahir pada NIK"),
-        ("KK wilayah", "6 digit awal NO KK"),
+        ("KK wilayah", "2 digit awal NO KK bukan kode provinsi"),
         ("NIK angka terpotong Excel", "ketik ulang sebagai teks"),
         ("notasi ilmiah", "notasi ilmiah"),
         ("wilayah di luar Dinas", "bukan wilayah kabupaten/kota Dinas ini"),

@@ -101,8 +101,12 @@ def test_sex(cell, sex):
         ("ISTRI", "ISTRI"),
         ("ANAK KANDUNG", "ANAK"),
         ("Anak", "ANAK"),
-        (4, "ANAK"),
+        (3, "ANAK"),  # a bare number is read in the DTKS scheme (SIKS-NG exports)
+        (4, "MENANTU"),
         (1, "KEPALA KELUARGA"),
+        ("ISTRI/SUAMI", "ISTRI/SUAMI"),  # DTKS label; the sex decides later
+        ("Orang Tua / Mertua", "ORANG TUA/MERTUA"),
+        ("PEMBANTU RUMAH TANGGA", "PEMBANTU"),
         ("ORANG TUA", "ORANG TUA"),
         ("FAMILI LAIN", "FAMILI LAIN"),
         ("Cucu", "CUCU"),

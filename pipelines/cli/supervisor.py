@@ -211,6 +211,7 @@ def finalize_cmd(
             raise typer.Exit(rc)
         return  # the child printed everything (dtks demo goes on from here)
     _print_problems(result.problems, result.out_dir, h)
+    _print_ingest_notes(result)
     _print_counts(result.counts)
     console.print(f"Selesai dalam {time.perf_counter() - t0:.1f} detik.")
     console.print(f"Hasil per baris : {_rel(result.outcomes, h)} (dan tabel prelist_outcome)")
@@ -253,6 +254,42 @@ def _print_report(result, h: Home) -> None:
         else f"DRAF, {ba.undecided if ba else '?'} baris belum diputus"
     )
     console.print(f"Laporan         : {_rel(result.report_pdf, h)} (berita acara {state})")
+
+
+def _print_ingest_notes(result, limit: int = 20) -> None:
+    """Columns recognised by their values (or otherwise worth a look) and scanned berita
+    acara, file by file; summary.xlsx has the whole mapping (sheet Pemetaan Kolom)."""
+    m = getattr(result, "mappings", None)
+    if m is not None and len(m):
+        check = m[m["periksa"] == "ya"]
+        files = list(check.groupby(["source_file", "source_sheet"], sort=False))
+        if files:
+            console.print(
+                f"Pemetaan kolom yang perlu diperiksa ({len(files)} berkas; seluruhnya di "
+                "summary.xlsx sheet Pemetaan Kolom):"
+            )
+        for (file, sheet), rows in files[:limit]:
+            parts = [
+                f"{r.kolom} '{str(r.judul)[:40]}' -> {r.dibaca_sebagai}"
+                + (f" ({r.catatan})" if r.catatan else "")
+                for r in rows.itertuples()
+            ]
+            console.print(f"  {file}" + (f" [{sheet}]" if sheet else "") + ": " + "; ".join(parts))
+        if len(files) > limit:
+            console.print(f"  ... dan {len(files) - limit} berkas lain.")
+    ev = getattr(result, "evidence", None)
+    if ev is not None and len(ev):
+        held = ev.loc[ev["status"].str.startswith("ditahan"), "kode_wilayah"].nunique()
+        console.print(
+            f"Berita acara pindaian disimpan sebagai bukti: {len(ev)} berkas "
+            f"(bukti_berita_acara.csv, dengan SHA-256)"
+            + (
+                f"; {held} kelurahan ditahan menunggu daftar keputusan "
+                "(dtks template berita-acara)."
+                if held
+                else "."
+            )
+        )
 
 
 class _Progress(logging.Handler):
@@ -529,3 +566,91 @@ def reopen_cmd(
         f"Periode {period} dibuka kembali (penutupan {res.closed_at:%d-%m-%Y %H:%M} dibatalkan, "
         f"{res.withdrawn} perubahan register ditarik; tercatat di period_history)."
     )
+
+
+template_app = typer.Typer(
+    help="Formulir yang dikirim Dinas ke kelurahan/desa.", no_args_is_help=True
+)
+app.add_typer(template_app, name="template")
+
+
+@template_app.command("berita-acara")
+def template_ba_cmd(
+    kelurahan: Annotated[
+        str | None,
+        typer.Option("--kelurahan", help="Kode wilayah 10 digit kelurahan/desa (judul formulir)."),
+    ] = None,
+    periode: Annotated[
+        str | None,
+        typer.Option(
+            "--periode",
+            help="Isi baris keluarga dari prelist kelurahan itu pada periode ini "
+            "(data/raw/PERIODE); KEPUTUSAN tetap kosong.",
+        ),
+    ] = None,
+    keluar: Annotated[
+        Path | None,
+        typer.Option("--keluar", help="Berkas xlsx yang ditulis (bawaan: reports/templat/...)."),
+    ] = None,
+    home: HomeOpt = None,
+) -> None:
+    """Tulis formulir daftar keputusan musyawarah (xlsx) untuk kelurahan yang hanya mengirim pindaian.
+
+    Satu baris per keluarga: NO KK dan NIK kepala keluarga (sel teks, 16 digit aman), nama
+    kepala keluarga, RT, KEPUTUSAN (pilihan: SETUJU, TIDAK LAYAK, MAMPU, PINDAH, MENINGGAL,
+    TIDAK DITEMUKAN, GANDA) dan KETERANGAN, serta sheet PETUNJUK. Dengan --kelurahan dan
+    --periode, baris keluarga diisi dari prelist kelurahan itu. Berkas yang sudah diisi
+    diletakkan di folder kelurahan, lalu finalisasi dijalankan lagi.
+
+    Contoh: dtks template berita-acara --kelurahan 62.71.01.1001 --periode 2026-11
+    """
+    from pipelines import wilayah
+    from pipelines.ingest import ba_template
+
+    h = Home.resolve(home)  # no register needed: the form is made from the raw folder alone
+    kode = None
+    if kelurahan:
+        kode = wilayah.parse_folder_code(kelurahan)
+        if kode is None or not wilayah.load().exists(kode):
+            raise DtksError(
+                f"Kode kelurahan '{kelurahan}' tidak dikenal; tulis kode wilayah 10 digit, "
+                "mis. 62.71.01.1001."
+            )
+    households = []
+    if periode:
+        if kode is None:
+            raise DtksError("--periode perlu --kelurahan: prelist kelurahan mana yang dipakai?")
+        households = _households(h, check_period(periode), kode)
+    name = f"berita_acara_{kode}.xlsx" if kode else "berita_acara.xlsx"
+    path = keluar or h.reports / "templat" / name
+    ba_template.write(path, kode, households)
+    console.print(
+        f"Formulir daftar keputusan: {_rel(path, h)}"
+        + (f" ({len(households)} keluarga dari prelist {periode})" if periode else "")
+    )
+
+
+def _households(h: Home, period: str, kode: str) -> list:
+    """The households of a kelurahan's prelist in a period, for the form."""
+    import pandas as pd
+
+    from pipelines import validate
+    from pipelines.ingest import ba_template, discover
+
+    period_dir = h.period_raw(period)
+    folders, _ = discover.kelurahan_folders(period_dir)
+    mine = [p for c, p in folders if c == kode]
+    if not mine:
+        raise DtksError(
+            f"Folder kelurahan {kode} tidak ada di {_rel(period_dir, h)}; formulir tanpa "
+            "--periode dapat dibuat kosong."
+        )
+    kin = discover.read_kelurahan(kode, mine[0], period_dir)
+    if kin.prelist is None:
+        raise DtksError(f"Folder {mine[0].name} tidak berisi prelist yang dapat dibaca.")
+    raw = kin.prelist.copy()
+    raw.insert(0, "row_id", range(1, len(raw) + 1))
+    raw["folder_kode"] = kode
+    clean, _ = validate.prepare(raw)
+    clean["no_kk"] = clean["no_kk"].where(clean["no_kk"].str.fullmatch(r"\d{16}").fillna(False))
+    return ba_template.households_from_prelist(pd.DataFrame(clean))

@@ -25,10 +25,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines import reasons as R
 from pipelines.config import Home
 from pipelines.errors import FileProblem, PeriodNotFound
-from pipelines.ingest import guard, musyawarah
-from pipelines.ingest.layout import Table, find_table
+from pipelines.ingest import evidence, guard, musyawarah, schemes
+from pipelines.ingest import prelist as prelist_table
+from pipelines.ingest.layout import find_table
 from pipelines.ingest.read import SUPPORTED, Limits, read_grids
 from pipelines.wilayah import parse_folder_code
 
@@ -50,6 +52,10 @@ class KelurahanInput:
     decisions: pd.DataFrame | None = None
     problems: list[dict] = field(default_factory=list)
     ignored_rows: int = 0
+    mappings: list[dict] = field(default_factory=list)  # how each file's columns were read
+    evidence: list[dict] = field(default_factory=list)  # scanned berita acara (SHA-256)
+    held: str | None = None  # why the rows wait for a readable decision list, if they do
+    unreadable_ba: list[str] = field(default_factory=list)  # berita acara without decisions
 
     def problem(self, message: str, file: str = "", sheet: str = "", kind: str = PROBLEM) -> None:
         self.problems.append(
@@ -224,10 +230,14 @@ def read_kelurahan(code: str, folder: Path, period_dir: Path) -> KelurahanInput:
     """Read every file of one kelurahan folder; problems are recorded, never raised."""
     kin = KelurahanInput(code, folder.name)
     limits = limits_of(period_dir)
+    scheme = schemes.default_scheme(Home(data_root(period_dir)).settings())
     quarantined = guard.load(data_root(period_dir))
     prelists, decisions = [], []
     for path in _files(folder, period_dir, kin):
         rel = _rel(path, period_dir)
+        if evidence.is_scan(path):  # a berita acara scanned or photographed: evidence
+            kin.evidence.append(evidence.record(code, folder.name, path, rel))
+            continue
         if path.suffix.lower() not in SUPPORTED:
             kin.problem(
                 f"Berkas '{path.name}' bukan Excel atau CSV dan tidak diproses.", rel, kind=SKIPPED
@@ -237,7 +247,7 @@ def read_kelurahan(code: str, folder: Path, period_dir: Path) -> KelurahanInput:
             kin.problem(guard.CRASHED, rel, kind=UNREADABLE)
             continue
         try:
-            _read_file(kin, path, rel, limits, prelists, decisions)
+            _read_file(kin, path, rel, limits, prelists, decisions, scheme)
         except FileProblem as exc:
             kin.problem(exc.message[:1].upper() + exc.message[1:], rel, exc.sheet, UNREADABLE)
         except Exception as exc:  # one odd file never stops the kelurahan, nor the month
@@ -258,8 +268,24 @@ def read_kelurahan(code: str, folder: Path, period_dir: Path) -> KelurahanInput:
             "Folder ini tidak berisi prelist (daftar usulan dengan kolom NIK dan NAMA). "
             "Kirim prelist akhir kelurahan."
         )
+    for e in kin.evidence:
+        e["status"] = "bukti" if decisions else "ditahan: hanya pindaian"
     if decisions:
         kin.decisions = pd.concat(decisions, ignore_index=True)
+    elif kin.unreadable_ba:
+        kin.held = R.MUSY_UNREADABLE.format(berkas=", ".join(kin.unreadable_ba))
+    elif kin.evidence:
+        scans = ", ".join(e["source_file"] for e in kin.evidence)
+        kin.held = R.MUSY_SCAN.format(berkas=scans)
+        kin.problem(
+            f"Berita acara musyawarah hanya dikirim sebagai pindaian ({scans}); berkas itu "
+            "disimpan sebagai bukti (dengan SHA-256), tetapi keputusan per keluarga tidak dapat "
+            "dibaca dari gambar. Semua usulan kelurahan ini ditahan (ditolak_musyawarah) sampai "
+            "daftar keputusan dikirim: buat formulirnya dengan 'dtks template berita-acara', "
+            "minta kelurahan mengisinya (NO KK dan KEPUTUSAN tiap keluarga), letakkan di folder "
+            "ini bersama pindaiannya, lalu jalankan finalisasi lagi.",
+            scans,
+        )
     else:
         kin.problem(
             "Berita acara musyawarah tidak ditemukan: semua usulan kelurahan ini "
@@ -283,8 +309,10 @@ def _read_file(
     limits: Limits,
     prelists: list[pd.DataFrame],
     decisions: list[pd.DataFrame],
+    scheme: str = schemes.DEFAULT,
 ) -> None:
-    """The tables of one file into the kelurahan's prelists and decisions."""
+    """The tables of one file into the kelurahan's prelists and decisions, with how their
+    columns were read (kin.mappings) and what the supervisor should know (kin.problems)."""
     grids = read_grids(path, rel, limits)
     tables = [t for g in grids if (t := find_table(g)) is not None]
     if not tables:
@@ -311,16 +339,39 @@ def _read_file(
                 t.grid.sheet,
                 UNREADABLE,
             )
-        elif t.kind == "prelist":
-            prelists.append(_with_source(t, rel))
-        elif t.kind == "musyawarah":
-            meeting, dec = musyawarah.parse(t, rel)
-            kin.meetings.append(meeting)
-            decisions.append(dec)
+        else:
+            _read_table(kin, t, rel, prelists, decisions, scheme)
 
 
-def _with_source(t: Table, rel: str) -> pd.DataFrame:
-    df = t.frame()
-    df["source_file"] = rel
-    df["source_sheet"] = t.grid.sheet
-    return df
+def _read_table(
+    kin: KelurahanInput,
+    t,
+    rel: str,
+    prelists: list[pd.DataFrame],
+    decisions: list[pd.DataFrame],
+    scheme: str,
+) -> None:
+    """A prelist (relationship codes read in the file's scheme) or a berita acara (or a
+    prelist carrying the decision on every row): rows, mapping and file problems."""
+    if t.kind == "prelist":
+        got = prelist_table.read(t, rel, scheme)
+        prelists.append(got.frame)
+        mapping, problems = got.mapping, got.problems
+    else:
+        mapping, problems = t.mapping(), []
+    kind = "prelist" if t.kind == "prelist" else "berita acara"
+    kin.mappings.extend(
+        {"kode_wilayah": kin.kode_wilayah, "folder": kin.folder, "source_file": rel,
+         "source_sheet": t.grid.sheet, "jenis": kind, **m}
+        for m in mapping
+    )  # fmt: skip
+    if t.kind == "musyawarah" or t.has_decisions:
+        ba = musyawarah.parse(t, rel)
+        kin.meetings.append(ba.meeting)
+        if ba.usable:
+            decisions.append(ba.decisions)
+        else:
+            kin.unreadable_ba.append(rel)
+        problems = problems + ba.problems
+    for p in problems:
+        kin.problem(p, rel, t.grid.sheet)

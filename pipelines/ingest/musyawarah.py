@@ -1,29 +1,33 @@
-"""A berita acara musyawarah kelurahan/desa: meeting facts and one decision per household."""
+"""A berita acara musyawarah kelurahan/desa: meeting facts and one decision per household.
+
+A decision row is keyed by the No KK, by the head's NIK, by a 16-digit number that may be
+either (kunci_id: matched against both), or by the head's name with the RT; approval.py
+matches the keys to the prelist's households. The decision words are in decisions.py.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from pipelines.ingest.layout import Table
-from pipelines.normalize import clean_id_value, is_missing, map_unique, parse_date_value
+from pipelines.ingest.decisions import ACCEPTED_WORDS, decision_key, read_decision
+from pipelines.ingest.layout import Table, column_letter
+from pipelines.normalize import (
+    clean_id_value,
+    is_missing,
+    map_unique,
+    parse_date_value,
+    rt_rw_value,
+)
 
-APPROVED = {"SETUJU", "DISETUJUI", "LAYAK", "YA", "DITERIMA", "SETUJUI", "LAYAKDIUSULKAN"}
-# decision key -> Indonesian reason shown to the operator
-REJECTED = {
-    "TIDAKLAYAK": "tidak layak",
-    "TIDAKSETUJU": "tidak disetujui",
-    "DITOLAK": "ditolak",
-    "MAMPU": "dinilai mampu",
-    "PINDAH": "sudah pindah",
-    "PINDAHDOMISILI": "sudah pindah",
-    "TIDAKDITEMUKAN": "tidak ditemukan",
-    "MENINGGAL": "meninggal dunia",
-    "MENINGGALDUNIA": "meninggal dunia",
-    "TIDAK": "tidak disetujui",
-}
+DECISION_COLUMNS = [
+    "no_kk", "no_kk_problem", "nik_kepala", "kunci_id", "nama_kepala_keluarga", "rt",
+    "keputusan_asli", "disetujui", "alasan_kode", "alasan", "source_row", "source_file",
+    "source_sheet",
+]  # fmt: skip
 _META = {
     "tanggal": re.compile(r"^(?:HARI\s*/\s*)?TANGGAL(?:\s+MUSYAWARAH)?\s*:?\s*(.+)$", re.I),
     "tempat": re.compile(r"^TEMPAT(?:\s+MUSYAWARAH)?\s*:?\s*(.+)$", re.I),
@@ -37,22 +41,20 @@ _META = {
 _DAY_NAMES = re.compile(r"^(SENIN|SELASA|RABU|KAMIS|JUMAT|JUM'AT|SABTU|MINGGU)\s*,?\s*", re.I)
 
 
-def decision_key(v: Any) -> str:
-    return re.sub(r"[^A-Z]", "", str(v).upper()) if not is_missing(v) else ""
+@dataclass
+class Parsed:
+    """A berita acara read: meeting facts, decision rows, file problems (Indonesian)."""
+
+    meeting: dict
+    decisions: pd.DataFrame
+    problems: list[str]
+    usable: bool  # False: no decision column, or no key to find the households by
 
 
-def read_decision(v: Any) -> tuple[bool | None, str]:
-    """(approved?, reason) for a decision cell; None when the decision is not understood."""
-    key = decision_key(v)
-    if key in APPROVED:
-        return True, ""
-    if key in REJECTED:
-        return False, REJECTED[key]
-    return None, ""
-
-
-def parse(table: Table, rel: str) -> tuple[dict, pd.DataFrame]:
-    """Meeting facts from the rows around the table, and the decision rows."""
+def parse(table: Table, rel: str) -> Parsed:
+    """Meeting facts from the rows around the table, the decision rows, and file-level
+    problems: a decision column or a key that cannot be found (the file is then not
+    usable), or decisions most of which are not understood."""
     meeting: dict[str, Any] = {
         "source_file": rel,
         "source_sheet": table.grid.sheet,
@@ -73,28 +75,82 @@ def parse(table: Table, rel: str) -> tuple[dict, pd.DataFrame]:
             if m and meeting[key] is None:
                 meeting[key] = _meta_value(key, m.group(1).strip(" :"))
     df = table.frame()
-    kk, kk_problem = map_unique(
-        df.get("no_kk", pd.Series([None] * len(df), dtype=object)), clean_id_value
-    )
-    decisions = [read_decision(v) for v in df.get("keputusan", pd.Series([None] * len(df)))]
+    n = len(df)
+    blank = pd.Series([None] * n, index=df.index, dtype=object)
+    col = lambda name: df[name] if name in df.columns else blank  # noqa: E731
+    kk, kk_problem = map_unique(col("no_kk"), clean_id_value)
+    head_nik = col("nik_kepala_keluarga") if "nik_kepala_keluarga" in df else col("nik")
+    if table.kind == "prelist":  # decisions on every member's row: the card is the key
+        head_nik = blank
+    nik, _ = map_unique(head_nik, clean_id_value)
+    key, _ = map_unique(col("kunci_id"), clean_id_value)
+    names = col("nama_kepala_keluarga") if "nama_kepala_keluarga" in df else col("nama")
+    if table.kind == "prelist":
+        names = blank
+    rt, _ = map_unique(col("rt"), rt_rw_value)
+    raw = col("keputusan")
+    ids, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=True)
+    lookup = [read_decision(v) for v in uniques] + [(None, "", "")]  # id -1: an empty cell
+    decided = [lookup[i] for i in ids]
     out = pd.DataFrame(
         {
             "no_kk": kk,
             "no_kk_problem": kk_problem,
-            "nama_kepala_keluarga": df.get("nama_kepala_keluarga", pd.Series([None] * len(df))).map(
+            "nik_kepala": nik,
+            "kunci_id": key,
+            "nama_kepala_keluarga": names.map(
                 lambda v: None if is_missing(v) else " ".join(str(v).split())
             ),
-            "keputusan_asli": df.get("keputusan", pd.Series([None] * len(df))).map(
-                lambda v: None if is_missing(v) else str(v).strip()
-            ),
-            "disetujui": [d[0] for d in decisions],
-            "alasan": [d[1] for d in decisions],
+            "rt": rt,
+            "keputusan_asli": raw.map(lambda v: None if is_missing(v) else str(v).strip()),
+            "disetujui": pd.Series([d[0] for d in decided], index=df.index, dtype=object),
+            "alasan_kode": [d[1] for d in decided],
+            "alasan": [d[2] for d in decided],
             "source_row": df["source_row"],
         }
     )
     out["source_file"] = rel
     out["source_sheet"] = table.grid.sheet
-    return meeting, out
+    problems, usable = _file_problems(table, out)
+    return Parsed(meeting, out[DECISION_COLUMNS], problems, usable)
+
+
+def _file_problems(table: Table, out: pd.DataFrame) -> tuple[list[str], bool]:
+    """One message per fault of the whole berita acara, never one per row."""
+    fields = set(table.columns.values())
+    headers = ", ".join(
+        f"{column_letter(c)} '{h.strip()}'" for c, h in enumerate(table.headers) if h.strip()
+    )
+    problems = []
+    usable = True
+    if "keputusan" not in fields:
+        usable = False
+        problems.append(
+            "Berita acara ini tidak memiliki kolom KEPUTUSAN yang dapat dikenali (judul "
+            f"kolomnya: {headers or 'tidak ada'}; tidak ada kolom yang isinya kata keputusan). "
+            "Keputusan keluarga di kelurahan ini belum dapat dibaca: beri judul KEPUTUSAN pada "
+            f"kolom keputusan dan isi tiap baris dengan {ACCEPTED_WORDS}, lalu kirim ulang."
+        )
+    keys = {"no_kk", "nik", "nik_kepala_keluarga", "kunci_id"}
+    by_name = ({"nama_kepala_keluarga", "nama"} & fields) and "rt" in fields
+    if not fields & keys and not by_name:
+        usable = False
+        problems.append(
+            "Berita acara ini tidak memiliki kolom NO KK, NIK kepala keluarga, atau NAMA KEPALA "
+            f"KELUARGA bersama RT (judul kolomnya: {headers or 'tidak ada'}), sehingga "
+            "keputusannya tidak dapat dicocokkan dengan keluarga di prelist. Tambahkan kolom "
+            "NO KK (disarankan), lalu kirim ulang."
+        )
+    if "keputusan" in fields and len(out) >= 3:
+        unknown = out[out["disetujui"].isna() & out["keputusan_asli"].notna()]
+        if len(unknown) * 2 > len(out):
+            seen = sorted({decision_key(v) and str(v).strip() for v in unknown["keputusan_asli"]})
+            problems.append(
+                f"Sebagian besar keputusan di berita acara ini ({len(unknown)} dari {len(out)} "
+                f"baris) tidak dikenali, mis. {', '.join(repr(v) for v in seen[:5])}. "
+                f"Tulis keputusan dengan salah satu kata: {ACCEPTED_WORDS}."
+            )
+    return problems, usable
 
 
 def _meta_value(key: str, raw: str) -> Any:

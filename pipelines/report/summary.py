@@ -25,6 +25,8 @@ def write(
     meetings: pd.DataFrame,
     ignored_rows: int,
     ba_only: pd.DataFrame,
+    mappings: pd.DataFrame | None = None,
+    evidence: pd.DataFrame | None = None,
 ) -> Path:
     """Write summary.xlsx; counts (final outcomes) comes from finalize.counts_table."""
     wb = xlsx.new_workbook()
@@ -119,7 +121,53 @@ def write(
         widths=[16, 40, 8, 30, 20],
         preamble=["Keluarga yang diputus dalam musyawarah tetapi tidak ada di prelist kelurahan"],
     )
+    if mappings is not None:
+        _mapping_sheet(wb, mappings)
+    if evidence is not None and len(evidence):
+        xlsx.add_sheet(
+            wb,
+            "Bukti Berita Acara",
+            ["KODE WILAYAH", "FOLDER", "BERKAS", "ARSIP", "SHA-256", "UKURAN (BYTE)", "STATUS"],
+            ["kode_wilayah", "folder", "source_file", "arsip", "sha256", "ukuran_byte", "status"],
+            [
+                [
+                    dotted(r.kode_wilayah),
+                    r.folder,
+                    r.source_file,
+                    r.arsip,
+                    r.sha256,
+                    r.ukuran_byte,
+                    r.status,
+                ]
+                for r in evidence.itertuples()
+            ],  # fmt: skip
+            widths=[16, 30, 40, 40, 66, 14, 26],
+            preamble=["Berita acara pindaian yang disimpan sebagai bukti periode ini"],
+        )
     from pipelines.stable import period_time
 
     xlsx.save(wb, path, period_time(period))
     return path
+
+
+def _mapping_sheet(wb, mappings: pd.DataFrame) -> None:
+    """Pemetaan Kolom: how every column of every file was read, those to check first."""
+    m = mappings.sort_values("periksa", ascending=False, kind="stable")
+    xlsx.add_sheet(
+        wb,
+        "Pemetaan Kolom",
+        ["PERIKSA", "KODE WILAYAH", "BERKAS", "SHEET", "JENIS", "KOLOM", "JUDUL DI BERKAS",
+         "DIBACA SEBAGAI", "DIKENALI DARI", "CATATAN"],
+        ["periksa", "kode_wilayah", "source_file", "source_sheet", "jenis", "kolom", "judul",
+         "dibaca_sebagai", "cara", "catatan"],
+        [
+            [r.periksa, dotted(r.kode_wilayah), r.source_file, r.source_sheet, r.jenis, r.kolom,
+             r.judul, r.dibaca_sebagai, r.cara, r.catatan]
+            for r in m.itertuples()
+        ],
+        widths=[9, 16, 40, 14, 13, 7, 30, 24, 14, 90],
+        preamble=[
+            "Cara setiap kolom berkas kelurahan dibaca. PERIKSA = ya: dikenali dari isinya, "
+            "judul ganda, atau kode hubungan keluarga; pastikan benar."
+        ],
+    )  # fmt: skip

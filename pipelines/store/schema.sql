@@ -142,6 +142,10 @@ COMMENT ON TABLE period_file IS 'Files the latest finalisation of a period read,
 
 COMMENT ON TABLE period_problem IS 'File problems the latest finalisation of a period found.';
 
+COMMENT ON TABLE period_column_map IS 'How the latest finalisation of a period read each column of each kelurahan file (by header or by values).';
+
+COMMENT ON TABLE period_evidence IS 'Scanned berita acara (PDF, photo) the latest finalisation of a period kept as evidence, with SHA-256.';
+
 COMMENT ON TABLE period_close IS 'Closed months (dtks close): when, by whom, against which snapshot, forced or not.';
 
 COMMENT ON TABLE period_reopen IS 'Closed months opened again (dtks reopen): who, when, why, and the closing undone.';

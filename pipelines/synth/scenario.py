@@ -102,6 +102,12 @@ def plan_period(
                             ("rt", f"{(int(row.person.rt) % 15) + 1:03d}"),
                         ]
                     )
+                    if (
+                        field_name == "status_kawin"
+                        and value == "KAWIN"
+                        and _age(row.person, pop.today) < 15
+                    ):  # married under 15 is rejected as implausible: change the job
+                        field_name, value = "pekerjaan", "PEDAGANG KELILING"
                     row.person = row.person.copy(**{field_name: value})
                     row.expected, row.plant = "perbaikan", f"perbaikan_{field_name}"
                 if k == 1 and len(block) > 1 and i % 2 == 0:  # NIK one digit off
@@ -138,6 +144,11 @@ def plan_period(
             plan.rows.append(Row(first.person, "duplikat_batch", "duplikat_satu_kelurahan"))
         plans.append(plan)
     return plans
+
+
+def _age(person: Person, today: dt.date) -> int:
+    born = person.tanggal_lahir
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 def _one_digit_off(nik: str, r: random.Random, taken: set[str]) -> str:
