@@ -222,9 +222,7 @@ def _build(store: Store, home: Home, period: str, stage: _Stage, report_only: bo
         )
         archived = evidence.archive(scans, raw_dir, out)
         if len(archived):
-            archived.to_csv(
-                out / "bukti_berita_acara.csv", index=False, sep=";", encoding="utf-8-sig"
-            )
+            frame_to_csv(archived, out / "bukti_berita_acara.csv")
         summary.write(
             out / "summary.xlsx",
             period,

@@ -37,8 +37,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 def _value(v: Any) -> Any:
-    pd = __import__("pandas")
-    if v is None or v is pd.NA or v is pd.NaT:  # NaT: an empty date (a BA without its date)
+    if v is None or v is getattr(__import__("pandas"), "NA", None):
         return None
     if v is getattr(__import__("pandas"), "NaT", None):  # a date the file did not give
         return None

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pipelines import wilayah
+from pipelines import wilayah, xlsx
 from pipelines.ingest.decisions import DROPDOWN
 
 HEADERS = ["NO", "NO KK", "NIK KEPALA KELUARGA", "NAMA KEPALA KELUARGA", "RT", "KEPUTUSAN",
@@ -92,8 +92,7 @@ def write(path: Path, kode: str | None = None, households: list[Household] | Non
     ws.freeze_panes = f"A{first}"
     _instructions(wb.create_sheet("PETUNJUK", 0))
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return xlsx.save(wb, path)  # through the output sanitiser, as every workbook
 
 
 def _instructions(ws) -> None:
