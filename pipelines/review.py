@@ -257,7 +257,8 @@ def _col(i: int) -> str:
 
 
 def _cell(v) -> str:
-    if v is None:
+    """A cell or stored value as the text the operator sees; missing (None, NaN, NA) is ''."""
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
         return ""
     if isinstance(v, float) and v.is_integer():
         v = int(v)

@@ -238,3 +238,25 @@ def test_a_closed_month_cannot_be_finalised_again(home):
         run_finalize_stages(home)
     with open_store(home.store_path, read_only=True) as store:
         assert store.one("SELECT count(*) FROM prelist_outcome")[0] == before
+
+
+def test_a_row_without_candidate_can_be_decided(home, tmp_path):
+    """A doubtful row with no DTKS candidate (stored NULL) is decided BARU, not refused as 'kunci
+    diubah': the stored NULL must read as the empty cell the workbook shows."""
+    wb = load_workbook(_review_path(home))
+    ws = wb[review.SHEET]
+    headers = [c.value for c in ws[2]]
+    key = ws.cell(3, headers.index("KUNCI") + 1).value
+    ws.cell(3, headers.index("ID DTKS KANDIDAT") + 1).value = None
+    ws.cell(3, headers.index("KEPUTUSAN") + 1).value = "BARU"
+    wb.save(tmp_path / "no_candidate.xlsx")
+    with open_store(home.store_path) as store:
+        store.execute(
+            "UPDATE prelist_outcome SET matched_id_dtks = NULL WHERE period = ? AND row_key = ?",
+            [PERIOD, key],
+        )
+        result = review.apply(store, PERIOD, tmp_path / "no_candidate.xlsx", "Rina")
+        decided = store.one(
+            "SELECT keputusan FROM review_decision WHERE period = ? AND row_key = ?", [PERIOD, key]
+        )
+    assert result.applied == 1 and decided == ("BARU",)
