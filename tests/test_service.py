@@ -66,7 +66,7 @@ def test_served_deployment_runs_a_finalisation(loaded_home, tmp_path):
     try:
         _wait_healthy(f"{api}/health", server)
         served = subprocess.Popen(
-            [sys.executable, "-m", "pipelines.cli", "serve", "--home", str(root)],
+            [sys.executable, "-m", "pipelines.cli", "serve-deployments", "--home", str(root)],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

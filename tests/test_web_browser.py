@@ -154,9 +154,8 @@ def test_login_lands_each_role_on_its_own_work(desk, browser):
     v.close()
     k = Visit(browser, base, "hartono")
     assert k.page.url.endswith("/permintaan")
-    k.page.goto(base + "/status")
-    assert "orang dalam register" in k.page.inner_text("main")
-    k.shot("04_status")
+    k.page.goto(base + "/periode")
+    assert "Bukan untuk peran Anda" in k.page.inner_text("main")
     k.close()
 
 
@@ -317,3 +316,16 @@ def test_a_data_request_goes_through_the_approval_chain(desk, browser):
     off.page.goto(base + "/permintaan")
     off.shot("19_permintaan_daftar")
     off.close()
+
+
+def test_the_kepala_dinas_reads_the_status_page(desk, browser):
+    base, dw = desk
+    k = Visit(browser, base, "hartono")
+    k.page.goto(base + "/status")
+    main = k.page.inner_text("main")
+    assert "orang dalam register" in main and "November 2026" in main
+    href = k.page.get_attribute("a:has-text('PDF')", "href")
+    report = k.ctx.request.get(base + href)  # the finalisation report, for the Kepala Dinas
+    assert report.ok and report.body()[:4] == b"%PDF"
+    k.shot("20_status", full=True)
+    k.close()

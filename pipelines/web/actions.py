@@ -166,6 +166,7 @@ class MonthRow:
     undecided: int = 0
     closed_at: dt.datetime | None = None
     closed_by: str | None = None
+    laporan: str | None = None  # the report PDF's name, when written
 
 
 def months(home: Home) -> list[MonthRow]:
@@ -195,6 +196,9 @@ def months(home: Home) -> list[MonthRow]:
     for period, when, who in closes:
         m = found.setdefault(period, MonthRow(period, period_label(period)))
         m.closed_at, m.closed_by = when, who
+    for m in found.values():
+        pdf = home.reports / m.period / f"laporan_finalisasi_{m.period}.pdf"
+        m.laporan = pdf.name if pdf.is_file() else None
     return sorted(found.values(), key=lambda m: m.period, reverse=True)
 
 
@@ -484,11 +488,12 @@ def doubtful(home: Home, period: str) -> list[dict]:
     """The doubtful rows of a month beside their candidates (the review workbook's sheet)."""
     check_period(period)
     with _store(home) as store:
-        frame = review.doubtful_rows(store, period)
-    rows = []
-    for r in frame.to_dict("records"):
-        rows.append({k: (None if _blank(v) else v) for k, v in r.items()})
-    return rows
+        return _records(review.doubtful_rows(store, period))
+
+
+def _records(frame) -> list[dict]:
+    """A frame's rows as dicts with NaN / NaT as None (templates show '-' for them)."""
+    return [{k: (None if _blank(v) else v) for k, v in r.items()} for r in frame.to_dict("records")]
 
 
 def _blank(v) -> bool:
@@ -560,8 +565,7 @@ def request_roles(home: Home) -> register.Roles:
 def requests(home: Home) -> list[dict]:
     """Every request with due date and lateness (no identity numbers)."""
     with _store(home) as store:
-        df = register.listing(store)
-    return df.to_dict("records")
+        return _records(register.listing(store))
 
 
 def request_detail(home: Home, nomor: str) -> tuple[dict, list[dict]]:
@@ -577,7 +581,7 @@ def request_detail(home: Home, nomor: str) -> tuple[dict, list[dict]]:
         )
     if req.empty:
         raise NotFound(f"Permintaan {nomor} tidak ada.")
-    return req.iloc[0].to_dict(), events.to_dict("records")
+    return _records(req)[0], _records(events)
 
 
 def request_new(home: Home, user: User, form: dict[str, str]) -> tuple[str, dt.date, list[str]]:
@@ -729,7 +733,7 @@ def overview(home: Home) -> dict:
             "SELECT count(*) FROM letter_log WHERE tahun = ?", [dt.date.today().year]
         )[0]
         reqs = register.listing(store)
-    open_reqs = reqs[reqs["terbuka"]].to_dict("records")
+    open_reqs = _records(reqs[reqs["terbuka"]])
     return {
         "orang": int(persons[0]),
         "keluarga": int(persons[1]),

@@ -60,7 +60,20 @@ def _ukuran(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n < 1 << 20 else f"{n / (1 << 20):.1f} MB"
 
 
-FILTERS = {"ribu": _ribu, "tgl": _tgl, "waktu": _waktu, "ukuran": _ukuran}
+def _beda(value, other):
+    """The characters of value that differ from other's at the same place, marked."""
+    from markupsafe import Markup, escape
+
+    a, b = str(value or ""), str(other or "")
+    if not a or not b or len(a) != len(b):
+        return escape(a or "-")
+    return Markup("").join(
+        Markup("<mark>{}</mark>").format(x) if x != y else escape(x)
+        for x, y in zip(a, b, strict=True)
+    )
+
+
+FILTERS = {"ribu": _ribu, "tgl": _tgl, "waktu": _waktu, "ukuran": _ukuran, "beda": _beda}
 
 
 def _period(period: str) -> str:

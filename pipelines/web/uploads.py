@@ -38,10 +38,7 @@ class Checked:
 
 def safe_name(raw: str, allowed: set[str]) -> str:
     """A file name safe to store: last path component only, plain characters, known suffix."""
-    last = re.split(r"[\\/]", raw or "")[-1]
-    last = unicodedata.normalize("NFKC", last)
-    last = re.sub(r"[^A-Za-z0-9 ._()\-]", "_", last).strip(" .")
-    last = re.sub(r"\.{2,}", ".", last)
+    last = unicodedata.normalize("NFKC", re.split(r"[\\/]", raw or "")[-1])
     stem, dot, suffix = last.rpartition(".")
     suffix = f".{suffix.lower()}" if dot else ""
     if suffix not in allowed:
@@ -49,7 +46,8 @@ def safe_name(raw: str, allowed: set[str]) -> str:
             f"Berkas '{_shown(raw)}': jenis '{suffix or '(tanpa akhiran)'}' tidak dibaca oleh "
             f"finalisasi. Unggah berkas Excel atau CSV ({', '.join(sorted(allowed))})."
         )
-    stem = stem.strip(" ._") or "berkas"
+    stem = re.sub(r"[^A-Za-z0-9 ._()\-]", "_", stem)
+    stem = re.sub(r"\.{2,}", ".", stem).strip(" ._") or "berkas"
     return f"{stem[:80]}{suffix}"
 
 
