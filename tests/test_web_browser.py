@@ -185,6 +185,9 @@ def test_upload_finalise_decide_two_rows_and_close_the_month(desk, browser):
     op.page.wait_for_selector("#hasil-finalisasi", timeout=240_000)
     result = op.page.inner_text("#hasil-finalisasi")
     assert "Finalisasi selesai" in result, result
+    progress = op.ctx.request.get(f"{base}/periode/{PERIOD}/kemajuan").json()
+    assert (progress["status"], progress["selesai"], progress["total"]) == ("selesai", 2, 2)
+    assert progress["baris"] > 0  # the run's own progress lines reached the desk
     op.shot("07_periode_hasil", full=True)
     with op.page.expect_download() as dl:
         op.page.locator("#unduhan a", has_text="_usulan_baru.xlsx").first.click()
