@@ -318,3 +318,13 @@ def test_no_route_takes_a_nik_in_its_address(app):
         assert not params & {"nik", "kk", "no_kk"}, route.path
     surat = Path(__file__).parents[1] / "pipelines" / "web" / "templates" / "surat.html"
     assert re.search(r'<form method="post" action="/surat"', surat.read_text(encoding="utf-8"))
+
+
+def test_readme_shows_the_role_matrix():
+    from pipelines.users import ROLES
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "| right | what it allows (as the desk says it) | " + " | ".join(ROLES) + " |" in readme
+    for right, (what, who) in roles.MATRIX.items():
+        row = f"| `{right}` | {what} | " + " | ".join("x" if r in who else "" for r in ROLES)
+        assert row + " |" in readme, f"README's role table is out of step for {right}"
