@@ -109,7 +109,8 @@ def require(request: Request, right: str) -> actions.User:
 
 async def form_of(request: Request) -> dict[str, str]:
     """The form's text fields, after checking its CSRF token."""
-    form = await request.form()
+    # one decision is 5 fields; the body limit (MAX_FORM_BYTES) bounds the form anyway
+    form = await request.form(max_fields=20_000)
     if not csrf_ok(session(request), form.get(CSRF_FIELD)):
         raise CsrfFailed()
     return {k: v for k, v in form.items() if isinstance(v, str)}
@@ -145,7 +146,7 @@ def render(request: Request, name: str, status: int = 200, **ctx) -> HTMLRespons
         path=request.url.path,
     )
     response = d.templates.TemplateResponse(request, name, ctx, status_code=status)
-    if fresh:
+    if fresh and request.url.path != "/cek":  # the public check needs no session, no cookie
         d.sessions.set_cookie(response, s)
     return response
 
@@ -184,6 +185,12 @@ def create_app(home: actions.Home, secure_cookies: bool = False, prewarm: bool =
 
     @asynccontextmanager
     async def lifespan(_app):
+        if prewarm:  # once the server really runs (not for an app only built or tested)
+            import threading
+
+            threading.Thread(
+                target=_prewarm, args=(home,), daemon=True, name="dtks-prefect"
+            ).start()
         yield
         desk_.jobs.stop()  # a run killed half-way changes nothing (all or nothing)
 
@@ -195,10 +202,6 @@ def create_app(home: actions.Home, secure_cookies: bool = False, prewarm: bool =
     app.include_router(pages.router)
     _errors(app)
     app.middleware("http")(_guard)
-    if prewarm:
-        import threading
-
-        threading.Thread(target=_prewarm, args=(home,), daemon=True, name="dtks-prefect").start()
     return app
 
 
