@@ -162,7 +162,8 @@ def show_desk_hint(h: Home) -> None:
         "Buka data demo ini di meja web (peramban):\n"
         f"  1. buat akun  : {cmd} user add NAMA --peran supervisor --home {root}\n"
         f"  2. jalankan   : {cmd} serve --home {root}\n"
-        "  3. buka       : http://127.0.0.1:8765 lalu masuk dengan akun tadi"
+        "  3. buka       : http://127.0.0.1:8765 lalu masuk dengan akun tadi",
+        soft_wrap=True,  # commands to copy stay on one line
     )
 
 
