@@ -6,6 +6,7 @@ Every route is listed in ROUTES with the right it needs; a route missing from th
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -250,7 +251,7 @@ def test_any_uploaded_name_becomes_a_plain_name_inside_the_folder(tmp_path_facto
 
 def test_an_oversized_or_disguised_upload_is_refused(app, world):
     c, token = client_for(app, "oki")
-    limit = int(50 * (1 << 20))
+    limit = 1 << 20  # [batas_berkas] ukuran_berkas_mb = 1 in this world's dtks.toml
     big = b"NIK;NAMA\n" + b"1;A\n" * (limit // 4 + 10)
     r = c.post(
         f"/periode/{PERIOD}/unggah",
@@ -259,7 +260,7 @@ def test_an_oversized_or_disguised_upload_is_refused(app, world):
     )
     assert r.status_code == 303
     page = c.get(f"/periode/{PERIOD}")
-    assert "lebih besar dari batas 50 MB" in page.text
+    assert "lebih besar dari batas 1 MB" in page.text
     folder = world.home.period_raw(PERIOD) / "62.71.01.1004 Tumbang Rungan"
     assert not folder.exists()
     # a body far beyond any upload is cut off before it is read
@@ -269,13 +270,21 @@ def test_an_oversized_or_disguised_upload_is_refused(app, world):
         headers={"content-length": str(200 << 20), "content-type": "multipart/form-data"},
     )
     assert r.status_code == 413
-    for name, data in [("prelist.exe", b"MZ..."), ("prelist.xlsx", b"NIK;NAMA\n1;A\n")]:
+    bomb = io.BytesIO()  # 3 MiB of zeros in a few KB: over the pipeline's compression ratio
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"0" * (3 << 20))
+    cases = [
+        ("prelist.exe", b"MZ...", "jenis '.exe'"),
+        ("prelist.xlsx", b"NIK;NAMA\n1;A\n", "bukan berkas .xlsx yang sah"),
+        ("prelist.xlsx", bomb.getvalue(), "bom zip"),  # the pipeline's own limit
+    ]
+    for name, data, message in cases:
         r = c.post(
             f"/periode/{PERIOD}/unggah",
             data={"csrf": token, "kode": "6271011004"},
             files=[("berkas", (name, data, "application/octet-stream"))],
         )
-        assert "galat" in c.get(f"/periode/{PERIOD}").text
+        assert message in html.unescape(c.get(f"/periode/{PERIOD}").text), name
     assert not folder.exists()
 
 

@@ -50,7 +50,9 @@ def build_desk_world(root: Path, base_url: str = "http://127.0.0.1:8765") -> Des
         p.unlink()
     folder.rmdir()
     home.config_file.write_text(
-        f'[surat]\nurl_verifikasi = "{base_url}"\n\n[dinas]\nkepala_dinas = "Drs. Hartono"\n',
+        f'[surat]\nurl_verifikasi = "{base_url}"\n\n[dinas]\nkepala_dinas = "Drs. Hartono"\n'
+        # the pipeline's input limit, small so a test can pass it cheaply (uploads too)
+        "\n[batas_berkas]\nukuran_berkas_mb = 1\n",
         encoding="utf-8",
     )
     signing.init_keys(home, "Dinas Sosial Kota Palangka Raya")

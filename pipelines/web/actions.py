@@ -17,17 +17,19 @@ import os
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from pipelines import close as close_mod
 from pipelines import letters, review, runlock, signing, users, wilayah
 from pipelines.config import PERIOD_RE, Home, check_period
 from pipelines.errors import DtksError, StoreLocked
 from pipelines.finalize import OUTCOMES, dinas_kabkota
-from pipelines.ingest.read import SUPPORTED
+from pipelines.ingest.read import SUPPORTED, Limits, check_zip
 from pipelines.redact import mask
 from pipelines.report.finalisation import Signatories, period_label
 from pipelines.report.summary import OUTCOME_LABELS
@@ -363,21 +365,19 @@ def part_right(part: str) -> str:
 
 
 def upload_limit_mb(home: Home) -> float:
-    """dtks.toml [meja] batas_unggah_mb: the largest file the desk accepts."""
-    value = home.settings().get("meja", {}).get("batas_unggah_mb", uploads.DEFAULT_LIMIT_MB)
-    try:
-        return max(float(value), 0.1)
-    except (TypeError, ValueError):
-        return float(uploads.DEFAULT_LIMIT_MB)
+    """The largest file an upload may be: the pipeline's own [batas_berkas] ukuran_berkas_mb."""
+    return Limits.from_settings(home.settings()).ukuran_berkas_mb
 
 
 def upload(
-    home: Home, user: User, period: str, kode: str, files: list[tuple[str, bytes]]
+    home: Home, user: User, period: str, kode: str, files: list[tuple[str, BinaryIO]]
 ) -> list[str]:
     """Store a kelurahan's files in its folder for the month; all or none. Returns the names.
 
     The folder is the existing one of that code, else '<kode> <nama>' from the Kemendagri
-    list. Refused for a closed month, or while a finalisation of this data root runs.
+    list. Each file is held to the pipeline's input limits (size; for a zip package what it
+    unpacks to and the sheets it declares, ingest.read.check_zip) before it lands. Refused
+    for a closed month, or while a finalisation of this data root runs.
     """
     check_period(period)
     names = {c: n for c, n, _ in kelurahan_choices(home)}
@@ -387,9 +387,9 @@ def upload(
         raise DtksError("Pilih berkas yang akan diunggah.")
     if len(files) > uploads.MAX_FILES:
         raise DtksError(f"Paling banyak {uploads.MAX_FILES} berkas sekali unggah.")
-    limit = upload_limit_mb(home)
-    checked = [uploads.check(n, data, SUPPORTED, limit) for n, data in files]
-    if len({c.name.casefold() for c in checked}) != len(checked):
+    limits = Limits.from_settings(home.settings())
+    safe = [uploads.safe_name(raw, SUPPORTED) for raw, _ in files]
+    if len({n.casefold() for n in safe}) != len(safe):
         raise DtksError("Dua berkas bernama sama; ganti nama salah satunya.")
     with _lock:
         with _store(home) as store:
@@ -399,31 +399,39 @@ def upload(
             folder = _folders(period_dir).get(kode) or (
                 period_dir / f"{wilayah.dotted(kode)} {names[kode]}"
             )
+            made = not folder.exists()
             folder.mkdir(parents=True, exist_ok=True)
-            root = folder.resolve()
-            written = []
+            staged: list[tuple[Path, Path]] = []
             try:
-                for c in checked:
-                    target = (folder / c.name).resolve()
-                    if target.parent != root:  # cannot happen after safe_name; checked anyway
+                for name, (_, source) in zip(safe, files, strict=True):
+                    target = folder / name
+                    if target.resolve().parent != folder.resolve():  # cannot after safe_name
                         raise uploads.UploadRefused("Nama berkas tidak sah.")
-                    tmp = folder / f".{c.name}.unggah"
-                    tmp.write_bytes(c.data)
-                    written.append((tmp, target))
-                for tmp, target in written:
+                    tmp = folder / f".unggah-{uuid.uuid4().hex[:8]}-{name}"
+                    staged.append((tmp, target))
+                    try:
+                        uploads.save(source, tmp, limits.ukuran_berkas_mb)
+                    except uploads.UploadRefused as exc:
+                        raise uploads.UploadRefused(f"Berkas '{name}': {exc}") from None
+                    uploads.check_kind(name, tmp)
+                    if tmp.suffix.lower() in uploads.ZIP_KINDS:
+                        check_zip(tmp, name, limits)  # zip bombs, absurd sheets: refused here
+                for tmp, target in staged:
                     os.replace(tmp, target)
             finally:
-                for tmp, _ in written:
+                for tmp, _ in staged:
                     tmp.unlink(missing_ok=True)
+                if made and not any(folder.iterdir()):
+                    folder.rmdir()
         with _store(home, write=True) as store:
             _act(
                 store,
                 user,
                 "unggah",
                 f"{period}/{wilayah.dotted(kode)}",
-                f"{len(checked)} berkas: " + ", ".join(c.name for c in checked),
+                f"{len(safe)} berkas: " + ", ".join(safe),
             )
-    return [c.name for c in checked]
+    return safe
 
 
 # --- the finalisation ---------------------------------------------------------------------------

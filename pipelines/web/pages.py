@@ -203,10 +203,11 @@ async def upload(request: Request, period: str):
     form = await request.form(max_files=20, max_fields=20)
     if not csrf_ok(session(request), form.get(CSRF_FIELD)):
         raise CsrfFailed()
-    files = []
-    for f in form.getlist("berkas"):
-        if hasattr(f, "read") and getattr(f, "filename", ""):
-            files.append((f.filename, await f.read()))
+    files = [
+        (f.filename, f.file)  # spooled to disk by the form parser; copied in blocks
+        for f in form.getlist("berkas")
+        if hasattr(f, "file") and getattr(f, "filename", "")
+    ]
     kode = str(form.get("kode", "")).replace(".", "")
     try:
         names = await run_in_threadpool(

@@ -4,36 +4,30 @@ A browser sends a file name chosen by whoever made the file; it is never used as
 Only its last component survives, reduced to letters, digits, space, dot, dash, underscore
 and brackets, and the file is written inside the kelurahan folder the desk chose from the
 Kemendagri list. The content must look like what the name says (a zip package for
-.xlsx/.xlsm/.xlsb/.ods, an OLE2 file for .xls, text for .csv/.txt), and the size stays under
-the limit ([meja] batas_unggah_mb in dtks.toml, default 50 MB per file).
+.xlsx/.xlsm/.xlsb/.ods, an OLE2 file for .xls, text for .csv/.txt); its size and, for a zip
+package, what it unpacks to are held to the pipeline's own input limits (dtks.toml
+[batas_berkas], pipelines/ingest/read.py), checked by actions.upload before the file lands.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
 
 from pipelines.errors import DtksError
 
-DEFAULT_LIMIT_MB = 50
 MAX_FILES = 20
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_KINDS = {".xlsx", ".xlsm", ".xlsb", ".ods"}
 TEXT_KINDS = {".csv", ".txt"}
+MIB = 1 << 20
 
 
 class UploadRefused(DtksError):
     "An uploaded file is too large, of a kind the pipeline does not read, or not what it claims."
-
-
-@dataclass(frozen=True)
-class Checked:
-    """An upload that passed: the name it is stored under, and its bytes."""
-
-    name: str
-    data: bytes
 
 
 def safe_name(raw: str, allowed: set[str]) -> str:
@@ -51,23 +45,34 @@ def safe_name(raw: str, allowed: set[str]) -> str:
     return f"{stem[:80]}{suffix}"
 
 
-def check(raw_name: str, data: bytes, allowed: set[str], limit_mb: float) -> Checked:
-    """Refuse an upload that is too large, empty, or not what its suffix claims."""
-    name = safe_name(raw_name, allowed)
-    if len(data) > limit_mb * (1 << 20):
-        raise UploadRefused(
-            f"Berkas '{name}' lebih besar dari batas {limit_mb:g} MB. Pecah menjadi beberapa "
-            "berkas, atau minta administrator menaikkan [meja] batas_unggah_mb di dtks.toml."
-        )
-    if not data:
+def save(source: BinaryIO, target: Path, limit_mb: float) -> int:
+    """Copy an upload to target in blocks, refusing it once it passes the limit; its size."""
+    written = 0
+    with target.open("wb") as out:
+        while block := source.read(MIB):
+            written += len(block)
+            if written > limit_mb * MIB:
+                raise UploadRefused(
+                    f"Berkas lebih besar dari batas {limit_mb:g} MB (dtks.toml [batas_berkas] "
+                    "ukuran_berkas_mb). Pecah menjadi beberapa berkas."
+                )
+            out.write(block)
+    return written
+
+
+def check_kind(name: str, path: Path) -> None:
+    """Refuse an empty file, or one whose content is not what its suffix claims."""
+    with path.open("rb") as fh:
+        head = fh.read(65536)
+    if not head:
         raise UploadRefused(f"Berkas '{name}' kosong.")
     suffix = name[name.rfind(".") :]
     looks = (
-        data.startswith(ZIP_MAGIC)
+        head.startswith(ZIP_MAGIC)
         if suffix in ZIP_KINDS
-        else data.startswith(OLE_MAGIC)
+        else head.startswith(OLE_MAGIC)
         if suffix == ".xls"
-        else b"\x00" not in data[:65536]
+        else b"\x00" not in head
         if suffix in TEXT_KINDS
         else False
     )
@@ -76,7 +81,6 @@ def check(raw_name: str, data: bytes, allowed: set[str], limit_mb: float) -> Che
             f"Isi berkas '{name}' bukan berkas {suffix} yang sah. Simpan ulang dari Excel lalu "
             "unggah lagi."
         )
-    return Checked(name, data)
 
 
 def _shown(raw: str) -> str:
