@@ -304,6 +304,7 @@ def test_a_data_request_goes_through_the_approval_chain(desk, browser):
     kadis.page.goto(f"{base}/permintaan/{nomor}")
     kadis.page.click("button:has-text('Setujui')")
     assert "disetujui" in kadis.page.inner_text("#status-permintaan")
+    assert "Tidak ada langkah untuk peran Anda" in kadis.page.inner_text("#tanpa-langkah")
     kadis.shot("17_permintaan_disetujui", full=True)
     kadis.close()
     off.page.goto(f"{base}/permintaan/{nomor}")
@@ -323,10 +324,23 @@ def test_a_data_request_goes_through_the_approval_chain(desk, browser):
 
 def test_the_kepala_dinas_reads_the_status_page(desk, browser):
     base, dw = desk
+    off = Visit(browser, base, "dewi")  # a request still open: the status page lists it
+    off.page.goto(base + "/permintaan/baru")
+    off.page.fill("input[name=pemohon]", "Budi Santoso")
+    off.page.fill("input[name=identitas]", "6271010101800002")
+    off.page.fill("input[name=instansi]", "Bappeda Kota Palangka Raya")
+    off.page.fill("textarea[name=tujuan]", "Perencanaan program perlindungan sosial 2027")
+    off.page.click("button:has-text('Catat permintaan')")
+    nomor = re.search(r"REQ-\d{4}-\d{4}", off.page.inner_text("h1")).group(0)
+    due = re.search(r"batas waktu (\d{2}-\d{2}-\d{4})", off.page.inner_text("main")).group(1)
+    off.close()
     k = Visit(browser, base, "hartono")
     k.page.goto(base + "/status")
     main = k.page.inner_text("main")
     assert "orang dalam register" in main and "November 2026" in main
+    open_row = k.page.locator("tr", has_text=nomor).inner_text()
+    assert "Bappeda" in open_row and due in open_row
+    assert "6271010101800002" not in k.page.content()
     href = k.page.get_attribute("a:has-text('PDF')", "href")
     report = k.ctx.request.get(base + href)  # the finalisation report, for the Kepala Dinas
     assert report.ok and report.body()[:4] == b"%PDF"

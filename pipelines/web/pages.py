@@ -346,7 +346,12 @@ def _nomor(nomor: str) -> str:
 @router.get("/permintaan")
 def requests_page(request: Request):
     require(request, "permintaan")
-    return render(request, "permintaan_daftar.html", daftar=actions.requests(desk(request).home))
+    return render(
+        request,
+        "permintaan_daftar.html",
+        daftar=actions.requests(desk(request).home),
+        katalog=actions.catalogue(),
+    )
 
 
 @router.get("/permintaan/baru")
@@ -400,6 +405,7 @@ def request_page(request: Request, nomor: str):
         rantai=r.chain,
         penyetuju=r.approvers,
         sudah=reviewed,
+        katalog=actions.catalogue(),
         boleh_telaah=any(c.casefold() == mine for c in r.chain) and mine not in reviewed,
         boleh_setuju=any(a.casefold() == mine for a in r.approvers),
         boleh_tolak=any(a.casefold() == mine for a in [*r.chain, *r.approvers]),
