@@ -1,4 +1,4 @@
--- 004: the web desk (dtks serve): its user accounts, every act done through it with the user,
+-- 005: the web desk (dtks serve): its user accounts, every act done through it with the user,
 -- and letters revoked (dtks letter revoke, or the desk) (issue 18).
 
 -- Desk accounts (dtks user add). The password is kept as an argon2id hash only. `versi` goes
