@@ -143,6 +143,64 @@ def test_decisions_without_a_workbook_get_the_same_checks_and_records(world):
     assert got[first.row_key] == "SAMA" and got[second.row_key] == "TOLAK"
 
 
+# --- the finalisation child and the desk's own reads --------------------------------------------
+
+# A stand-in for `dtks finalize`: opens the store for writing again and again for 3 s, as the
+# flow's steps do, and fails if any open finds the file in use (DuckDB refuses a read-write
+# open while another process has the file open at all).
+CHILD = """
+import sys, time, duckdb
+end, opens, fails = time.monotonic() + 3, 0, 0
+while time.monotonic() < end:
+    try:
+        duckdb.connect(sys.argv[1]).close()
+        opens += 1
+    except duckdb.IOException:
+        fails += 1
+    time.sleep(0.005)
+print('{"tahap": "menulis", "selesai": 1, "total": 1, "baris": %d}' % opens, flush=True)
+sys.exit(1 if fails else 0)
+"""
+
+
+def test_pages_read_during_a_desk_run_never_make_the_run_fail(world, monkeypatch):
+    """Found by the browser journey on a loaded machine: the progress poll (which checks the
+    account every second) opened the store just as the run did, and the run failed with
+    'sedang dipakai'. While its own run goes on the desk keeps off the store: accounts come
+    from the cache and the month's page shows the counts it last read, with live progress."""
+    import sys
+    import time
+
+    from pipelines.web import actions, jobs
+
+    home = world.home
+    monkeypatch.setattr(actions, "prefect_api", lambda home: "http://127.0.0.1:9/api")
+    monkeypatch.setattr(
+        actions,
+        "finalisation_command",
+        lambda home, period: [sys.executable, "-c", CHILD, str(home.store_path)],
+    )
+    user = actions.account(home, "oki")
+    before = actions.month(home, PERIOD)
+    desk_jobs = jobs.Jobs(home)
+    job = desk_jobs.start(PERIOD, user)
+    refused, pages = [], 0
+    deadline = time.monotonic() + 60
+    while job.state in ("menunggu", "berjalan") and time.monotonic() < deadline:
+        assert actions.account(home, "oki") == user  # every page and poll does this
+        try:
+            seen = actions.month(home, PERIOD)
+        except actions.StoreLocked:
+            refused.append(1)
+        else:
+            pages += 1
+            assert seen.totals == before.totals
+    assert job.state == "selesai", job.message
+    assert job.rows >= 3  # the child really opened the store again and again meanwhile
+    assert not refused and pages > 0
+    assert actions.month(home, PERIOD).totals == before.totals  # the store is the desk's again
+
+
 # --- letters --------------------------------------------------------------------------------------
 
 

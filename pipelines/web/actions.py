@@ -49,9 +49,33 @@ class NotFound(DtksError):
     "What the page asks for does not exist (a period, a file, a request, a letter)."
 
 
+# Set while this desk's own finalisation child runs: DuckDB lets a process open the file for
+# writing only while no other process has it open at all, so one page read at the wrong
+# moment (the progress poll checks the account every second) would make the run fail with
+# "sedang dipakai". Meanwhile the desk opens the store not at all (accounts from the cache).
+_held = threading.Event()
+HELD_MESSAGE = (
+    "Finalisasi sedang berjalan dari meja ini; basis data dipakai sampai selesai. Coba lagi "
+    "setelah finalisasi selesai."
+)
+
+
+@contextmanager
+def store_held_for_run() -> Iterator[None]:
+    """Keep the desk off the store while a finalisation child runs (waits for a page's read)."""
+    with _lock:  # a page's read or act in progress ends first
+        _held.set()
+    try:
+        yield
+    finally:
+        _held.clear()
+
+
 @contextmanager
 def _store(home: Home, write: bool = False) -> Iterator[Store]:
     with _lock:
+        if _held.is_set():
+            raise StoreLocked(HELD_MESSAGE)
         store = open_store(
             home.store_path, read_only=not write, memory_limit=home.memory_limit if write else None
         )
@@ -266,6 +290,9 @@ def _folders(period_dir: Path) -> dict[str, Path]:
     return out
 
 
+_month_seen: dict[str, tuple] = {}  # period -> its last counts read (shown while a run holds)
+
+
 def month(home: Home, period: str) -> Month:
     """Everything the month's page shows (no personal data: counts and file names)."""
     check_period(period)
@@ -284,17 +311,26 @@ def month(home: Home, period: str) -> Month:
             ]
         kel.append(k)
     others = [p.name for c, p in folders.items() if c not in mine]
-    with _store(home) as store:
-        run = store.one("SELECT max(finished_at) FROM finalisation_run WHERE period = ?", [period])
-        per = store.execute(
-            "SELECT folder_kode, outcome, count(*) FROM prelist_final WHERE period = ? "
-            "GROUP BY ALL",
-            [period],
-        ).fetchall()
-        closed = store.one(
-            "SELECT closed_at, petugas, forced, alasan FROM period_close WHERE period = ?",
-            [period],
-        )
+    try:
+        with _store(home) as store:
+            run = store.one(
+                "SELECT max(finished_at) FROM finalisation_run WHERE period = ?", [period]
+            )
+            per = store.execute(
+                "SELECT folder_kode, outcome, count(*) FROM prelist_final WHERE period = ? "
+                "GROUP BY ALL",
+                [period],
+            ).fetchall()
+            closed = store.one(
+                "SELECT closed_at, petugas, forced, alasan FROM period_close WHERE period = ?",
+                [period],
+            )
+        _month_seen[period] = (run, per, closed)
+    except StoreLocked:
+        # the desk's own run holds the store: the page as it was before, with live progress
+        if not _held.is_set() or period not in _month_seen:
+            raise
+        run, per, closed = _month_seen[period]
     by_code = {k.kode: k for k in kel}
     totals = dict.fromkeys(OUTCOMES, 0)
     for code, outcome, n in per:

@@ -100,7 +100,10 @@ class Jobs:
             job.state = "berjalan"
             env = {**os.environ, "PREFECT_API_URL": api, "DTKS_PROGRESS": "json"}
             env.pop("DTKS_DEBUG", None)  # the child's errors stay value-free
-            with tempfile.TemporaryFile("w+", encoding="utf-8") as errors:
+            with (
+                tempfile.TemporaryFile("w+", encoding="utf-8") as errors,
+                actions.store_held_for_run(),
+            ):
                 proc = subprocess.Popen(
                     actions.finalisation_command(self.home, job.period),
                     stdout=subprocess.PIPE,
