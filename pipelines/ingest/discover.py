@@ -330,6 +330,19 @@ def _read_file(
                 rel,
                 t.grid.sheet,
             )
+        elif not len(t.data_index) and t.kind == "musyawarah" and t.ignored_rows:
+            # rows were sent, but none holds a key and a decision: the berita acara came and
+            # cannot be read, which is not the same as "not sent" (its rows are held)
+            kin.unreadable_ba.append(rel)
+            kin.problem(
+                f"Berita acara ini berisi {t.ignored_rows} baris, tetapi tidak satu pun dapat "
+                "dibaca sebagai keputusan (tiap baris perlu NO KK, NIK atau nama kepala keluarga, "
+                "dan KEPUTUSAN). Isi kolom KEPUTUSAN (formulir: 'dtks template berita-acara') "
+                "lalu kirim ulang.",
+                rel,
+                t.grid.sheet,
+                UNREADABLE,
+            )
         elif not len(t.data_index):
             what = "Prelist" if t.kind == "prelist" else "Berita acara"
             kin.problem(
