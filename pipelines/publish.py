@@ -316,26 +316,3 @@ def _ignored_rows(store: Store, period: str) -> int:
         [period],
     )
     return int(row[0]) if row and row[0] is not None else 0
-
-
-def finalise_root(home_root: str, period: str) -> dict[str, int]:
-    """The whole finalisation of one data root as plain calls (for fan-out workers).
-
-    The same stage functions as the finalisasi-bulanan flow, without per-stage tasks; returns
-    counts per outcome only.
-    """
-    from pipelines.config import Home as _Home
-    from pipelines.finalize import combine, decide
-    from pipelines.ingest import discover
-    from pipelines.store import open_store
-
-    h = _Home(Path(home_root))
-    h.require_register()
-    period_dir = h.period_raw(period)
-    folders, problems = discover.kelurahan_folders(period_dir)
-    batch = combine(
-        period, [discover.read_kelurahan(c, p, period_dir) for c, p in folders], problems
-    )
-    with open_store(h.store_path, memory_limit=h.memory_limit) as store:
-        outcomes = decide(batch, store, dinas_kabkota(h, store))
-        return publish(store, h, batch, outcomes).totals

@@ -168,9 +168,12 @@ def finalize_cmd(
     siks-ng/<kode>_<periode>_perbaikan.xlsx (dan .csv), telaah_PERIODE.xlsx, penolakan/, dan
     laporan reports/PERIODE/ (DRAF selama ada baris belum diputus). Keputusan supervisor yang
     sudah ada tetap berlaku untuk orang dan data yang sama; keputusan untuk baris yang berubah
-    atau hilang gugur dan dilaporkan. Periode yang sudah ditutup ditolak. Berjalan sebagai
-    flow Prefect tanpa server Prefect. Hanya satu finalisasi per folder data: yang kedua
-    berhenti seketika.
+    atau hilang gugur dan dilaporkan. Periode yang sudah ditutup ditolak. Hanya satu
+    finalisasi per folder data: yang kedua berhenti seketika.
+
+    Tanpa PREFECT_API_URL, tahap-tahapnya dijalankan langsung, tanpa Prefect. Bila
+    PREFECT_API_URL menunjuk server Prefect (dtks serve), finalisasi berjalan sebagai flow
+    Prefect finalisasi-bulanan yang tercatat di server itu.
 
     Di akhir, setiap folder yang dilewati, berkas yang tidak terbaca dan masalah berkas
     ditampilkan dengan jumlahnya (juga di masalah_berkas.csv). Berkas di atas batas
@@ -182,22 +185,20 @@ def finalize_cmd(
     check_period(period)
     h = _home(home)
     from pipelines import runlock
-    from pipelines.close import ensure_open
     from pipelines.ingest import guard
-    from pipelines.store import open_store
 
-    # the run lock first: a second finalize stops here, before any kelurahan is read
+    # the run lock first: a second finalize stops here, before any kelurahan is read; a
+    # closed month is refused by stages.finalise, before any kelurahan is read either
     with runlock.finalisation(h):
-        with open_store(h.store_path) as store:  # fails fast if another process writes
-            ensure_open(store, period)
         if os.environ.get(guard.GUARDED_ENV) != "1":
+            # the first line within a second: nothing heavy is imported before it
+            console.print(f"Finalisasi periode {period} (folder data: {h.root}) ...")
             # the run goes to a child process, which inherits this lock: a reader that
             # crashes ends one file only
             rc = guard.run(["finalize", period, "--home", str(h.root)], h, console.print)
         else:
             rc = None
             guard.die_with_parent()
-            console.print(f"Finalisasi periode {period} (folder data: {h.root}) ...")
             t0 = time.perf_counter()
             result = _run_finalize(h, period)
     if rc is not None:
@@ -331,8 +332,8 @@ class _Progress(logging.Handler):
 
 
 def _run_finalize(h: Home, period: str):
-    configure_prefect(h)
-    from pipelines.flows import finalize_flow
+    """The month's stages (pipelines.stages): as a Prefect flow when a Prefect server is
+    configured (PREFECT_API_URL), else directly, without starting Prefect (README)."""
     from pipelines.ingest.discover import kelurahan_folders
 
     folders, _ = kelurahan_folders(h.period_raw(period))
@@ -342,7 +343,15 @@ def _run_finalize(h: Home, period: str):
     logger.setLevel(logging.INFO)
     logger.propagate = False
     try:
-        return finalize_flow(period=period, home=str(h.root))
+        if os.environ.get("PREFECT_API_URL"):
+            console.print("Dijalankan sebagai flow Prefect (server di PREFECT_API_URL).")
+            configure_prefect(h)
+            from pipelines.flows import finalize_flow
+
+            return finalize_flow(period=period, home=str(h.root))
+        from pipelines import stages
+
+        return stages.finalise(h, period).published
     finally:
         logger.removeHandler(handler)
         handler.close()
