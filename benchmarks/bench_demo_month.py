@@ -14,12 +14,17 @@ loopback (PREFECT_API_URL), as `dtks serve` and the web desk do; its cold run is
 flow run after the server is healthy (the server's own start-up is printed apart).
 
     .venv/bin/python benchmarks/bench_demo_month.py [--modes direct flow] [--repeat 2]
+
+`cpu s` is the user + system time of the run's processes (the dtks process, its child, not a
+Prefect server started apart): on a machine shared with other jobs the wall time grows with
+the load (printed, 1-minute average), the CPU time much less.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -48,7 +53,9 @@ def build(root: Path) -> None:
 
 
 def finalize(root: Path, env: dict[str, str]) -> dict[str, float]:
-    """Seconds to the first line, longest silence between lines (or before the first), wall."""
+    """Seconds to the first line, longest silence between lines (or before the first), wall,
+    and the CPU seconds (user + system) of the run's processes."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         [str(DTKS), "finalize", PERIOD, "--home", str(root)],
@@ -69,8 +76,11 @@ def finalize(root: Path, env: dict[str, str]) -> dict[str, float]:
     t.join()
     if rc:
         sys.exit(f"dtks finalize failed ({rc}):\n{''.join(err)[-2000:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     gaps = [b - a for a, b in zip([0.0, *stamps], [*stamps, wall], strict=True)]
-    return {"first": stamps[0], "silence": max(gaps), "wall": wall, "lines": len(stamps)}
+    return {"first": stamps[0], "silence": max(gaps), "wall": wall, "cpu": cpu,
+            "lines": len(stamps), "load": os.getloadavg()[0]}  # fmt: skip
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -90,7 +100,7 @@ def main() -> None:
         build(base)
         print(f"demo root built (synth + load-dtks) in {time.perf_counter() - t0:.1f} s")
         print(f"{'mode':<7} {'run':<5} {'first line s':>12} {'longest silence s':>17} "
-              f"{'wall s':>7} {'lines':>6}")  # fmt: skip
+              f"{'wall s':>7} {'cpu s':>6} {'lines':>6} {'load 1 min':>10}")  # fmt: skip
         for mode in opts.modes:
             server = proc = None
             env = clean_env()
@@ -109,7 +119,8 @@ def main() -> None:
                         r = finalize(root, env)
                         print(
                             f"{mode:<7} {run:<5} {r['first']:>12.2f} {r['silence']:>17.2f} "
-                            f"{r['wall']:>7.2f} {r['lines']:>6}",
+                            f"{r['wall']:>7.2f} {r['cpu']:>6.2f} {r['lines']:>6} "
+                            f"{r['load']:>10.1f}",
                             flush=True,
                         )
             finally:

@@ -76,6 +76,7 @@ def start(home: Path) -> tuple[Server, subprocess.Popen]:
     """`prefect server start` on a free loopback port, its database under `home`."""
     port = free_port()
     server = Server(api=f"http://127.0.0.1:{port}/api", home=home)
+    home.mkdir(parents=True, exist_ok=True)
     log = home / "server.log"  # a file, not a pipe: a long session never fills it
     with log.open("w") as out:
         proc = subprocess.Popen(
