@@ -36,7 +36,7 @@ from reportlab.platypus import (
 )
 
 from pipelines import wilayah, xlsx
-from pipelines.normalize import BULAN
+from pipelines.normalize.vocabularies import BULAN
 from pipelines.store import Store
 
 COLS = [("diusulkan", "Diusulkan"), ("ditolak_validasi", "Ditolak Validasi"),

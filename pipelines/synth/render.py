@@ -16,7 +16,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from pipelines.normalize import BULAN
+from pipelines.normalize.vocabularies import BULAN
 from pipelines.synth.population import Household
 from pipelines.synth.scenario import KelurahanPlan, Row
 from pipelines.validate import PERSON_COLUMNS

@@ -28,7 +28,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from pipelines import wilayah
-from pipelines.normalize import BULAN
+from pipelines.normalize.vocabularies import BULAN
 from pipelines.synth import names as N
 
 TODAY = dt.date.today()
