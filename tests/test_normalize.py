@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipelines import validate
+from pipelines.dates import BULAN
 from pipelines.normalize.columns import map_unique
 from pipelines.normalize.values import (
     clean_id_value,
@@ -22,7 +23,6 @@ from pipelines.normalize.values import (
     rt_rw_value,
     text_value,
 )
-from pipelines.normalize.vocabularies import BULAN
 
 
 @pytest.mark.parametrize(

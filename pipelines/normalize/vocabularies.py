@@ -3,8 +3,6 @@ keys in upper-case letters and digits only (as values reads a cell), month names
 
 from __future__ import annotations
 
-BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-         "Oktober", "November", "Desember"]  # fmt: skip
 MONTHS = {
     "januari": 1, "jan": 1, "january": 1,
     "februari": 2, "pebruari": 2, "feb": 2, "peb": 2, "february": 2,

@@ -11,7 +11,8 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from pipelines.report.finalisation import BULAN, Signatories
+from pipelines.dates import long_date
+from pipelines.report.finalisation import Signatories
 
 TERMS = [
     "Data digunakan hanya untuk tujuan yang tercantum dalam berita acara ini (untuk penelitian: "
@@ -38,7 +39,7 @@ def write(
         Paragraph("<b>BERITA ACARA SERAH TERIMA DATA</b>", st["Title"]),
         Paragraph(f"Nomor: {r['nomor']}", st["Heading4"]),
         Paragraph(
-            f"Pada hari ini, {today.day} {BULAN[today.month - 1]} {today.year}, "
+            f"Pada hari ini, {long_date(today)}, "
             f"{who.dinas} (Pihak Pertama) menyerahkan data kepada pemohon (Pihak Kedua) "
             "dengan keterangan sebagai berikut:",
             body,
