@@ -24,8 +24,9 @@ from reportlab.pdfgen import canvas
 
 from pipelines import signing, wilayah
 from pipelines.config import Home
+from pipelines.dates import long_date
 from pipelines.errors import DtksError
-from pipelines.report.finalisation import BULAN, Signatories
+from pipelines.report.finalisation import Signatories
 from pipelines.store import Store
 
 DEFAULT_NUMBER = "400.9.2/{urut:04d}/DINSOS/{tahun}"
@@ -191,7 +192,7 @@ def _letter(
         2.5 * cm, y, f"Yang bertanda tangan di bawah ini, Kepala {who.dinas}, menerangkan bahwa:"
     )
     born = p["tanggal_lahir"]
-    born_txt = f"{born.day} {BULAN[born.month - 1]} {born.year}" if born is not None else "-"
+    born_txt = long_date(born) if born is not None else "-"
     w_ = wilayah.load()
     rows = [
         ("Nama", p["nama"]),
@@ -221,7 +222,7 @@ def _letter(
         text.textLine(line)
     c.drawText(text)
     y -= 100
-    c.drawString(12 * cm, y, f"{who.kota}, {today.day} {BULAN[today.month - 1]} {today.year}")
+    c.drawString(12 * cm, y, f"{who.kota}, {long_date(today)}")
     c.drawString(12 * cm, y - 14, f"Kepala {who.dinas}")
     c.setFont("Helvetica-Oblique", 8)
     c.drawString(12 * cm, y - 40, "Ditandatangani secara elektronik")
@@ -258,7 +259,7 @@ def _printout(path: Path, who: Signatories, why: str, today: dt.date) -> None:
     text.setFont("Helvetica", 10)
     text.setLeading(15)
     for line in [
-        f"Tanggal pemeriksaan: {today.day} {BULAN[today.month - 1]} {today.year}",
+        f"Tanggal pemeriksaan: {long_date(today)}",
         "",
         "Hasil:",
         *_wrap(why, 90),

@@ -14,8 +14,18 @@ import pyarrow
 import pyarrow.compute as pc
 
 from pipelines import household
-from pipelines import normalize as nz
 from pipelines import problems as P
+from pipelines.normalize.columns import DATE, TEXT, Problems, arrow_text, normalise_column, series
+from pipelines.normalize.fast import fast_date, fast_date_cells, fast_id
+from pipelines.normalize.values import (
+    clean_id_value,
+    parse_date_value,
+    parse_marital,
+    parse_relationship,
+    parse_sex,
+    region_value,
+    rt_rw_value,
+)
 from pipelines.problems import PROBLEM_COLUMNS, columns_by_row, reasons_by_row
 from pipelines.sanitize import guarded_fast_text, guarded_text
 from schemas.fields import has_kecamatan_prefix, has_province_prefix, is_16_digits
@@ -38,18 +48,18 @@ PERSON_COLUMNS = [
     "rt",
     "rw",
 ]
-# column-wise fast paths for the clean, common spellings (normalize.normalise_column)
-FAST = {"nik": nz.fast_id, "no_kk": nz.fast_id, "tanggal_lahir": nz.fast_date,
+# column-wise fast paths for the clean, common spellings (normalize.columns.normalise_column)
+FAST = {"nik": fast_id, "no_kk": fast_id, "tanggal_lahir": fast_date,
         **dict.fromkeys(["nama", "tempat_lahir", "nama_ibu_kandung", "pekerjaan", "alamat"],
                         guarded_fast_text)}  # fmt: skip
 NORMALISERS = {
-    "nik": nz.clean_id_value, "no_kk": nz.clean_id_value,
+    "nik": clean_id_value, "no_kk": clean_id_value,
     # names and addresses: a control character or a formula-like start is flagged (sanitize)
     "nama": guarded_text, "tempat_lahir": guarded_text, "nama_ibu_kandung": guarded_text,
     "pekerjaan": guarded_text, "alamat": guarded_text,
-    "tanggal_lahir": nz.parse_date_value, "jenis_kelamin": nz.parse_sex,
-    "hubungan_keluarga": nz.parse_relationship, "status_kawin": nz.parse_marital,
-    "rt": nz.rt_rw_value, "rw": nz.rt_rw_value, "kode_wilayah": nz.region_value,
+    "tanggal_lahir": parse_date_value, "jenis_kelamin": parse_sex,
+    "hubungan_keluarga": parse_relationship, "status_kawin": parse_marital,
+    "rt": rt_rw_value, "rw": rt_rw_value, "kode_wilayah": region_value,
 }  # fmt: skip
 DATE_COLUMNS = {"tanggal_lahir"}
 # pandera's built-in check names -> our reason codes
@@ -63,14 +73,14 @@ _ISIN_CODES = {
 
 def out_type(col: str) -> pyarrow.DataType:
     """The Arrow type a prelist column is normalised to."""
-    return nz.DATE if col in DATE_COLUMNS else nz.TEXT
+    return DATE if col in DATE_COLUMNS else TEXT
 
 
-def normalise(col: str, values: pd.Series | np.ndarray) -> tuple[pyarrow.Array, nz.Problems]:
+def normalise(col: str, values: pd.Series | np.ndarray) -> tuple[pyarrow.Array, Problems]:
     """One prelist column through its normaliser, with its fast paths."""
     date = col in DATE_COLUMNS
-    return nz.normalise_column(
-        values, NORMALISERS[col], FAST.get(col), out_type(col), nz.fast_date_cells if date else None
+    return normalise_column(
+        values, NORMALISERS[col], FAST.get(col), out_type(col), fast_date_cells if date else None
     )
 
 
@@ -91,17 +101,15 @@ def prepare(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     if "missing_columns" in raw.columns:  # read first: it wins over 'kosong' on these rows
         problems.insert(0, missing_column_problems(raw))
     # the folder's kode wilayah stands in when the file has no KODE WILAYAH column
-    columns["kode_wilayah"] = pc.coalesce(
-        columns["kode_wilayah"], nz.arrow_text(raw["folder_kode"])
-    )
+    columns["kode_wilayah"] = pc.coalesce(columns["kode_wilayah"], arrow_text(raw["folder_kode"]))
     out = pd.DataFrame(
         {
             "row_id": raw["row_id"].to_numpy(dtype="int64"),
-            "source_file": nz.series(nz.arrow_text(raw["source_file"])),
-            "source_sheet": nz.series(nz.arrow_text(raw["source_sheet"])),
+            "source_file": series(arrow_text(raw["source_file"])),
+            "source_sheet": series(arrow_text(raw["source_sheet"])),
             "source_row": raw["source_row"].to_numpy(dtype="int64"),
-            **{col: nz.series(columns[col]) for col in NORMALISERS},
-            "nama_key": nz.series(pc.utf8_upper(columns["nama"])),
+            **{col: series(columns[col]) for col in NORMALISERS},
+            "nama_key": series(pc.utf8_upper(columns["nama"])),
         }
     ).set_axis(raw.index)
     PrelistRaw.validate(out)

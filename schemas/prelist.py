@@ -10,7 +10,7 @@ import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
 
-from pipelines.normalize import arrow_text
+from pipelines.normalize.columns import arrow_text
 from schemas.fields import (
     has_province_prefix,
     is_16_digits,

@@ -20,7 +20,8 @@ from pipelines.cli import app
 from pipelines.config import Home
 from pipelines.requests import register
 from pipelines.requests.disclosure import protect
-from pipelines.requests.package import ReleaseRefused, fulfil, verify
+from pipelines.requests.package import fulfil, verify
+from pipelines.requests.policy import ReleaseRefused
 from pipelines.requests.workdays import add_workdays, is_workday
 from pipelines.store import open_store
 

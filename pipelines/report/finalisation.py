@@ -36,7 +36,7 @@ from reportlab.platypus import (
 )
 
 from pipelines import wilayah, xlsx
-from pipelines.normalize import BULAN
+from pipelines.dates import long_date, month_year
 from pipelines.store import Store
 
 COLS = [("diusulkan", "Diusulkan"), ("ditolak_validasi", "Ditolak Validasi"),
@@ -76,7 +76,7 @@ class Signatories:
 def period_label(period: str) -> str:
     """'2026-11' -> 'November 2026'."""
     year, month = period.split("-")
-    return f"{BULAN[int(month) - 1]} {year}"
+    return month_year(year, month)
 
 
 @dataclass
@@ -224,7 +224,7 @@ def _ba_text(period: str, rec: pd.DataFrame, who: Signatories, state: BaState) -
         lines.append("")
     done = "telah menyelesaikan" if state.final else "sedang melaksanakan"
     lines += [
-        f"Pada tanggal {day.day} {BULAN[day.month - 1]} {day.year}, {who.dinas} {done} "
+        f"Pada tanggal {long_date(day)}, {who.dinas} {done} "
         f"finalisasi usulan DTKS periode {period_label(period)} dari "
         f"{len(rec)} kelurahan/desa dengan hasil sebagai berikut:",
         f"- jumlah baris usulan yang diterima: {t['diusulkan']}",
@@ -240,8 +240,8 @@ def _ba_text(period: str, rec: pd.DataFrame, who: Signatories, state: BaState) -
     ]
     if state.forced:
         lines.append(
-            f"Bulan ini ditutup paksa oleh {state.closed_by} pada {day.day} "
-            f"{BULAN[day.month - 1]} {day.year} dengan alasan: {state.alasan}. "
+            f"Bulan ini ditutup paksa oleh {state.closed_by} pada {long_date(day)} "
+            f"dengan alasan: {state.alasan}. "
             f"{state.undecided} baris belum diputus saat ditutup dan tidak dikirim ke SIKS-NG."
         )
     lines.append(

@@ -25,7 +25,7 @@ from pipelines.errors import FileProblem
 from pipelines.ingest.discover import limits_of
 from pipelines.ingest.layout import find_table
 from pipelines.ingest.read import EXCEL_MAX_COLS, column_letter, read_grids
-from pipelines.normalize import is_missing
+from pipelines.normalize.values import is_missing
 from pipelines.report.summary import OUTCOME_LABELS
 
 RETURNED = ("ditolak_validasi", "ditolak_musyawarah", "ditolak_supervisor")

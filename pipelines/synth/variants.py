@@ -28,7 +28,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from pipelines import wilayah
-from pipelines.normalize import BULAN
+from pipelines.dates import long_date
 from pipelines.synth import names as N
 
 TODAY = dt.date.today()
@@ -417,7 +417,7 @@ def _date(v: dt.date, style: str, fmt: str) -> Any:
         "dmy-": f"{v.day:02d}-{v.month:02d}-{v.year}",
         "dmy/": f"{v.day:02d}/{v.month:02d}/{v.year}",
         "iso": v.isoformat(),
-        "long": f"{v.day} {BULAN[v.month - 1]} {v.year}",
+        "long": long_date(v),
         "short": f"{v.day:02d} {BULAN_SINGKAT[v.month - 1]} {v.year}",
     }[style]
 
