@@ -14,7 +14,7 @@ import pandas as pd
 from pipelines import approval, carry, validate
 from pipelines import problems as P
 from pipelines import reasons as R
-from pipelines.config import Home
+from pipelines.config import Home, dinas_kabkota  # noqa: F401  (re-exported for callers)
 from pipelines.dedup import batch as batch_dups
 from pipelines.dedup import store_match
 from pipelines.errors import PeriodClosed  # noqa: F401  (re-exported for callers)
@@ -130,15 +130,6 @@ def ba_not_in_prelist(batch: Batch, outcomes: pd.DataFrame) -> pd.DataFrame:
             "keputusan_asli",
         ]
     ].reset_index(drop=True)
-
-
-def dinas_kabkota(home: Home, store: Store) -> str | None:
-    """The Dinas's own kab/kota (4 digits): dtks.toml [dinas] kode_kabkota, else the snapshot's."""
-    configured = home.settings().get("dinas", {}).get("kode_kabkota")
-    if configured:
-        return str(configured).replace(".", "")
-    row = store.one("SELECT kode_kabkota FROM dtks_snapshot ORDER BY snapshot_id DESC LIMIT 1")
-    return row[0] if row else None
 
 
 def decide(batch: Batch, store: Store, kabkota: str | None) -> pd.DataFrame:

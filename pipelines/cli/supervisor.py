@@ -104,8 +104,7 @@ def load_dtks_cmd(
     from pipelines.wilayah import dotted
 
     h = _new_home(home)
-    conf = h.settings().get("snapshot", {})
-    kabkota = h.settings().get("dinas", {}).get("kode_kabkota")
+    conf = h.config
     t0 = time.perf_counter()
     with open_store(h.store_path, memory_limit=h.memory_limit or LOAD_MEMORY) as store:
         res = load(
@@ -114,9 +113,9 @@ def load_dtks_cmd(
             petugas=petugas,
             area=sebagian or None,
             large_change=perubahan_besar,
-            max_close_share=float(conf.get("batas_tutup_persen", 5)) / 100,
-            max_damage_share=float(conf.get("batas_rusak_persen", 10)) / 100,
-            kabkota=str(kabkota).replace(".", "") if kabkota else None,
+            max_close_share=conf.snapshot.batas_tutup_persen / 100,
+            max_damage_share=conf.snapshot.batas_rusak_persen / 100,
+            kabkota=conf.dinas.kode_kabkota,
         )
     where = (
         f"{ribu(len(res.kelurahan))} kelurahan di {ribu(len(res.kecamatan))} kecamatan "

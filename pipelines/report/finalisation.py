@@ -38,6 +38,7 @@ from reportlab.platypus import (
 from pipelines import wilayah, xlsx
 from pipelines.normalize import BULAN
 from pipelines.outcomes import SIKSNG_KINDS, Outcome
+from pipelines.settings import Settings
 from pipelines.store import Store
 
 # the recap's columns: what was turned away first, then what goes on (an outcome not named
@@ -64,17 +65,18 @@ class Signatories:
     nip_kepala_bidang: str = ""
 
     @classmethod
-    def from_settings(cls, settings: dict, kabkota: str | None) -> Signatories:
-        cfg = settings.get("dinas", {})
+    def from_settings(cls, settings: Settings, kabkota: str | None) -> Signatories:
+        """The names of dtks.toml [dinas]; the Dinas and its town from the kab/kota code."""
+        cfg = settings.dinas
         region = wilayah.load().name(kabkota or "") or "Kabupaten/Kota"
         kota = region.replace("Kota ", "").replace("Kabupaten ", "")
         return cls(
-            dinas=cfg.get("nama", f"Dinas Sosial {region}"),
-            kota=cfg.get("kota", kota),
-            **{
-                k: str(cfg.get(k, ""))
-                for k in ("kepala_dinas", "nip_kepala_dinas", "kepala_bidang", "nip_kepala_bidang")
-            },
+            dinas=cfg.nama if cfg.nama is not None else f"Dinas Sosial {region}",
+            kota=cfg.kota if cfg.kota is not None else kota,
+            kepala_dinas=cfg.kepala_dinas,
+            nip_kepala_dinas=cfg.nip_kepala_dinas,
+            kepala_bidang=cfg.kepala_bidang,
+            nip_kepala_bidang=cfg.nip_kepala_bidang,
         )
 
 

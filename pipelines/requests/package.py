@@ -74,9 +74,9 @@ def fulfil(store: Store, home: Home, nomor: str, petugas: str, kabkota: str | No
             "disetujui yang dapat diserahkan."
         )
     entry = catalogue.CATALOGUE[r["jenis_data"]]
-    settings = home.settings().get("permintaan", {})
-    threshold = max(int(settings.get("ambang", 10)), MIN_THRESHOLD)
-    rounding = settings.get("pembulatan")
+    settings = home.config.permintaan
+    threshold = max(settings.ambang, MIN_THRESHOLD)
+    rounding = settings.pembulatan
     if entry.record_level:
         if r["kategori"] != "perencanaan_opd" or not r["nomor_pks"]:
             raise ReleaseRefused(
@@ -120,7 +120,7 @@ def fulfil(store: Store, home: Home, nomor: str, petugas: str, kabkota: str | No
         meta = _metadata(r, entry, note, kabkota)
         _write_data(scratch, shown, meta, entry.record_level)
         files = {p.name: sha256(p) for p in sorted(scratch.iterdir())}
-        who = Signatories.from_settings(home.settings(), kabkota)
+        who = Signatories.from_settings(home.config, kabkota)
         draft = scratch / "bast.draft.pdf"
         _bast(draft, r, entry, note, files, who, len(shown))
         bast = scratch / f"BAST_{nomor}.pdf"
