@@ -12,7 +12,7 @@ import logging
 import tomllib
 import types
 import typing
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -148,12 +148,7 @@ class Permintaan:
 
 
 # keys read once and no longer: a warning, not an error, so an old dtks.toml still runs
-RETIRED = {
-    (
-        "permintaan",
-        "garam",
-    ): "garam rahasia sekarang di keys/garam-identitas (dtks keys init)",
-}
+RETIRED = {("permintaan", "garam"): "garam rahasia kini di keys/garam-identitas (dtks keys init)"}
 
 
 @dataclass(frozen=True)
@@ -169,11 +164,6 @@ class Settings:
     surat: Surat = field(default_factory=Surat)
     tanda_tangan: TandaTangan = field(default_factory=TandaTangan)
     permintaan: Permintaan = field(default_factory=Permintaan)
-
-    @property
-    def kabkota(self) -> str | None:
-        """[dinas] kode_kabkota as 4 digits (None when not set)."""
-        return self.dinas.kode_kabkota
 
 
 def sections() -> dict[str, type]:
@@ -233,12 +223,7 @@ def _section(cls: type, name: str, table: dict[str, Any]) -> Any:
     values = {}
     for key, value in table.items():
         if (name, key) in RETIRED:
-            log.warning(
-                "dtks.toml [%s] %s tidak dipakai lagi: %s",
-                name,
-                key,
-                RETIRED[name, key],
-            )
+            log.warning("dtks.toml [%s] %s tidak dipakai lagi: %s", name, key, RETIRED[name, key])
             continue
         if key not in own:
             raise ConfigError(
@@ -299,7 +284,7 @@ def _checked(s: Settings) -> Settings:
                 f"dtks.toml [dinas] kode_kabkota '{code}' harus kode kab/kota 4 digit, "
                 'mis. "62.71".'
             )
-        s = _replace(s, dinas=_replace(s.dinas, kode_kabkota=digits))
+        s = replace(s, dinas=replace(s.dinas, kode_kabkota=digits))
     if s.data.skema_hubungan.strip().lower() not in SKEMA_HUBUNGAN:
         raise ConfigError(
             f"dtks.toml [data] skema_hubungan = '{s.data.skema_hubungan}' tidak dikenali; isi "
@@ -322,25 +307,6 @@ def _checked(s: Settings) -> Settings:
     if p.pembulatan is not None and p.pembulatan <= 0:
         raise ConfigError("dtks.toml [permintaan] pembulatan harus bilangan bulat lebih dari 0.")
     return s
-
-
-def _replace(obj: Any, **changes: Any) -> Any:
-    from dataclasses import replace
-
-    return replace(obj, **changes)
-
-
-def defaults() -> dict[str, dict[str, Any]]:
-    """Every setting's default, by section and key (None for 'derived when unset')."""
-    out: dict[str, dict[str, Any]] = {}
-    for name, cls in sections().items():
-        out[name] = {}
-        for f in fields(cls):
-            if f.default is not MISSING:
-                out[name][f.name] = f.default
-            else:
-                out[name][f.name] = f.default_factory()  # type: ignore[misc]
-    return out
 
 
 def helps() -> dict[str, dict[str, str]]:
