@@ -29,7 +29,6 @@ from pipelines.errors import DtksError
 from pipelines.report.finalisation import Signatories
 from pipelines.store import Store
 
-DEFAULT_NUMBER = "400.9.2/{urut:04d}/DINSOS/{tahun}"
 CODE_RE = re.compile(r"^[A-Z2-7]{10}$")
 
 
@@ -72,7 +71,7 @@ def issue(
     status, person = _person(store, nik)
     if status == "aktif" and person["no_kk"] != no_kk:
         status = "kk_beda"
-    who = Signatories.from_settings(home.settings(), kabkota)
+    who = Signatories.from_settings(home.config, kabkota)
     today = dt.date.today()
     out = home.reports / "surat"
     if status != "aktif":
@@ -91,12 +90,12 @@ def issue(
         urut = store.one(
             "SELECT coalesce(max(urut), 0) + 1 FROM letter_log WHERE tahun = ?", [tahun]
         )[0]
-        fmt = home.settings().get("surat", {}).get("nomor", DEFAULT_NUMBER)
+        fmt = home.config.surat.nomor
         nomor = fmt.format(urut=urut, tahun=tahun)
         kode = "".join(secrets.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(10))
         path = out / str(tahun) / f"SKT_{tahun}_{urut:04d}.pdf"
         draft = path.with_suffix(".draft.pdf")
-        _letter(draft, who, person, nomor, kode, today, home.settings(), store)
+        _letter(draft, who, person, nomor, kode, today, home.config.surat.kop, store)
         signing.sign_pdf(home, draft, path, reason=f"Surat Keterangan Terdaftar DTKS {nomor}")
         draft.unlink()
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -149,9 +148,9 @@ def _info(path: Path) -> dict[str, str]:
     return dict(part.split("=", 1) for part in keywords.split(";") if "=" in part)
 
 
-def _header(c: canvas.Canvas, who: Signatories, settings: dict) -> float:
+def _header(c: canvas.Canvas, who: Signatories, kop: list[str]) -> float:
     w, h = A4
-    lines = settings.get("surat", {}).get("kop") or [
+    lines = kop or [
         f"PEMERINTAH {who.dinas.upper().replace('DINAS SOSIAL ', '')}",
         who.dinas.upper(),
     ]
@@ -172,7 +171,7 @@ def _letter(
     nomor: str,
     kode: str,
     today: dt.date,
-    settings: dict,
+    kop: list[str],
     store: Store,
 ) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -181,7 +180,7 @@ def _letter(
     c.setTitle(f"Surat Keterangan Terdaftar DTKS {nomor}")
     c.setAuthor(who.dinas)
     c.setKeywords(f"nomor={nomor};kode={kode}")
-    y = _header(c, who, settings)
+    y = _header(c, who, kop)
     c.setFont("Helvetica-Bold", 12)
     c.drawCentredString(w / 2, y, "SURAT KETERANGAN TERDAFTAR")
     c.drawCentredString(w / 2, y - 15, "DALAM DATA TERPADU KESEJAHTERAAN SOSIAL (DTKS)")
@@ -250,7 +249,7 @@ def _printout(path: Path, who: Signatories, why: str, today: dt.date) -> None:
     w, _ = A4
     c = canvas.Canvas(str(path), pagesize=A4)
     c.setTitle("Informasi pemeriksaan DTKS (bukan surat keterangan)")
-    y = _header(c, who, {})
+    y = _header(c, who, [])
     c.setFont("Helvetica-Bold", 12)
     c.drawCentredString(w / 2, y, "INFORMASI HASIL PEMERIKSAAN DTKS")
     c.setFont("Helvetica", 9)

@@ -239,7 +239,7 @@ def _build(store: Store, home: Home, period: str, stage: _Stage, report_only: bo
     files = [(p.name, sha256(p)) for p in sorted(import_dir.glob("*")) if p.is_file()]
     state = finalisation.ba_state(store, period, final)
     rec = finalisation.recap(final, store, period)
-    who = finalisation.Signatories.from_settings(home.settings(), dinas_kabkota(home, store))
+    who = finalisation.Signatories.from_settings(home.config, dinas_kabkota(home, store))
     stage.reports.mkdir(parents=True)
     name = f"laporan_finalisasi_{period}"
     finalisation.write_xlsx(stage.reports / f"{name}.xlsx", period, rec, files, who, state)

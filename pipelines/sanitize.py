@@ -36,6 +36,7 @@ import pyarrow.compute as pc
 
 from pipelines.normalize.fast import fast_text
 from pipelines.normalize.values import Result, text_value
+from pipelines.reasons import Reason
 
 # what openpyxl refuses (its ILLEGAL_CHARACTERS_RE) plus DEL and lone surrogates
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -105,10 +106,10 @@ def guarded_text(v: Any) -> Result:
     'diawali_tanda_rumus' when it starts like a formula (=, +, @, or '-' then more)."""
     if isinstance(v, str) and CONTROL.search(v):
         value, _ = text_value(CONTROL.sub("", v))
-        return value, "karakter_kontrol"
+        return value, Reason.KARAKTER_KONTROL
     value, code = text_value(v)
     if value and FORMULA_LIKE.match(value):
-        return value, "diawali_tanda_rumus"
+        return value, Reason.DIAWALI_TANDA_RUMUS
     return value, code
 
 

@@ -27,6 +27,7 @@ from pipelines.normalize.values import (
     rt_rw_value,
 )
 from pipelines.problems import PROBLEM_COLUMNS, columns_by_row, reasons_by_row
+from pipelines.reasons import Reason, UnknownReason
 from pipelines.sanitize import guarded_fast_text, guarded_text
 from schemas.fields import has_kecamatan_prefix, has_province_prefix, is_16_digits
 from schemas.prelist import PrelistClean, PrelistRaw
@@ -63,11 +64,11 @@ NORMALISERS = {
 }  # fmt: skip
 DATE_COLUMNS = {"tanggal_lahir"}
 # pandera's built-in check names -> our reason codes
-_BUILTIN = {"not_nullable": "kosong", "isin": None}
+_BUILTIN = {"not_nullable": Reason.KOSONG}
 _ISIN_CODES = {
-    "jenis_kelamin": "jk_tidak_dikenali",
-    "hubungan_keluarga": "hubungan_tidak_dikenali",
-    "status_kawin": "status_kawin_tidak_dikenali",
+    "jenis_kelamin": Reason.JK_TIDAK_DIKENALI,
+    "hubungan_keluarga": Reason.HUBUNGAN_TIDAK_DIKENALI,
+    "status_kawin": Reason.STATUS_KAWIN_TIDAK_DIKENALI,
 }
 
 
@@ -135,7 +136,7 @@ def missing_column_problems(raw: pd.DataFrame) -> pd.DataFrame:
     parts = []
     for k, names in enumerate(uniques):
         rows = row_id[ids == k]
-        parts += [P.problem(rows, name, "kolom_tidak_ada") for name in str(names).split(",")]
+        parts += [P.problem(rows, name, Reason.KOLOM_TIDAK_ADA) for name in str(names).split(",")]
     return P.frame(parts)
 
 
@@ -159,7 +160,7 @@ def check_rules(
         ).fillna(False)
         problems.append(
             P.problem(
-                clean.loc[outside, "row_id"].to_numpy(), "kode_wilayah", "wilayah_bukan_dinas"
+                clean.loc[outside, "row_id"].to_numpy(), "kode_wilayah", Reason.WILAYAH_BUKAN_DINAS
             )
         )
     problems.append(region_notes(clean))
@@ -190,13 +191,13 @@ def plausibility_problems(clean: pd.DataFrame, failed: pd.DataFrame) -> pd.DataF
             P.problem(
                 row_id[sound & married & (age < MIN_AGE_MARRIED)],
                 "status_kawin",
-                "status_kawin_umur",
+                Reason.STATUS_KAWIN_UMUR,
                 P.detail(umur=MIN_AGE_MARRIED),
             ),
             P.problem(
                 row_id[sound & spouse & (age < MIN_AGE_SPOUSE)],
                 "hubungan_keluarga",
-                "pasangan_di_bawah_umur",
+                Reason.PASANGAN_DI_BAWAH_UMUR,
                 P.detail(umur=MIN_AGE_SPOUSE),
             ),
         ]
@@ -215,8 +216,21 @@ def region_notes(clean: pd.DataFrame) -> pd.DataFrame:
         if len(off):
             few = clean[col].iloc[off]
             old = (is_16_digits(few) & has_province_prefix(few)).to_numpy()
-            out.append(P.problem(clean["row_id"].to_numpy()[off[old]], col, "id_wilayah_lama"))
+            out.append(P.problem(clean["row_id"].to_numpy()[off[old]], col, Reason.ID_WILAYAH_LAMA))
     return P.frame(out)
+
+
+def reason_of_check(column: str, check: str) -> Reason:
+    """The reason code of a failed schema check (its name, or a built-in check's meaning).
+
+    Raises UnknownReason for a check without one, so no operator reads a bare check name."""
+    if check == "isin":
+        return _ISIN_CODES.get(column, Reason.NILAI_TIDAK_DIKENALI)
+    code = _BUILTIN.get(check, check)
+    try:
+        return Reason(code)
+    except ValueError:
+        raise UnknownReason(f"pemeriksaan {check!r} kolom {column!r} tidak punya alasan") from None
 
 
 def _from_failure_cases(fc: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame:
@@ -227,10 +241,7 @@ def _from_failure_cases(fc: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame:
         )
     fc = fc.copy()
     base = fc["check"].astype(str).str.split("(", n=1).str[0]  # "isin(['L', 'P'])"
-    fc["code"] = [
-        _ISIN_CODES.get(col, "nilai_tidak_dikenali") if chk == "isin" else _BUILTIN.get(chk, chk)
-        for col, chk in zip(fc["column"], base, strict=True)
-    ]
+    fc["code"] = [reason_of_check(col, chk) for col, chk in zip(fc["column"], base, strict=True)]
     # a dataframe-level check names no column (or every column): blame it on the NIK
     df_level = fc["schema_context"] == "DataFrameSchema"
     fc.loc[df_level, "column"] = "nik"

@@ -23,6 +23,7 @@ from pipelines.cli.common import (
 )
 from pipelines.config import Home, check_period, configure_prefect
 from pipelines.errors import DtksError
+from pipelines.outcomes import Outcome
 
 # DuckDB's buffer while loading a snapshot when dtks.toml sets no [duckdb] memory_limit: a
 # 10-million-person load stays under 4 GB of memory (benchmarks/bench_load.py)
@@ -103,8 +104,7 @@ def load_dtks_cmd(
     from pipelines.wilayah import dotted
 
     h = _new_home(home)
-    conf = h.settings().get("snapshot", {})
-    kabkota = h.settings().get("dinas", {}).get("kode_kabkota")
+    conf = h.config
     t0 = time.perf_counter()
     with open_store(h.store_path, memory_limit=h.memory_limit or LOAD_MEMORY) as store:
         res = load(
@@ -113,9 +113,9 @@ def load_dtks_cmd(
             petugas=petugas,
             area=sebagian or None,
             large_change=perubahan_besar,
-            max_close_share=float(conf.get("batas_tutup_persen", 5)) / 100,
-            max_damage_share=float(conf.get("batas_rusak_persen", 10)) / 100,
-            kabkota=str(kabkota).replace(".", "") if kabkota else None,
+            max_close_share=conf.snapshot.batas_tutup_persen / 100,
+            max_damage_share=conf.snapshot.batas_rusak_persen / 100,
+            kabkota=conf.dinas.kode_kabkota,
         )
     where = (
         f"{ribu(len(res.kelurahan))} kelurahan di {ribu(len(res.kecamatan))} kecamatan "
@@ -400,24 +400,14 @@ def _safe(text) -> str:
 
 
 def _print_counts(counts) -> None:
-    from pipelines.finalize import OUTCOMES
+    from pipelines.outcomes import OUTCOMES
     from pipelines.wilayah import dotted
 
-    short = {
-        "usulan_baru": "Baru",
-        "perbaikan": "Perbaikan",
-        "terdaftar": "Terdaftar",
-        "perlu_verifikasi": "Verifikasi",
-        "duplikat_batch": "Duplikat",
-        "ditolak_musyawarah": "Tolak Musy",
-        "ditolak_validasi": "Tolak Valid",
-        "ditolak_supervisor": "Tolak Sup",
-    }
     t = Table(title="Hasil per kelurahan", show_footer=True, box=None, pad_edge=False)
     t.add_column("Kode", footer="", no_wrap=True)
     t.add_column("Kelurahan", footer="JUMLAH", no_wrap=True, max_width=22)
     for o in OUTCOMES:
-        t.add_column(short[o], justify="right", footer=str(int(counts[o].sum())), no_wrap=True)
+        t.add_column(o.short, justify="right", footer=str(int(counts[o].sum())), no_wrap=True)
     t.add_column("Baris", justify="right", footer=str(int(counts["jumlah"].sum())), no_wrap=True)
     for kode, r in counts.iterrows():
         t.add_row(
@@ -497,8 +487,9 @@ def siks_ng_cmd(
     with open_store(h.store_path) as store:
         res = export(store, h, period)
     console.print(
-        f"Berkas SIKS-NG : {_rel(res.import_dir, h)} ({res.counts['usulan_baru']} usulan "
-        f"baru, {res.counts['perbaikan']} perbaikan; {len(res.files)} berkas)"
+        f"Berkas SIKS-NG : {_rel(res.import_dir, h)} ("
+        + ", ".join(f"{n} {Outcome(k).label.lower()}" for k, n in res.counts.items())
+        + f"; {len(res.files)} berkas)"
     )
     state = (
         "final"

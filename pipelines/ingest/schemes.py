@@ -42,6 +42,7 @@ import pyarrow.compute as pc
 
 from pipelines.errors import ConfigError
 from pipelines.normalize.values import clean_id_value, is_missing, parse_date_value, parse_sex
+from pipelines.settings import Settings
 
 SCHEMES: dict[str, dict[int, str]] = {
     "dtks": {1: "KEPALA KELUARGA", 2: "ISTRI/SUAMI", 3: "ANAK", 4: "MENANTU", 5: "CUCU",
@@ -110,9 +111,9 @@ def code_of(v: Any) -> int | None:
     return None
 
 
-def default_scheme(settings: dict) -> str:
+def default_scheme(settings: Settings) -> str:
     """The Dinas default, dtks.toml [data] skema_hubungan ('dtks' when unset)."""
-    value = str(settings.get("data", {}).get("skema_hubungan", DEFAULT)).strip().lower()
+    value = settings.data.skema_hubungan.strip().lower()
     if value not in SCHEMES:
         raise ConfigError(
             f"dtks.toml [data] skema_hubungan = '{value}' tidak dikenali; isi \"dtks\" "

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from pipelines.normalize.vocabularies import MARITAL, MONTHS, RELATIONSHIP, SEX, YES_NO
+from pipelines.reasons import Reason
 
 Result = tuple[Any, str | None]
 
@@ -39,20 +40,20 @@ EXCEL_SAFE_MAX = 2**53
 def clean_id_value(v: Any) -> Result:
     """A NIK or No KK cell -> digits; number cells cut by Excel are flagged, never fixed."""
     if isinstance(v, bool):
-        return None, "id_bukan_angka"
+        return None, Reason.ID_BUKAN_ANGKA
     if isinstance(v, int | float):
         if isinstance(v, float) and not v.is_integer():
-            return None, "id_bukan_angka"
+            return None, Reason.ID_BUKAN_ANGKA
         n = int(v)
         digits = str(n)
         # Excel keeps 15 significant digits: a 16-digit number cell ending in 0, or one past
         # 2^53, has lost its last digit(s) for good.
         if len(digits) >= 15 and (digits.endswith("0") or n > EXCEL_SAFE_MAX):
-            return None, "id_terpotong"
+            return None, Reason.ID_TERPOTONG
         return digits, None
     s = str(v).strip().lstrip("'`´‘’").strip().strip('"')
     if _SCI_RE.match(s):
-        return None, "id_notasi_ilmiah"
+        return None, Reason.ID_NOTASI_ILMIAH
     m = _FLOAT_STR_RE.match(s)
     if m:
         s = m.group(1)
@@ -60,7 +61,7 @@ def clean_id_value(v: Any) -> Result:
     if not s:
         return None, None
     if not s.isdigit():
-        return None, "id_bukan_angka"
+        return None, Reason.ID_BUKAN_ANGKA
     return s, None
 
 
@@ -84,7 +85,7 @@ def _ymd(y: int, m: int, d: int) -> Result:
     try:
         return dt.date(y, m, d), None
     except ValueError:
-        return None, "tanggal_tidak_valid"
+        return None, Reason.TANGGAL_TIDAK_VALID
 
 
 def parse_date_value(v: Any) -> Result:
@@ -94,10 +95,10 @@ def parse_date_value(v: Any) -> Result:
     if isinstance(v, dt.date):
         return v, None
     if isinstance(v, bool):
-        return None, "tanggal_tidak_dikenali"
+        return None, Reason.TANGGAL_TIDAK_DIKENALI
     if isinstance(v, int | float):
         d = excel_serial_to_date(float(v))
-        return (d, None) if d else (None, "tanggal_tidak_dikenali")
+        return (d, None) if d else (None, Reason.TANGGAL_TIDAK_DIKENALI)
     s = " ".join(str(v).split())
     if m := _DMY_RE.match(s):
         return _ymd(int(m[3]), int(m[2]), int(m[1]))
@@ -106,14 +107,14 @@ def parse_date_value(v: Any) -> Result:
     if m := _DMONY_RE.match(s):
         month = MONTHS.get(m[2].lower())
         if month is None:
-            return None, "tanggal_tidak_dikenali"
+            return None, Reason.TANGGAL_TIDAK_DIKENALI
         return _ymd(int(m[3]), month, int(m[1]))
     if s.isdigit() and len(s) == 5:  # a date cell exported to CSV as its serial number
         d = excel_serial_to_date(float(s))
-        return (d, None) if d else (None, "tanggal_tidak_dikenali")
+        return (d, None) if d else (None, Reason.TANGGAL_TIDAK_DIKENALI)
     if s.isdigit() and len(s) == 8:  # 31121980
         return _ymd(int(s[4:]), int(s[2:4]), int(s[:2]))
-    return None, "tanggal_tidak_dikenali"
+    return None, Reason.TANGGAL_TIDAK_DIKENALI
 
 
 # ---------------------------------------------------------------- categories
@@ -133,10 +134,10 @@ def _category(table: dict[str, str], problem: str) -> Callable[[Any], Result]:
     return fn
 
 
-parse_sex = _category(SEX, "jk_tidak_dikenali")
-parse_relationship = _category(RELATIONSHIP, "hubungan_tidak_dikenali")
-parse_marital = _category(MARITAL, "status_kawin_tidak_dikenali")
-parse_yes_no = _category(YES_NO, "ya_tidak_tidak_dikenali")
+parse_sex = _category(SEX, Reason.JK_TIDAK_DIKENALI)
+parse_relationship = _category(RELATIONSHIP, Reason.HUBUNGAN_TIDAK_DIKENALI)
+parse_marital = _category(MARITAL, Reason.STATUS_KAWIN_TIDAK_DIKENALI)
+parse_yes_no = _category(YES_NO, Reason.YA_TIDAK_TIDAK_DIKENALI)
 
 
 # ---------------------------------------------------------------- text
@@ -158,7 +159,7 @@ def rt_rw_value(v: Any) -> Result:
         v = int(v)
     digits = re.sub(r"\D", "", str(v))
     if not digits or len(digits) > 3:
-        return None, "rt_rw_tidak_valid"
+        return None, Reason.RT_RW_TIDAK_VALID
     return digits.zfill(3), None
 
 
@@ -167,7 +168,7 @@ def region_value(v: Any) -> Result:
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     digits = re.sub(r"\D", "", str(v))
-    return (digits, None) if len(digits) == 10 else (None, "kode_wilayah_tidak_valid")
+    return (digits, None) if len(digits) == 10 else (None, Reason.KODE_WILAYAH_TIDAK_VALID)
 
 
 def name_key(name: str | None) -> str:

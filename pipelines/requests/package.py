@@ -38,7 +38,7 @@ def fulfil(store: Store, home: Home, nomor: str, petugas: str, kabkota: str | No
     r = req.iloc[0]
     policy.check_status(r)
     entry = catalogue.CATALOGUE[r["jenis_data"]]
-    threshold, rounding = policy.limits(home.settings().get("permintaan", {}))
+    threshold, rounding = policy.limits(home.config.permintaan)
     policy.check_record_level(r, entry)
     table = catalogue.build(store, r["jenis_data"], r["wilayah"] or "", r["tahun_data"] or "")
     policy.check_columns(table, entry)
@@ -53,7 +53,7 @@ def fulfil(store: Store, home: Home, nomor: str, petugas: str, kabkota: str | No
         meta = contents.metadata(r, entry, note, kabkota)
         contents.write_data(scratch, shown, meta, entry.record_level)
         files = {p.name: manifest.sha256(p) for p in sorted(scratch.iterdir())}
-        who = Signatories.from_settings(home.settings(), kabkota)
+        who = Signatories.from_settings(home.config, kabkota)
         draft = scratch / "bast.draft.pdf"
         bast.write(draft, r, entry, note, files, who, len(shown))
         signed = scratch / f"BAST_{nomor}.pdf"

@@ -10,6 +10,7 @@ import pandas as pd
 
 from pipelines.requests import catalogue, register
 from pipelines.requests.disclosure import MIN_THRESHOLD, protect
+from pipelines.settings import Permintaan
 
 
 class ReleaseRefused(register.RequestError):
@@ -36,9 +37,9 @@ def check_record_level(r: pd.Series, entry: catalogue.Entry) -> None:
             )
 
 
-def limits(settings: dict[str, Any]) -> tuple[int, Any]:
+def limits(settings: Permintaan) -> tuple[int, int | None]:
     """(threshold, rounding) from dtks.toml [permintaan]; never below MIN_THRESHOLD."""
-    return max(int(settings.get("ambang", 10)), MIN_THRESHOLD), settings.get("pembulatan")
+    return max(settings.ambang, MIN_THRESHOLD), settings.pembulatan
 
 
 def check_columns(table: pd.DataFrame, entry: catalogue.Entry) -> None:

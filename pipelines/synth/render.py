@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from pipelines.dates import long_date, weekday
+from pipelines.outcomes import Outcome
 from pipelines.synth.population import Household
 from pipelines.synth.scenario import KelurahanPlan, Row
 from pipelines.validate import PERSON_COLUMNS
@@ -358,7 +359,7 @@ def _truth(path: str, sheet: str, row_number: int, row: Row) -> dict:
         "expected_outcome": row.expected,
         "plant": row.plant,
         "truth_id_dtks": row.truth_id_dtks or row.person.id_dtks
-        if row.expected in ("terdaftar", "perbaikan", "perlu_verifikasi")
+        if row.expected in (Outcome.TERDAFTAR, Outcome.PERBAIKAN, Outcome.PERLU_VERIFIKASI)
         else row.truth_id_dtks,
         "person_key": row.person.id_dtks,
     }
