@@ -14,26 +14,17 @@ import pandas as pd
 from pipelines import approval, carry, validate
 from pipelines import problems as P
 from pipelines import reasons as R
-from pipelines.config import Home
+from pipelines.config import Home, dinas_kabkota  # noqa: F401  (re-exported for callers)
 from pipelines.dedup import batch as batch_dups
 from pipelines.dedup import store_match
 from pipelines.errors import PeriodClosed  # noqa: F401  (re-exported for callers)
 from pipelines.ingest import evidence, musyawarah
 from pipelines.ingest.discover import PROBLEM_COLUMNS, KelurahanInput
+from pipelines.outcomes import OUTCOMES, Outcome
 from pipelines.store import Store
 
 log = logging.getLogger(__name__)
 
-OUTCOMES = [
-    "usulan_baru",
-    "perbaikan",
-    "terdaftar",
-    "perlu_verifikasi",
-    "duplikat_batch",
-    "ditolak_musyawarah",
-    "ditolak_validasi",
-    "ditolak_supervisor",  # only ever set by a supervisor's TOLAK (dtks review apply)
-]
 OUTCOME_COLUMNS = [
     *["period", "row_id", "source_file", "source_sheet", "source_row", "folder_kode"],
     "kode_wilayah",
@@ -141,15 +132,6 @@ def ba_not_in_prelist(batch: Batch, outcomes: pd.DataFrame) -> pd.DataFrame:
     ].reset_index(drop=True)
 
 
-def dinas_kabkota(home: Home, store: Store) -> str | None:
-    """The Dinas's own kab/kota (4 digits): dtks.toml [dinas] kode_kabkota, else the snapshot's."""
-    configured = home.settings().get("dinas", {}).get("kode_kabkota")
-    if configured:
-        return str(configured).replace(".", "")
-    row = store.one("SELECT kode_kabkota FROM dtks_snapshot ORDER BY snapshot_id DESC LIMIT 1")
-    return row[0] if row else None
-
-
 def decide(batch: Batch, store: Store, kabkota: str | None) -> pd.DataFrame:
     """One outcome per prelist row, with Indonesian reasons."""
     raw = batch.prelist
@@ -163,7 +145,7 @@ def decide(batch: Batch, store: Store, kabkota: str | None) -> pd.DataFrame:
 
     d = _Decisions(clean["row_id"])
     invalid = clean["row_id"].isin(reasons.index)
-    d.set(clean.loc[invalid, "row_id"], "ditolak_validasi", reasons)
+    d.set(clean.loc[invalid, "row_id"], Outcome.DITOLAK_VALIDASI, reasons)
     # a rejected row that is probably a registered person says so, to spare a resubmission
     rejected_rows = clean[invalid]
     nik_bad = problems.loc[problems["column"] == "nik", "row_id"]
@@ -178,7 +160,7 @@ def decide(batch: Batch, store: Store, kabkota: str | None) -> pd.DataFrame:
         valid, batch.decisions, batch.folders_with_ba, batch.held, all_rows=clean
     ).set_index("row_id")
     rejected = musy.index[~musy["approved"]]
-    d.set(rejected, "ditolak_musyawarah", musy.loc[rejected, "reason"])
+    d.set(rejected, Outcome.DITOLAK_MUSYAWARAH, musy.loc[rejected, "reason"])
 
     pending = valid[valid["row_id"].isin(musy.index[musy["approved"]])]
     dups = batch_dups.find(pending).set_index("row_id")
@@ -198,7 +180,7 @@ def decide(batch: Batch, store: Store, kabkota: str | None) -> pd.DataFrame:
     )
     d.note(_same_person_twice(found, clean))
     new = keepers[~keepers["row_id"].isin(found.index)]
-    d.set(new["row_id"], "usulan_baru", "")
+    d.set(new["row_id"], Outcome.USULAN_BARU, "")
     members = store_match.known_households(store, new).set_index("row_id")
     d.note(members["head_id_dtks"].map(lambda _: R.NEW_MEMBER))
     d.note(validate.notes_by_row(everything))  # notes for the supervisor, outcome unchanged

@@ -25,11 +25,12 @@ from reportlab.pdfgen import canvas
 
 from pipelines import signing, wilayah
 from pipelines.config import Home
+from pipelines.dates import long_date
 from pipelines.errors import ConfigError, DtksError
-from pipelines.report.finalisation import BULAN, Signatories
+from pipelines.report.finalisation import Signatories
+from pipelines.settings import Settings
 from pipelines.store import Store
 
-DEFAULT_NUMBER = "400.9.2/{urut:04d}/DINSOS/{tahun}"
 CODE_RE = re.compile(r"^[A-Z2-7]{10}$")
 CHECK_PATH = "/cek"  # the desk's public page that checks a letter (pipelines/web)
 
@@ -42,9 +43,9 @@ class RevokeRefused(DtksError):
     "A letter cannot be revoked (unknown number, already revoked, no reason or officer)."
 
 
-def check_url(settings: dict) -> str | None:
+def check_url(settings: Settings) -> str | None:
     """The public page that checks letters: dtks.toml [surat] url_verifikasi + /cek, or None."""
-    base = str(settings.get("surat", {}).get("url_verifikasi") or "").strip().rstrip("/")
+    base = (settings.surat.url_verifikasi or "").strip().rstrip("/")
     if not base:
         return None
     if not re.match(r"^https?://[^\s/]+", base):
@@ -54,7 +55,7 @@ def check_url(settings: dict) -> str | None:
     return base + CHECK_PATH
 
 
-def letter_url(settings: dict, nomor: str, kode: str) -> str | None:
+def letter_url(settings: Settings, nomor: str, kode: str) -> str | None:
     """The address printed on a letter and in its QR code: the check page, number and code."""
     base = check_url(settings)
     if base is None:
@@ -97,7 +98,7 @@ def issue(
     status, person = _person(store, nik)
     if status == "aktif" and person["no_kk"] != no_kk:
         status = "kk_beda"
-    who = Signatories.from_settings(home.settings(), kabkota)
+    who = Signatories.from_settings(home.config, kabkota)
     today = dt.date.today()
     out = home.reports / "surat"
     if status != "aktif":
@@ -116,12 +117,12 @@ def issue(
         urut = store.one(
             "SELECT coalesce(max(urut), 0) + 1 FROM letter_log WHERE tahun = ?", [tahun]
         )[0]
-        fmt = home.settings().get("surat", {}).get("nomor", DEFAULT_NUMBER)
+        fmt = home.config.surat.nomor
         nomor = fmt.format(urut=urut, tahun=tahun)
         kode = "".join(secrets.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(10))
         path = out / str(tahun) / f"SKT_{tahun}_{urut:04d}.pdf"
         draft = path.with_suffix(".draft.pdf")
-        _letter(draft, who, person, nomor, kode, today, home.settings(), store)
+        _letter(draft, who, person, nomor, kode, today, home.config, store)
         signing.sign_pdf(home, draft, path, reason=f"Surat Keterangan Terdaftar DTKS {nomor}")
         draft.unlink()
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -245,9 +246,9 @@ def _info(path: Path) -> dict[str, str]:
     return dict(part.split("=", 1) for part in keywords.split(";") if "=" in part)
 
 
-def _header(c: canvas.Canvas, who: Signatories, settings: dict) -> float:
+def _header(c: canvas.Canvas, who: Signatories, kop: list[str]) -> float:
     w, h = A4
-    lines = settings.get("surat", {}).get("kop") or [
+    lines = kop or [
         f"PEMERINTAH {who.dinas.upper().replace('DINAS SOSIAL ', '')}",
         who.dinas.upper(),
     ]
@@ -268,7 +269,7 @@ def _letter(
     nomor: str,
     kode: str,
     today: dt.date,
-    settings: dict,
+    settings: Settings,
     store: Store,
 ) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -277,7 +278,7 @@ def _letter(
     c.setTitle(f"Surat Keterangan Terdaftar DTKS {nomor}")
     c.setAuthor(who.dinas)
     c.setKeywords(f"nomor={nomor};kode={kode}")
-    y = _header(c, who, settings)
+    y = _header(c, who, settings.surat.kop)
     c.setFont("Helvetica-Bold", 12)
     c.drawCentredString(w / 2, y, "SURAT KETERANGAN TERDAFTAR")
     c.drawCentredString(w / 2, y - 15, "DALAM DATA TERPADU KESEJAHTERAAN SOSIAL (DTKS)")
@@ -288,7 +289,7 @@ def _letter(
         2.5 * cm, y, f"Yang bertanda tangan di bawah ini, Kepala {who.dinas}, menerangkan bahwa:"
     )
     born = p["tanggal_lahir"]
-    born_txt = f"{born.day} {BULAN[born.month - 1]} {born.year}" if born is not None else "-"
+    born_txt = long_date(born) if born is not None else "-"
     w_ = wilayah.load()
     rows = [
         ("Nama", p["nama"]),
@@ -318,7 +319,7 @@ def _letter(
         text.textLine(line)
     c.drawText(text)
     y -= 100
-    c.drawString(12 * cm, y, f"{who.kota}, {today.day} {BULAN[today.month - 1]} {today.year}")
+    c.drawString(12 * cm, y, f"{who.kota}, {long_date(today)}")
     c.drawString(12 * cm, y - 14, f"Kepala {who.dinas}")
     c.setFont("Helvetica-Oblique", 8)
     c.drawString(12 * cm, y - 40, "Ditandatangani secara elektronik")
@@ -360,7 +361,7 @@ def _printout(path: Path, who: Signatories, why: str, today: dt.date) -> None:
     w, _ = A4
     c = canvas.Canvas(str(path), pagesize=A4)
     c.setTitle("Informasi pemeriksaan DTKS (bukan surat keterangan)")
-    y = _header(c, who, {})
+    y = _header(c, who, [])
     c.setFont("Helvetica-Bold", 12)
     c.drawCentredString(w / 2, y, "INFORMASI HASIL PEMERIKSAAN DTKS")
     c.setFont("Helvetica", 9)
@@ -369,7 +370,7 @@ def _printout(path: Path, who: Signatories, why: str, today: dt.date) -> None:
     text.setFont("Helvetica", 10)
     text.setLeading(15)
     for line in [
-        f"Tanggal pemeriksaan: {today.day} {BULAN[today.month - 1]} {today.year}",
+        f"Tanggal pemeriksaan: {long_date(today)}",
         "",
         "Hasil:",
         *_wrap(why, 90),

@@ -164,6 +164,24 @@ def test_berita_acara_without_decision_column_is_one_file_problem(tmp_path, fold
     assert not out["reasons"].str.contains("''").any()
 
 
+def test_berita_acara_keyed_by_name_without_decisions_is_unreadable_not_missing(tmp_path, folder):
+    """Found by bench_variants (seed 9): a BA keyed by head's name + RT whose decision column is
+    empty has no row the reader can take as data. The kelurahan did send it: its rows are held
+    as 'cannot be read', not 'belum mengirim berita acara', and the file problem says why."""
+    people = family(1) + family(2)
+    xlsx(folder / "prelist.xlsx", PERSON_HEADER, prelist_rows(people))
+    xlsx(folder / "ba.xlsx", ["NO", "NAMA KEPALA KELUARGA", "RT", "KETERANGAN"],
+         [[1, "KEPALA SATU", "001", None], [2, "KEPALA DUA", "002", None]],
+         title=[["BERITA ACARA MUSYAWARAH KELURAHAN"]])  # fmt: skip
+    batch, out = run(tmp_path)
+    assert (out["outcome"] == "ditolak_musyawarah").all()
+    assert out["reasons"].str.contains("tidak dapat dibaca; lihat Masalah Berkas").all()
+    assert not out["reasons"].str.contains("belum mengirim").any()
+    about_ba = batch.problems[batch.problems["source_file"].str.endswith("ba.xlsx")]
+    assert about_ba["masalah"].str.contains("2 baris").any()
+    assert not about_ba["masalah"].str.contains("Berkas kosong").any()
+
+
 WORDS = [  # (decision as typed, outcome, words of the reason, reason code kept on the row)
     ("disetujui", "usulan_baru", None, ""),
     ("  ya ", "usulan_baru", None, ""),

@@ -10,9 +10,10 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines import xlsx
+from pipelines.outcomes import SIKSNG_KINDS
 from pipelines.sanitize import write_csv
 
-KINDS = ("usulan_baru", "perbaikan")
+KINDS = tuple(o.value for o in SIKSNG_KINDS)  # each needs its layout in siksng_layout.toml
 
 
 def layout(path: Path | None = None) -> dict:

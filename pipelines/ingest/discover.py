@@ -80,7 +80,7 @@ def data_root(period_dir: Path) -> Path:
 
 def limits_of(period_dir: Path) -> Limits:
     """The input limits of the period's data root (dtks.toml [batas_berkas])."""
-    return Limits.from_settings(Home(data_root(period_dir)).settings())
+    return Home(data_root(period_dir)).config.batas_berkas
 
 
 def _inside(path: Path, bounds: tuple[Path, ...]) -> bool:
@@ -230,7 +230,7 @@ def read_kelurahan(code: str, folder: Path, period_dir: Path) -> KelurahanInput:
     """Read every file of one kelurahan folder; problems are recorded, never raised."""
     kin = KelurahanInput(code, folder.name)
     limits = limits_of(period_dir)
-    scheme = schemes.default_scheme(Home(data_root(period_dir)).settings())
+    scheme = schemes.default_scheme(Home(data_root(period_dir)).config)
     quarantined = guard.load(data_root(period_dir))
     prelists, decisions = [], []
     for path in _files(folder, period_dir, kin):
@@ -329,6 +329,19 @@ def _read_file(
                 "Berkas ini berisi ekspor DTKS, bukan prelist; muat dengan 'dtks load-dtks'.",
                 rel,
                 t.grid.sheet,
+            )
+        elif not len(t.data_index) and t.kind == "musyawarah" and t.ignored_rows:
+            # rows were sent, but none holds a key and a decision: the berita acara came and
+            # cannot be read, which is not the same as "not sent" (its rows are held)
+            kin.unreadable_ba.append(rel)
+            kin.problem(
+                f"Berita acara ini berisi {t.ignored_rows} baris, tetapi tidak satu pun dapat "
+                "dibaca sebagai keputusan (tiap baris perlu NO KK, NIK atau nama kepala keluarga, "
+                "dan KEPUTUSAN). Isi kolom KEPUTUSAN (formulir: 'dtks template berita-acara') "
+                "lalu kirim ulang.",
+                rel,
+                t.grid.sheet,
+                UNREADABLE,
             )
         elif not len(t.data_index):
             what = "Prelist" if t.kind == "prelist" else "Berita acara"

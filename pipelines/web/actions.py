@@ -28,11 +28,12 @@ from pipelines import close as close_mod
 from pipelines import letters, review, runlock, signing, users, wilayah
 from pipelines.config import PERIOD_RE, Home, check_period
 from pipelines.errors import DtksError, StoreLocked
-from pipelines.finalize import OUTCOMES, dinas_kabkota
-from pipelines.ingest.read import SUPPORTED, Limits, check_zip
+from pipelines.finalize import dinas_kabkota
+from pipelines.ingest.read import SUPPORTED, check_zip
+from pipelines.outcomes import LABELS as OUTCOME_LABELS
+from pipelines.outcomes import OUTCOMES
 from pipelines.redact import mask
 from pipelines.report.finalisation import Signatories, period_label
-from pipelines.report.summary import OUTCOME_LABELS
 from pipelines.requests import register
 from pipelines.store import Store, open_store
 from pipelines.users import User
@@ -133,9 +134,9 @@ def dinas(home: Home) -> Dinas:
     except StoreLocked:
         if hit:
             return hit[1]
-        conf = home.settings().get("dinas", {}).get("kode_kabkota")
+        conf = home.config.dinas.kode_kabkota
         kabkota = str(conf).replace(".", "") if conf else None
-    who = Signatories.from_settings(home.settings(), kabkota)
+    who = Signatories.from_settings(home.config, kabkota)
     d = Dinas(who.dinas, kabkota, wilayah.load().name(kabkota or ""))
     _dinas_cache[str(home.root)] = (time.monotonic(), d)
     return d
@@ -402,7 +403,7 @@ def part_right(part: str) -> str:
 
 def upload_limit_mb(home: Home) -> float:
     """The largest file an upload may be: the pipeline's own [batas_berkas] ukuran_berkas_mb."""
-    return Limits.from_settings(home.settings()).ukuran_berkas_mb
+    return home.config.batas_berkas.ukuran_berkas_mb
 
 
 def upload(
@@ -423,7 +424,7 @@ def upload(
         raise DtksError("Pilih berkas yang akan diunggah.")
     if len(files) > uploads.MAX_FILES:
         raise DtksError(f"Paling banyak {uploads.MAX_FILES} berkas sekali unggah.")
-    limits = Limits.from_settings(home.settings())
+    limits = home.config.batas_berkas
     safe = [uploads.safe_name(raw, SUPPORTED) for raw, _ in files]
     if len({n.casefold() for n in safe}) != len(safe):
         raise DtksError("Dua berkas bernama sama; ganti nama salah satunya.")
@@ -603,7 +604,7 @@ def catalogue() -> dict[str, str]:
 
 
 def request_roles(home: Home) -> register.Roles:
-    return register.Roles.from_settings(home.settings())
+    return register.Roles.from_settings(home.config)
 
 
 def requests(home: Home) -> list[dict]:
@@ -648,7 +649,7 @@ def request_new(home: Home, user: User, form: dict[str, str]) -> tuple[str, dt.d
         raise DtksError("Isi nama pemohon dan tujuan penggunaan data.")
     salt = signing.identity_salt(home)
     with _store(home, write=True) as store:
-        nomor, due, words = register.new(store, req, user.nama, home.settings(), salt=salt)
+        nomor, due, words = register.new(store, req, user.nama, home.config, salt=salt)
         _act(store, user, "permintaan_baru", nomor, "tanda politik" if words else None)
     return nomor, due, words
 
@@ -656,7 +657,7 @@ def request_new(home: Home, user: User, form: dict[str, str]) -> tuple[str, dt.d
 def request_step(home: Home, user: User, nomor: str, status: str, catatan: str) -> None:
     """One review/approval step, taken by the user in the role of their account."""
     with _store(home, write=True) as store:
-        register.advance(store, nomor, status, user.nama, user.jabatan, catatan, home.settings())
+        register.advance(store, nomor, status, user.nama, user.jabatan, catatan, home.config)
         _act(store, user, "permintaan_langkah", nomor, status)
 
 
@@ -692,7 +693,7 @@ def request_package(home: Home, user: User, nomor: str) -> Path:
 
 def letter_check_url(home: Home) -> str | None:
     """The public check page printed on letters (dtks.toml [surat] url_verifikasi), if set."""
-    return letters.check_url(home.settings())
+    return letters.check_url(home.config)
 
 
 def letter_list(home: Home) -> list[dict]:
