@@ -31,7 +31,7 @@ from pipelines.close import ensure_open
 from pipelines.config import Home
 from pipelines.ingest import discover
 from pipelines.redact import guarded
-from pipelines.store import open_store
+from pipelines.store import dinas_kabkota, open_store
 
 log = logging.getLogger(__name__)
 # stage-by-stage progress for the CLI and the web desk (codes and counts only)
@@ -48,7 +48,7 @@ def read_kelurahan(code: str, folder: Path, period_dir: Path) -> discover.Kelura
 def decide(batch: fin.Batch, home: Home) -> pd.DataFrame:
     """Stage 2: validate, check the berita acara, match; one outcome per prelist row."""
     with open_store(home.store_path, memory_limit=home.memory_limit) as store:
-        return fin.decide(batch, store, fin.dinas_kabkota(home, store))
+        return fin.decide(batch, store, dinas_kabkota(home, store))
 
 
 @guarded("tulis-keluaran")
