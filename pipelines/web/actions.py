@@ -28,14 +28,13 @@ from pipelines import close as close_mod
 from pipelines import letters, review, runlock, signing, users, wilayah
 from pipelines.config import PERIOD_RE, Home, check_period
 from pipelines.errors import DtksError, StoreLocked
-from pipelines.finalize import dinas_kabkota
 from pipelines.ingest.read import SUPPORTED, check_zip
 from pipelines.outcomes import LABELS as OUTCOME_LABELS
 from pipelines.outcomes import OUTCOMES
 from pipelines.redact import mask
 from pipelines.report.finalisation import Signatories, period_label
 from pipelines.requests import register
-from pipelines.store import Store, open_store
+from pipelines.store import Store, dinas_kabkota, open_store
 from pipelines.users import User
 from pipelines.web import uploads
 
