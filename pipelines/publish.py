@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import shutil
 import uuid
@@ -38,6 +39,9 @@ from pipelines.ingest import evidence
 from pipelines.report import finalisation, rejections, summary
 from pipelines.sanitize import frame_to_csv
 from pipelines.store import Store, dinas_kabkota
+
+# the step being written, for the CLI's progress lines (no personal data)
+progress = logging.getLogger("pipelines.progress")
 
 # outcomes.parquet: the final outcome of every row, with the flow's outcome and the decision
 PARQUET_COLUMNS = [*OUTCOME_COLUMNS, "row_key", "flow_outcome", "keputusan", "alasan", "petugas",
@@ -200,12 +204,15 @@ def _build(store: Store, home: Home, period: str, stage: _Stage, report_only: bo
         final[PARQUET_COLUMNS].to_parquet(out / "outcomes.parquet", index=False)
         import_dir = out / "siks-ng"
         import_dir.mkdir()
+        progress.info("menulis berkas SIKS-NG")
         import_files = siksng.write(final, period, import_dir, when=stable.period_time(period))
         _check_import_rows(import_files, final)
         raw_dir = home.period_raw(period)
+        progress.info("menulis berkas penolakan")
         returned = rejections.write(
             final, raw_dir, out / "penolakan", period, _unchanged_files(store, period, raw_dir)
         )
+        progress.info("menulis telaah dan ringkasan")
         review.write_workbook(store, period, final, out / review_name)
         ba_only = _ba_only(store, period)
         problems = store.df(
@@ -236,6 +243,7 @@ def _build(store: Store, home: Home, period: str, stage: _Stage, report_only: bo
         if not problems.empty:
             frame_to_csv(problems, out / "masalah_berkas.csv")
     files = [(p.name, sha256(p)) for p in sorted(import_dir.glob("*")) if p.is_file()]
+    progress.info("menulis laporan")
     state = finalisation.ba_state(store, period, final)
     rec = finalisation.recap(final, store, period)
     who = finalisation.Signatories.from_settings(home.config, dinas_kabkota(home, store))

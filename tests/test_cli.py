@@ -84,6 +84,7 @@ def test_demo_end_to_end_writes_only_inside_the_data_root(tmp_path):
         assert (home / path).exists()
     assert "[1/30] kelurahan 6271011001 dibaca" in out  # plain progress lines off a terminal
     assert "[30/30]" in out and "... validasi dan pencocokan" in out
+    assert "... menulis berkas SIKS-NG" in out and "... menulis laporan" in out
     assert "keputusan diterapkan" in out
     assert "Periode 2026-11 ditutup" in out
     assert (home / "reports/2026-11/laporan_finalisasi_2026-11.pdf").exists()
