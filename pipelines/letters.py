@@ -202,6 +202,8 @@ def _letter(
         ("Kelurahan/Desa", w_.name(p["kode_wilayah"] or "")),
         ("Kecamatan", w_.name((p["kode_wilayah"] or "")[:6])),
     ]
+    if show_desil(settings):
+        rows.append(("Desil (DTSEN)", desil_text(store, p["no_kk"])))
     y -= 22
     for label, value in rows:
         c.drawString(3 * cm, y, label)
@@ -242,6 +244,29 @@ def _letter(
     c.drawString(2.5 * cm, y - 111, "Periksa keaslian: dtks letter verify BERKAS.pdf")
     c.showPage()
     c.save()
+
+
+def show_desil(settings: dict) -> bool:
+    """dtks.toml [surat] tampilkan_desil (default false: BPS restricts the use of DTSEN data)."""
+    value = (settings.get("surat") or {}).get("tampilkan_desil", False)
+    if not isinstance(value, bool):
+        raise DtksError(
+            f"dtks.toml [surat] tampilkan_desil = {value!r}: isi true atau false (tanpa tanda "
+            "petik)."
+        )
+    return value
+
+
+def desil_text(store: Store, no_kk: str) -> str:
+    """'Desil nasional 3 (data DTSEN 01-10-2026)', or why there is none."""
+    version = store.one("SELECT version_id, tanggal FROM dtsen_version ORDER BY 1 DESC LIMIT 1")
+    if version is None:
+        return "belum ada data DTSEN di Dinas"
+    row = store.one("SELECT desil_nasional FROM dtsen_current WHERE no_kk = ?", [no_kk])
+    when = f"data DTSEN {version[1]:%d-%m-%Y}"
+    if row is None or row[0] is None:
+        return f"keluarga tidak ada dalam {when}"
+    return f"desil nasional {row[0]} ({when})"
 
 
 def _printout(path: Path, who: Signatories, why: str, today: dt.date) -> None:

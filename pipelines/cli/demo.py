@@ -13,6 +13,7 @@ from pipelines.cli.common import (
     app,
     console,
 )
+from pipelines.cli.dtsen import desil_berubah_cmd, load_dtsen_cmd
 from pipelines.cli.officer import (
     keys_init_cmd,
     letter_cmd,
@@ -40,7 +41,8 @@ def demo_cmd(
 ) -> None:
     """Jalankan semua tugas yang ada pada data demo, dari data mentah sampai bulan ditutup.
 
-    Membuat data demo, memuat DTKS, finalisasi, mengisi dan menerapkan workbook telaah,
+    Membuat data demo, memuat DTKS dan dua versi data DTSEN (desil) dengan daftar perubahan
+    desilnya, finalisasi, mengisi dan menerapkan workbook telaah,
     menulis berkas SIKS-NG dan laporan, lalu menutup bulan. Hanya berjalan di folder yang
     belum ada, folder kosong, atau folder yang dibuat dtks demo sebelumnya (berpenanda
     .dtks-demo); folder lain tidak pernah disentuh.
@@ -55,19 +57,34 @@ def demo_cmd(
 
     prev = sorted((h.raw / "dtks").glob(f"DTKS_{KABKOTA}_*.csv"))[-1]
     load_dtks_cmd(files=[prev], petugas="Supervisor Demo", home=h.root)
-    console.rule("3. Finalisasi bulanan (dtks finalize)")
+    console.rule("3. Data DTSEN: desil keluarga (dtks load-dtsen, dtks desil-berubah)")
+    from pipelines.normalize import BULAN
+    from pipelines.synth.dtsen import version_dates
+
+    files = sorted((h.raw / "dtsen").glob(f"DTSEN_{KABKOTA}_*"))
+    for path, day in zip(files, version_dates(period), strict=True):
+        load_dtsen_cmd(
+            files=[path],
+            petugas="Supervisor Demo",
+            tanggal=day.isoformat(),
+            rilis=f"{BULAN[day.month - 1]} {day.year}",
+            perubahan_besar=False,
+            home=h.root,
+        )
+    desil_berubah_cmd(dari=None, ke=None, home=h.root)
+    console.rule("4. Finalisasi bulanan (dtks finalize)")
     finalize_cmd(period=period, home=h.root)
-    console.rule("4. Telaah supervisor (dtks review apply)")
+    console.rule("5. Telaah supervisor (dtks review apply)")
     from pipelines.synth.decide import fill_review
 
     filled = fill_review(h.period_out(period) / f"telaah_{period}.xlsx")
     console.print(f"Keputusan demo ditulis ke {_rel(filled, h)}")
     review_apply_cmd(period=period, file=filled, petugas="Supervisor Demo", home=h.root)
-    console.rule("5. Berkas SIKS-NG dan laporan (dtks siks-ng)")
+    console.rule("6. Berkas SIKS-NG dan laporan (dtks siks-ng)")
     siks_ng_cmd(period=period, home=h.root)
-    console.rule("6. Tutup bulan (dtks close)")
+    console.rule("7. Tutup bulan (dtks close)")
     close_cmd(period=period, petugas="Supervisor Demo", force=False, alasan=None, home=h.root)
-    console.rule("7. Surat Keterangan Terdaftar DTKS (dtks keys init, dtks letter)")
+    console.rule("8. Surat Keterangan Terdaftar DTKS (dtks keys init, dtks letter)")
     from pipelines import signing
     from pipelines.store import open_store
 
@@ -88,7 +105,7 @@ def demo_cmd(
         petugas="Petugas Demo",
         home=h.root,
     )
-    console.rule("8. Permintaan data penelitian (dtks request)")
+    console.rule("9. Permintaan data penelitian (dtks request)")
     request_new_cmd(
         pemohon="Ani Lestari",
         identitas="6271014101990001",
@@ -128,7 +145,7 @@ def demo_cmd(
     )
     request_fulfil_cmd(nomor=nomor, petugas="Petugas Demo", home=h.root)
     request_verify_cmd(path=h.reports / "permintaan" / f"{nomor}.zip", home=h.root)
-    console.rule("9. Analisis (dtks sql, dtks export)")
+    console.rule("10. Analisis (dtks sql, dtks export)")
     sql_cmd(
         query="SELECT kode_wilayah, keluarga, jiwa, keluarga_pkh, keluarga_bpnt, "
         "keluarga_pbi FROM v_programme_coverage ORDER BY keluarga DESC",

@@ -38,8 +38,9 @@ def synth_cmd(
 ) -> None:
     """Buat data demo Kota Palangka Raya: snapshot DTKS dan folder prelist satu periode.
 
-    Menulis data/raw/dtks/DTKS_6271_<bulan lalu>.csv, data/raw/PERIODE/<kelurahan>/ dan
-    data/raw/PERIODE_truth.csv (jawaban benar tiap baris, untuk uji dan benchmark).
+    Menulis data/raw/dtks/DTKS_6271_<bulan lalu>.csv, data/raw/PERIODE/<kelurahan>/,
+    data/raw/PERIODE_truth.csv (jawaban benar tiap baris, untuk uji dan benchmark) dan dua
+    versi data DTSEN keluarga (desil) di data/raw/dtsen/.
 
     Contoh: dtks synth 2026-11 --seed 7
     """
@@ -52,6 +53,8 @@ def synth_cmd(
     )
     console.print(f"Prelist       : {_rel(g.period_dir, h)} ({ribu(g.prelist_rows)} baris)")
     console.print(f"Kunci jawaban : {_rel(g.truth, h)}")
+    for path in g.dtsen:
+        console.print(f"Data DTSEN    : {_rel(path, h)}")
 
 
 @app.command("load-dtks")

@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines import wilayah
 from pipelines.config import Home, check_period
+from pipelines.synth.dtsen import write_dtsen
 from pipelines.synth.population import Population
 from pipelines.synth.render import (
     NUMBER_STYLES,
@@ -52,6 +53,7 @@ class Generated:
     persons: int
     households: int
     prelist_rows: int
+    dtsen: list[Path] = field(default_factory=list)  # two DTSEN versions, oldest first
 
 
 def folder_name(kode: str, name: str, i: int) -> str:
@@ -132,4 +134,6 @@ def generate(home: Home, period: str, seed: int = 2026, scale: int = 1) -> Gener
         wr = csv.DictWriter(fh, fieldnames=list(truth[0]))
         wr.writeheader()
         wr.writerows(truth)
-    return Generated(snapshot, period_dir, truth_path, persons, len(dtks), len(truth))
+    # last, from its own random stream: the files above stay as they were before DTSEN
+    dtsen = write_dtsen(home.raw / "dtsen", KABKOTA, period, pop, dtks, seed)
+    return Generated(snapshot, period_dir, truth_path, persons, len(dtks), len(truth), dtsen)
