@@ -201,7 +201,13 @@ def _build(store: Store, home: Home, period: str, stage: _Stage, report_only: bo
         final[PARQUET_COLUMNS].to_parquet(out / "outcomes.parquet", index=False)
         import_dir = out / "siks-ng"
         import_dir.mkdir()
-        import_files = siksng.write(final, period, import_dir, when=stable.period_time(period))
+        import_files = siksng.write(
+            final,
+            period,
+            import_dir,
+            spec=siksng.layout_for(home.settings()),  # dtks.toml [ekspor] tata_letak
+            when=stable.period_time(period),
+        )
         _check_import_rows(import_files, final)
         raw_dir = home.period_raw(period)
         returned = rejections.write(

@@ -161,11 +161,16 @@ def test_the_same_families_load_alike_in_every_format(home, households, tmp_path
     }
 
 
-def test_rows_without_a_usable_kk_are_named_not_dropped_in_silence(home, households, tmp_path):
+@pytest.mark.parametrize("ragged", [False, True])
+def test_rows_without_a_usable_kk_are_named_not_dropped_in_silence(
+    home, households, tmp_path, ragged
+):
     fams = _families(households, random.Random(4), 100)
     rows = [bps_row(f) for f in fams]
     rows[10][0] = ""
     rows[20][0] = rows[20][0][:15]
+    if ragged:  # a row with a cell too many: read again the slow way, same rows named
+        rows[50].append("")
     res, staged = _load(home, write_csv(tmp_path / "d.csv", fams, rows=rows))
     assert res.families == 98 and staged.rows == 100 and staged.rows_skipped == 2
     assert staged.skipped["NO KK kosong"].where == ["d.csv baris 12"]

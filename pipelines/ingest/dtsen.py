@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
 import io
 import re
 import shutil
@@ -33,6 +34,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pv
 import pyarrow.parquet as pq
 import python_calamine as pcal
 
@@ -120,6 +122,7 @@ class _Table:
     sheet: str
     header_row: int  # as the spreadsheet numbers it
     columns: dict[int, str]  # column index -> field
+    width: int = 0  # cells in the header row
 
     @property
     def where(self) -> str:
@@ -159,6 +162,21 @@ class Staged:
     @property
     def rows_skipped(self) -> int:
         return sum(v.count for v in self.skipped.values())
+
+    def add(self, other: Staged) -> None:
+        """Take in the figures of another table of the same version."""
+        self.parts += other.parts
+        self.rows += other.rows
+        self.kk_damage.update(other.kk_damage)
+        self.sixteen += other.sixteen
+        self.ends_in_zero += other.ends_in_zero
+        self.no_desil += other.no_desil
+        self.unknown_region += other.unknown_region
+        for mine, theirs in ((self.skipped, other.skipped), (self.bad_desil, other.bad_desil)):
+            for what, listed in theirs.items():
+                into = mine.setdefault(what, _Listed())
+                into.count += listed.count
+                into.where += listed.where[: MAX_LISTED - len(into.where)]
 
 
 def load(
@@ -210,12 +228,11 @@ def read(
     staged = Staged()
     for i, table in enumerate(tables):
         part = work / f"dtsen-{i:04d}.parquet"
-        with pq.ParquetWriter(part, SCHEMA, compression="none") as writer:
-            for cells, rows in _chunks(table, limits):
-                out = _normalise(cells, rows, table, staged)
-                if out.num_rows:
-                    writer.write_table(out)
-        staged.parts.append(part)
+        try:
+            found = _read_table(table, part, limits, fast=True)
+        except _Ragged:  # rows of another width than the header: again, the slow way
+            found = _read_table(table, part, limits, fast=False)
+        staged.add(found)
     if staged.rows == 0:
         raise DtsenRejected(
             "Berkas DTSEN ditolak: "
@@ -269,7 +286,7 @@ def _tables(path: Path, limits: Limits) -> list[_Table]:
                 if canon and canon not in columns.values():
                     columns[j] = canon
             if "no_kk" in columns.values() and any(d in columns.values() for d in DESIL):
-                found.append(_Table(path, sheet, first + i, columns))
+                found.append(_Table(path, sheet, first + i, columns, len(row)))
                 break
     if not found:
         raise DtsenRejected(
@@ -288,6 +305,12 @@ def _tables(path: Path, limits: Limits) -> list[_Table]:
 
 def _encoding(path: Path) -> str:
     """UTF-8 when the whole file decodes as UTF-8 (checked in blocks), else Windows-1252."""
+    st = path.stat()
+    return _encoding_of(path, st.st_size, st.st_mtime_ns)
+
+
+@functools.cache
+def _encoding_of(path: Path, size: int, mtime: int) -> str:
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         with path.open("rb") as fh:
@@ -363,23 +386,30 @@ def _excel_heads(path: Path) -> list[tuple[str, list[list[Any]], int]]:
 # ---------------------------------------------------------------- streaming the rows
 
 
-def _chunks(table: _Table, limits: Limits) -> Iterator[tuple[dict[str, np.ndarray], np.ndarray]]:
-    """The table's rows under the header, CHUNK_ROWS at a time: field -> cells, row numbers."""
+def _read_table(table: _Table, part: Path, limits: Limits, fast: bool) -> Staged:
+    """One table normalised into one Parquet part (written anew on every call)."""
+    found = Staged(parts=[part])
+    with pq.ParquetWriter(part, SCHEMA, compression="none") as writer:
+        for cells, rows, arrow in _chunks(table, limits, fast):
+            out = _normalise(cells, rows, table, found, arrow)
+            if out.num_rows:
+                writer.write_table(out)
+    return found
+
+
+class _Ragged(Exception):
+    """A CSV row has more or fewer cells than the header."""
+
+
+Chunk = tuple[dict[str, np.ndarray], np.ndarray, dict[str, pa.Array] | None]
+
+
+def _chunks(table: _Table, limits: Limits, fast: bool = True) -> Iterator[Chunk]:
+    """The table's rows under the header, in chunks: field -> cells, their row numbers, and
+    for a CSV read by Arrow the same cells as Arrow text (region and source keys are
+    built from those without a Python call per row)."""
     if table.path.suffix.lower() in CSV_SUFFIXES:
-        encoding = _encoding(table.path)
-        with table.path.open("r", encoding=encoding, errors="replace", newline="") as fh:
-            head = fh.read(MIB)
-            fh.seek(0)
-            reader = csv.reader(fh, delimiter=sniff_delimiter(head))
-            for _ in range(table.header_row):
-                next(reader, None)
-            try:
-                yield from _blocks(table, reader, limits)
-            except csv.Error as exc:
-                raise DtsenRejected(
-                    f"Berkas DTSEN ditolak: {table.where}: CSV tidak dapat dibaca pada baris "
-                    f"{reader.line_num}. Tidak ada data yang dimuat."
-                ) from exc
+        yield from (_csv_arrow(table, limits) if fast else _csv_python(table, limits))
         return
     try:
         with _Workbook(table.path) as wb:
@@ -387,9 +417,97 @@ def _chunks(table: _Table, limits: Limits) -> Iterator[tuple[dict[str, np.ndarra
             rows = sheet.iter_rows()
             for _ in range(table.header_row - _first_row(sheet) + 1):
                 next(rows, None)
-            yield from _blocks(table, rows, limits)
+            for cells, numbers in _blocks(table, rows, limits):
+                yield cells, numbers, None
     except FileProblem as exc:
         raise DtsenRejected(f"Berkas DTSEN ditolak: {exc}") from exc
+
+
+def _delimiter(path: Path) -> str:
+    with path.open("rb") as fh:
+        return sniff_delimiter(fh.read(MIB).decode(_encoding(path), errors="ignore"))
+
+
+def _csv_arrow(table: _Table, limits: Limits) -> Iterator[Chunk]:
+    wanted = {f"c{j}": name for j, name in table.columns.items()}
+    ragged: list[int] = []
+
+    def on_invalid(row: Any) -> str:
+        ragged.append(row.number)
+        return "skip"
+
+    reader = pv.open_csv(
+        table.path,
+        read_options=pv.ReadOptions(
+            skip_rows=table.header_row,
+            column_names=[f"c{i}" for i in range(table.width)],
+            block_size=8 * MIB,
+            encoding="utf8" if _encoding(table.path).startswith("utf") else "cp1252",
+        ),
+        parse_options=pv.ParseOptions(
+            delimiter=_delimiter(table.path),
+            newlines_in_values=True,
+            ignore_empty_lines=False,
+            invalid_row_handler=on_invalid,
+        ),
+        convert_options=pv.ConvertOptions(
+            column_types=dict.fromkeys(wanted, pa.large_string()),
+            include_columns=list(wanted),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            auto_dict_encode=True,  # few distinct desil, region and source values
+            auto_dict_max_cardinality=5000,
+        ),
+    )
+    done = 0
+    try:
+        for batch in reader:
+            if ragged:
+                raise _Ragged
+            n = batch.num_rows
+            if done + n > limits.baris_per_berkas:
+                raise DtsenRejected(_too_many(table, limits))
+            arrow = {wanted[c]: _text(batch.column(c)) for c in batch.schema.names}
+            cells = {name: _objects(col) for name, col in arrow.items()}
+            yield cells, table.header_row + 1 + done + np.arange(n), arrow
+            done += n
+    except pa.ArrowInvalid as exc:
+        raise _Ragged from exc
+    if ragged:
+        raise _Ragged
+
+
+def _text(column: pa.Array) -> pa.Array:
+    return column.dictionary_decode() if pa.types.is_dictionary(column.type) else column
+
+
+def _objects(column: pa.Array) -> np.ndarray:
+    """Arrow text as Python strings."""
+    return column.to_numpy(zero_copy_only=False)
+
+
+def _csv_python(table: _Table, limits: Limits) -> Iterator[Chunk]:
+    encoding = _encoding(table.path)
+    with table.path.open("r", encoding=encoding, errors="replace", newline="") as fh:
+        reader = csv.reader(fh, delimiter=_delimiter(table.path))
+        for _ in range(table.header_row):
+            next(reader, None)
+        try:
+            for cells, numbers in _blocks(table, reader, limits):
+                yield cells, numbers, None
+        except csv.Error as exc:
+            raise DtsenRejected(
+                f"Berkas DTSEN ditolak: {table.where}: CSV tidak dapat dibaca pada baris "
+                f"{reader.line_num}. Tidak ada data yang dimuat."
+            ) from exc
+
+
+def _too_many(table: _Table, limits: Limits) -> str:
+    return (
+        f"Berkas DTSEN ditolak: {table.where} melebihi batas {_n(limits.baris_per_berkas)} "
+        "baris (dtks.toml [batas_berkas] baris_per_berkas). Pecah menjadi beberapa berkas. "
+        "Tidak ada data yang dimuat."
+    )
 
 
 def _blocks(table: _Table, rows: Iterator[list[Any]], limits: Limits):
@@ -405,11 +523,7 @@ def _blocks(table: _Table, rows: Iterator[list[Any]], limits: Limits):
         if not block:
             return
         if done + len(block) > limits.baris_per_berkas:
-            raise DtsenRejected(
-                f"Berkas DTSEN ditolak: {table.where} melebihi batas "
-                f"{_n(limits.baris_per_berkas)} baris (dtks.toml [batas_berkas] "
-                "baris_per_berkas). Pecah menjadi beberapa berkas. Tidak ada data yang dimuat."
-            )
+            raise DtsenRejected(_too_many(table, limits))
         grid = np.array(block, dtype=object)
         if grid.ndim != 2 or grid.shape[1] < width:  # rows of several widths: pad them
             grid = np.full((len(block), width), None, dtype=object)
@@ -427,7 +541,11 @@ def _blocks(table: _Table, rows: Iterator[list[Any]], limits: Limits):
 
 
 def _normalise(
-    cells: dict[str, np.ndarray], rows: np.ndarray, table: _Table, staged: Staged
+    cells: dict[str, np.ndarray],
+    rows: np.ndarray,
+    table: _Table,
+    staged: Staged,
+    arrow: dict[str, pa.Array] | None = None,
 ) -> pa.Table:
     n = len(rows)
     kk, bad = nz.normalise_column(cells["no_kk"], nz.clean_id_value, nz.fast_id)
@@ -470,8 +588,9 @@ def _normalise(
         out[col] = desil[col].filter(keep)
     staged.no_desil += int(out["desil_nasional"].null_count)
     kept = {c: v[ok] for c, v in cells.items()}
-    out["kode_wilayah"], out["kode_wilayah_sumber"] = _regions(kept, staged)
-    out["sumber"] = _sources(kept)
+    kept_arrow = {c: v.filter(keep) for c, v in arrow.items()} if arrow is not None else None
+    out["kode_wilayah"], out["kode_wilayah_sumber"] = _regions(kept, staged, kept_arrow)
+    out["sumber"] = _sources(kept, kept_arrow)
     k = int(ok.sum())
     out["source_file"] = pa.array([table.path.name] * k, nz.TEXT)
     out["source_sheet"] = pa.array([table.sheet] * k, nz.TEXT)
@@ -518,7 +637,9 @@ def desil_value(v: Any) -> nz.Result:
     return None, "desil_tidak_dikenali"
 
 
-def _regions(cells: dict[str, np.ndarray], staged: Staged) -> tuple[pa.Array, pa.Array]:
+def _regions(
+    cells: dict[str, np.ndarray], staged: Staged, arrow: dict[str, pa.Array] | None = None
+) -> tuple[pa.Array, pa.Array]:
     """(Kemendagri kelurahan code or null, the code as the file gave it) of each row.
 
     A full code column wins; else the parts (province, kab/kota, kecamatan, desa) are joined.
@@ -535,23 +656,33 @@ def _regions(cells: dict[str, np.ndarray], staged: Staged) -> tuple[pa.Array, pa
         raw = _compose(tuple(_digits(v) for v in values))
         return (raw if raw in known else None), (raw or None)
 
-    found = _per_distinct([cells[c] for c in names], region)
+    found = _per_distinct([cells[c] for c in names], region, arrow and [arrow[c] for c in names])
     codes = [c for c, _ in found]
     given = [g for _, g in found]
     staged.unknown_region += sum(1 for c, g in found if g and not c)
     return pa.array(codes, nz.TEXT), pa.array(given, nz.TEXT)
 
 
-def _per_distinct(columns: list[np.ndarray], fn) -> list[Any]:
-    """fn(values of the columns) for each row, called once per distinct combination."""
+def _per_distinct(columns: list[np.ndarray], fn, arrow: list[pa.Array] | None = None) -> list:
+    """fn(values of the columns) for each row, called once per distinct combination. With
+    the columns as Arrow text, the combinations are found in Arrow."""
+    if arrow:
+        key = pc.binary_join_element_wise(*arrow, pa.scalar("\x1f", arrow[0].type))
+        key = key.dictionary_encode()
+        results = np.empty(len(key.dictionary), dtype=object)
+        for i, text in enumerate(key.dictionary.to_pylist()):
+            results[i] = fn(tuple(text.split("\x1f")))
+        return list(results[key.indices.to_numpy(zero_copy_only=False)])
     n = len(columns[0])
     key = np.zeros(n, dtype=np.int64)
     for col in columns:
         ids, uniques = pd.factorize(col, use_na_sentinel=True)
         key = key * (len(uniques) + 1) + ids + 1
-    distinct, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    results = [fn(tuple(col[i] for col in columns)) for i in first]
-    return [results[j] for j in inverse]
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    results = np.empty(len(first), dtype=object)
+    for i, row in enumerate(first):
+        results[i] = fn(tuple(col[row] for col in columns))
+    return list(results[inverse])
 
 
 def _digits(v: Any) -> str:
@@ -573,7 +704,7 @@ def _compose(parts: tuple[str, ...]) -> str:
     return code
 
 
-def _sources(cells: dict[str, np.ndarray]) -> pa.Array:
+def _sources(cells: dict[str, np.ndarray], arrow: dict[str, pa.Array] | None = None) -> pa.Array:
     """Source flags per row: the words of a 'sumber' column and the flag columns said YA."""
     names = [c for c in ("sumber", *FLAGS) if c in cells]
     k = len(next(iter(cells.values()))) if cells else 0
@@ -592,7 +723,10 @@ def _sources(cells: dict[str, np.ndarray]) -> pa.Array:
                 out.add(FLAGS[col])
         return sorted(out) or None
 
-    return pa.array(_per_distinct([cells[c] for c in names], flags), pa.list_(nz.TEXT))
+    return pa.array(
+        _per_distinct([cells[c] for c in names], flags, arrow and [arrow[c] for c in names]),
+        pa.list_(nz.TEXT),
+    )
 
 
 def _refuse_damaged_kk(staged: Staged, share: float) -> None:

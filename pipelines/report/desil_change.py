@@ -17,7 +17,6 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from pipelines import wilayah, xlsx
@@ -79,20 +78,52 @@ class ChangeList:
     totals: dict[str, tuple[int, int]] = field(default_factory=dict)  # programme -> in, out
 
 
-def changes(store: Store, v_from: int, v_to: int, cuts: dict[str, int]) -> pd.DataFrame:
-    """Every family of either version, with MASUK / KELUAR / '' per programme."""
+def changes_sql(v_from: int, v_to: int, cuts: dict[str, int]) -> tuple[str, list]:
+    """SQL over desil_change(v_from, v_to) adding, per programme, a column p0, p1, ... that
+    is 'MASUK', 'KELUAR' or '' (no desil, or no family, in a version: outside the cut-off)."""
+    cols, params = [], []
+    for i, cut in enumerate(cuts.values()):
+        cols.append(
+            "CASE WHEN coalesce(desil_dari <= ?, false) = coalesce(desil_ke <= ?, false) "
+            f"THEN '' WHEN coalesce(desil_ke <= ?, false) THEN 'MASUK' ELSE 'KELUAR' END AS p{i}"
+        )
+        params += [cut, cut, cut]
+    extra = "".join(f", {c}" for c in cols)
+    return f"SELECT *{extra} FROM desil_change(?, ?)", [*params, v_from, v_to]
+
+
+def changes(
+    store: Store, v_from: int, v_to: int, cuts: dict[str, int], crossing_only: bool = True
+) -> pd.DataFrame:
+    """The families of either version (only those crossing a cut-off, by default), with
+    MASUK / KELUAR / '' per programme, by kelurahan and No KK."""
+    sql, params = changes_sql(v_from, v_to, cuts)
+    where = " OR ".join(f"p{i} <> ''" for i in range(len(cuts))) if crossing_only else ""
     frame = store.df(
-        "SELECT * FROM desil_change(?, ?) ORDER BY kode_wilayah NULLS LAST, no_kk",
-        [v_from, v_to],
+        f"SELECT * FROM ({sql}) {'WHERE ' + where if where else ''} "
+        "ORDER BY kode_wilayah NULLS LAST, no_kk",
+        params,
     )
-    before = pd.to_numeric(frame["desil_dari"], errors="coerce").astype("float64")
-    after = pd.to_numeric(frame["desil_ke"], errors="coerce").astype("float64")
-    for prog, cut in cuts.items():
-        # no desil (or no family) in a version: outside every cut-off there (NaN <= c is False)
-        was, now = (before <= cut).to_numpy(bool), (after <= cut).to_numpy(bool)
-        frame[prog] = np.select([~was & now, was & ~now], ["MASUK", "KELUAR"], "")
-    frame["crosses"] = (frame[list(cuts)] != "").any(axis=1) if cuts else False
-    return frame
+    return frame.rename(columns={f"p{i}": prog for i, prog in enumerate(cuts)})
+
+
+def recap(store: Store, v_from: int, v_to: int, cuts: dict[str, int]) -> pd.DataFrame:
+    """Per kelurahan ('' = unknown): families in each version, changed, MASUK/KELUAR per
+    programme."""
+    sql, params = changes_sql(v_from, v_to, cuts)
+    per = "".join(
+        f", count(*) FILTER (p{i} = 'MASUK') AS \"{prog}_masuk\", "
+        f"count(*) FILTER (p{i} = 'KELUAR') AS \"{prog}_keluar\""
+        for i, prog in enumerate(cuts)
+    )
+    return store.df(
+        "SELECT coalesce(kode_wilayah, '') AS kode, count(*) AS families, "
+        "count(*) FILTER (perubahan <> 'baru') AS a, "
+        f"count(*) FILTER (perubahan <> 'hilang') AS b, "
+        f"count(*) FILTER (perubahan <> 'tetap') AS berubah{per} "
+        f"FROM ({sql}) GROUP BY 1 ORDER BY 1",
+        params,
+    )
 
 
 def write(store: Store, home: Home, v_from: int, v_to: int, cuts: dict[str, int]) -> ChangeList:
@@ -100,8 +131,8 @@ def write(store: Store, home: Home, v_from: int, v_to: int, cuts: dict[str, int]
     table = history.versions(store).set_index("version_id", drop=False)
     a, b = table.loc[v_from], table.loc[v_to]
     labels = history.describe(a), history.describe(b)
-    frame = changes(store, v_from, v_to, cuts)
-    crossing = frame[frame["crosses"]]
+    crossing = changes(store, v_from, v_to, cuts)
+    per = recap(store, v_from, v_to, cuts)
     when = dt.datetime.combine(pd.Timestamp(b.tanggal).date(), dt.time())
     name = f"desil_berubah_v{v_from}_v{v_to}"
     target = home.processed / "dtsen" / name
@@ -112,7 +143,7 @@ def write(store: Store, home: Home, v_from: int, v_to: int, cuts: dict[str, int]
         w = wilayah.load()
         for kode, part in crossing.groupby(crossing["kode_wilayah"].fillna(""), sort=True):
             books.append(_kelurahan_book(scratch, name, kode, part, cuts, labels, w, when))
-        recap = _recap(scratch, name, frame, cuts, labels, w, when)
+        summary = _recap(scratch, name, per, cuts, labels, w, when)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
@@ -132,8 +163,8 @@ def write(store: Store, home: Home, v_from: int, v_to: int, cuts: dict[str, int]
         labels[1],
         target,
         [target / p.name for p in books],
-        target / recap.name,
-        len(frame),
+        target / summary.name,
+        int(per["families"].sum()),
         len(crossing),
         totals,
     )
@@ -201,36 +232,30 @@ def _kelurahan_book(
 def _recap(
     out: Path,
     name: str,
-    frame: pd.DataFrame,
+    per: pd.DataFrame,
     cuts: dict[str, int],
     labels: tuple[str, str],
     w: wilayah.Wilayah,
     when: dt.datetime,
 ) -> Path:
-    frame = frame.assign(kode=frame["kode_wilayah"].fillna(""))
-    rows, totals = [], np.zeros(3 + 2 * len(cuts), dtype=np.int64)
-    for kode, part in frame.groupby("kode", sort=True):
-        in_from = int((part["perubahan"] != "baru").sum())
-        in_to = int((part["perubahan"] != "hilang").sum())
-        moved = int((~part["perubahan"].isin(["tetap"])).sum())
-        figures = [in_from, in_to, moved]
-        for p in cuts:
-            figures += [int((part[p] == "MASUK").sum()), int((part[p] == "KELUAR").sum())]
-        totals += np.array(figures)
+    figures = ["a", "b", "berubah", *[f"{p}_{k}" for p in cuts for k in ("masuk", "keluar")]]
+    rows = []
+    for r in per.itertuples(index=False):
+        kode = r.kode
+        values = [int(v) for v in r[2:]]  # the figures, in their order
+        crossed = any(values[3:])
         rows.append(
             [
                 wilayah.dotted(kode) if kode else "",
                 w.name(kode[:6]) if kode else "",
                 w.name(kode) if kode else "(tanpa kelurahan)",
-                *figures,
-                f"{kode or NO_REGION}_{name}.xlsx"
-                if any((part[p] != "").any() for p in cuts)
-                else "",
+                *values,
+                f"{kode or NO_REGION}_{name}.xlsx" if crossed else "",
             ]
         )
-    rows.append(["", "", "JUMLAH", *[int(t) for t in totals], ""])
+    rows.append(["", "", "JUMLAH", *[int(per[f].sum()) for f in figures], ""])
     headers = ["KODE WILAYAH", "KECAMATAN", "KELURAHAN/DESA", f"KELUARGA {labels[0].split()[0]}",
-               f"KELUARGA {labels[1].split()[0]}", "DESIL BERUBAH"]  # fmt: skip
+               f"KELUARGA {labels[1].split()[0]}", "BERUBAH (DESIL, BARU, HILANG)"]  # fmt: skip
     keys = ["kode_wilayah", "kecamatan", "kelurahan", "a", "b", "berubah"]
     for p, c in cuts.items():
         headers += [f"{p} MASUK (DESIL 1-{c})", f"{p} KELUAR"]
@@ -244,7 +269,7 @@ def _recap(
         headers,
         keys,
         rows,
-        widths=[16, 18, 22, 12, 12, 12, *[12] * (2 * len(cuts)), 44],
+        widths=[16, 18, 22, 12, 12, 14, *[12] * (2 * len(cuts)), 44],
         preamble=[
             "REKAP PERUBAHAN DESIL DTSEN PER KELURAHAN/DESA",
             f"Versi DTSEN: {labels[0]} -> {labels[1]}",
