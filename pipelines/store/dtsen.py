@@ -106,8 +106,7 @@ def load_staged(
 def _refuse_conflicting_duplicates(store: Store) -> None:
     rows = store.df(
         "SELECT source_file, source_sheet, source_row FROM __dtks_dtsen_rows WHERE no_kk IN ("
-        "SELECT no_kk FROM __dtks_dtsen_rows GROUP BY no_kk HAVING count(DISTINCT row_hash) > 1"
-        ") ORDER BY 1, 2, 3"
+        "SELECT no_kk FROM __dtks_dtsen_dup WHERE versions > 1) ORDER BY 1, 2, 3"
     )
     if rows.empty:
         return
@@ -202,7 +201,7 @@ def _merge(
 
 
 def _drop_scratch(store: Store) -> None:
-    for table in ("__dtks_dtsen_closing", "__dtks_dtsen", "__dtks_dtsen_rows"):
+    for table in ("__dtks_dtsen_closing", "__dtks_dtsen", "__dtks_dtsen_dup", "__dtks_dtsen_rows"):
         store.run(f"DROP TABLE IF EXISTS {table}")
 
 

@@ -11,10 +11,18 @@ SELECT *, md5_number_lower(concat_ws(chr(31),
     coalesce('=' || array_to_string(sumber, ','), ''))) AS row_hash
 FROM read_parquet($parts);
 
--- One row per family (the first where a family repeats with the same data; a family that
--- repeats with other data refuses the load, store/dtsen.py).
+-- One row per family: the first where a family repeats with the same data (a family that
+-- repeats with other data refuses the load, store/dtsen.py). Only the few repeated families
+-- are sorted.
+CREATE TABLE __dtks_dtsen_dup AS
+SELECT no_kk, count(DISTINCT row_hash) AS versions FROM __dtks_dtsen_rows
+GROUP BY no_kk HAVING count(*) > 1;
+
 CREATE TABLE __dtks_dtsen AS
-SELECT * FROM __dtks_dtsen_rows
+SELECT * FROM __dtks_dtsen_rows AS r
+WHERE NOT EXISTS (SELECT 1 FROM __dtks_dtsen_dup AS d WHERE d.no_kk = r.no_kk)
+UNION ALL
+SELECT * FROM (SELECT r.* FROM __dtks_dtsen_rows AS r SEMI JOIN __dtks_dtsen_dup AS d USING (no_kk))
 QUALIFY row_number() OVER (PARTITION BY no_kk ORDER BY source_file, source_sheet, source_row) = 1;
 
 -- The current family rows this version closes: gone from it, or there with other data.
