@@ -20,7 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed
 
 from pipelines import finalize as fin
-from pipelines import prefect_server, runlock
+from pipelines import prefect_server, runlock, vocabulary
 from pipelines.config import Home
 from pipelines.ingest import discover
 from pipelines.publish import Published, publish, remove_stale_scratch
@@ -96,6 +96,7 @@ def finalize_flow(period: str | None = None, home: str = ".") -> Published:
 
 def _finalize(period: str, h: Home) -> Published:
     logger = get_run_logger()
+    vocabulary.use(h)  # reasons and reports say DTKS or DTSEN as dtks.toml chooses
     period_dir = h.period_raw(period)
     folders, folder_problems = discover.kelurahan_folders(period_dir)
     logger.info("periode %s: %d folder kelurahan", period, len(folders))

@@ -27,6 +27,7 @@ from pipelines.config import Home
 from pipelines.errors import DtksError
 from pipelines.report.finalisation import BULAN, Signatories
 from pipelines.store import Store
+from pipelines.vocabulary import say, use
 
 DEFAULT_NUMBER = "400.9.2/{urut:04d}/DINSOS/{tahun}"
 CODE_RE = re.compile(r"^[A-Z2-7]{10}$")
@@ -65,6 +66,7 @@ def issue(
     store: Store, home: Home, nik: str, no_kk: str, petugas: str, kabkota: str | None
 ) -> Issued:
     """Check the register and write the letter (or the printout); log every letter."""
+    use(home)  # the letter says DTKS or DTSEN as dtks.toml [dinas] istilah chooses
     if not petugas.strip():
         raise LetterRefused("Isi nama petugas: --petugas NAMA.")
     nik, no_kk = _clean_id(nik, "NIK"), _clean_id(no_kk, "NO KK")
@@ -81,6 +83,7 @@ def issue(
             "tidak_aktif": "NIK pernah terdaftar tetapi tidak ada dalam DTKS yang berlaku.",
             "tidak_ada": "NIK tidak terdaftar dalam DTKS yang berlaku.",
         }[status]
+        why = say(why)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         path = out / "informasi" / f"INFO_{stamp}.pdf"
         _printout(path, who, why, today)
@@ -96,7 +99,7 @@ def issue(
         path = out / str(tahun) / f"SKT_{tahun}_{urut:04d}.pdf"
         draft = path.with_suffix(".draft.pdf")
         _letter(draft, who, person, nomor, kode, today, home.settings(), store)
-        signing.sign_pdf(home, draft, path, reason=f"Surat Keterangan Terdaftar DTKS {nomor}")
+        signing.sign_pdf(home, draft, path, reason=say(f"Surat Keterangan Terdaftar DTKS {nomor}"))
         draft.unlink()
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         snapshot = store.one("SELECT max(snapshot_id) FROM dtks_snapshot")[0]
@@ -177,13 +180,13 @@ def _letter(
     path.parent.mkdir(parents=True, exist_ok=True)
     w, _ = A4
     c = canvas.Canvas(str(path), pagesize=A4)
-    c.setTitle(f"Surat Keterangan Terdaftar DTKS {nomor}")
+    c.setTitle(say(f"Surat Keterangan Terdaftar DTKS {nomor}"))
     c.setAuthor(who.dinas)
     c.setKeywords(f"nomor={nomor};kode={kode}")
     y = _header(c, who, settings)
     c.setFont("Helvetica-Bold", 12)
     c.drawCentredString(w / 2, y, "SURAT KETERANGAN TERDAFTAR")
-    c.drawCentredString(w / 2, y - 15, "DALAM DATA TERPADU KESEJAHTERAAN SOSIAL (DTKS)")
+    c.drawCentredString(w / 2, y - 15, say("DALAM DATA TERPADU KESEJAHTERAAN SOSIAL (DTKS)"))
     c.setFont("Helvetica", 10)
     c.drawCentredString(w / 2, y - 30, f"Nomor: {nomor}")
     y -= 60
@@ -220,7 +223,7 @@ def _letter(
         "",
         "Demikian surat keterangan ini dibuat untuk dipergunakan sebagaimana mestinya.",
     ]:
-        text.textLine(line)
+        text.textLine(say(line))
     c.drawText(text)
     y -= 100
     c.drawString(12 * cm, y, f"{who.kota}, {today.day} {BULAN[today.month - 1]} {today.year}")
@@ -273,10 +276,10 @@ def _printout(path: Path, who: Signatories, why: str, today: dt.date) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     w, _ = A4
     c = canvas.Canvas(str(path), pagesize=A4)
-    c.setTitle("Informasi pemeriksaan DTKS (bukan surat keterangan)")
+    c.setTitle(say("Informasi pemeriksaan DTKS (bukan surat keterangan)"))
     y = _header(c, who, {})
     c.setFont("Helvetica-Bold", 12)
-    c.drawCentredString(w / 2, y, "INFORMASI HASIL PEMERIKSAAN DTKS")
+    c.drawCentredString(w / 2, y, say("INFORMASI HASIL PEMERIKSAAN DTKS"))
     c.setFont("Helvetica", 9)
     c.drawCentredString(w / 2, y - 14, "(bukan surat keterangan)")
     text = c.beginText(2.5 * cm, y - 45)
@@ -295,7 +298,7 @@ def _printout(path: Path, who: Signatories, why: str, today: dt.date) -> None:
         "   untuk diverifikasi dan diteruskan ke Kementerian Sosial.",
         "Layanan ini tidak dipungut biaya.",
     ]:
-        text.textLine(line)
+        text.textLine(say(line))
     c.drawText(text)
     c.showPage()
     c.save()

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines import review, stable
+from pipelines import review, stable, vocabulary
 from pipelines.carry import Carry
 from pipelines.config import Home
 from pipelines.export import siksng
@@ -108,6 +108,7 @@ def rewriting(store: Store, home: Home, period: str, report_only: bool = False) 
     The store changes and the files are built in one transaction; the files are swapped in
     once it commits. report_only rebuilds reports/PERIOD/ alone (closing changes only the BA).
     """
+    vocabulary.use(home)  # the month's files say DTKS or DTSEN as dtks.toml chooses
     out_dir, rep_dir = home.period_out(period), home.reports / period
     tag = uuid.uuid4().hex[:8]
     stage = _Stage(
@@ -178,6 +179,8 @@ def _build(store: Store, home: Home, period: str, stage: _Stage, report_only: bo
             f"Periode {period} belum difinalisasi. Jalankan dulu: dtks finalize {period}"
         )
     final["tanggal_lahir"] = pd.to_datetime(final["tanggal_lahir"]).dt.date
+    # reasons are stored as decided; the files say DTKS or DTSEN as dtks.toml chooses now
+    final["reasons"] = vocabulary.say_column(final["reasons"])
     folders = [
         r[0]
         for r in store.execute(
@@ -337,6 +340,7 @@ def finalise_root(home_root: str, period: str) -> dict[str, int]:
 
     h = _Home(Path(home_root))
     h.require_register()
+    vocabulary.use(h)  # a fan-out worker is its own process
     period_dir = h.period_raw(period)
     folders, problems = discover.kelurahan_folders(period_dir)
     batch = combine(

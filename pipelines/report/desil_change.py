@@ -24,6 +24,7 @@ from pipelines.config import Home
 from pipelines.errors import ConfigError
 from pipelines.store import Store
 from pipelines.store import dtsen as history
+from pipelines.vocabulary import say
 
 # Kepmensos 79/HUK/2025 (DOMAIN.md "DTSEN"): the highest national desil each programme serves
 DEFAULT_CUTOFFS = {"PKH": 4, "SEMBAKO": 5, "PBI-JK": 5}
@@ -191,11 +192,13 @@ def _kelurahan_book(
         else "tanpa kelurahan: No KK tidak ada di register DTKS dan kode wilayah berkas DTSEN "
         "bukan kode Kemendagri"
     )
+    place = say(place)
     headers = ["NO", "NO KK", "NAMA KEPALA KELUARGA", "KODE WILAYAH", "ALAMAT (DTKS)", "RT",
                "RW", "TERDAFTAR DTKS", "JUMLAH ANGGOTA (DTKS)", f"DESIL {labels[0].split()[0]}",
                f"DESIL {labels[1].split()[0]}", "PERUBAHAN",
                *[f"{p} (DESIL 1-{c})" for p, c in cuts.items()],
                "HASIL VERIFIKASI LAPANGAN", "CATATAN PETUGAS"]  # fmt: skip
+    headers = [say(h) for h in headers]
     keys = ["no", "no_kk", "nama", "kode_wilayah", "alamat", "rt", "rw", "terdaftar", "jumlah",
             "desil_dari", "desil_ke", "perubahan", *cuts, "hasil", "catatan"]  # fmt: skip
     rows = []

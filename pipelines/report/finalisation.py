@@ -38,6 +38,7 @@ from reportlab.platypus import (
 from pipelines import wilayah, xlsx
 from pipelines.normalize import BULAN
 from pipelines.store import Store
+from pipelines.vocabulary import current
 
 COLS = [("diusulkan", "Diusulkan"), ("ditolak_validasi", "Ditolak Validasi"),
         ("ditolak_musyawarah", "Ditolak Musyawarah"), ("ditolak_supervisor", "Ditolak Supervisor"),
@@ -140,7 +141,7 @@ def write_xlsx(
     wb = Workbook()
     ws = wb.active
     ws.title = "Rekap"
-    xlsx.append(ws, [f"REKAPITULASI FINALISASI USULAN DTKS {who.dinas.upper()}"])
+    xlsx.append(ws, [f"REKAPITULASI FINALISASI USULAN {current()} {who.dinas.upper()}"])
     xlsx.append(ws, [f"Periode {period_label(period)}"])
     ws["A1"].font = Font(bold=True, size=12)
     xlsx.append(ws, [])
@@ -225,7 +226,7 @@ def _ba_text(period: str, rec: pd.DataFrame, who: Signatories, state: BaState) -
     done = "telah menyelesaikan" if state.final else "sedang melaksanakan"
     lines += [
         f"Pada tanggal {day.day} {BULAN[day.month - 1]} {day.year}, {who.dinas} {done} "
-        f"finalisasi usulan DTKS periode {period_label(period)} dari "
+        f"finalisasi usulan {current()} periode {period_label(period)} dari "
         f"{len(rec)} kelurahan/desa dengan hasil sebagai berikut:",
         f"- jumlah baris usulan yang diterima: {t['diusulkan']}",
         f"- usulan baru yang dikirim ke SIKS-NG: {t['usulan_baru']}",
@@ -266,7 +267,7 @@ def write_pdf(
     small = ParagraphStyle("small", parent=body, fontSize=7.5, leading=9)
     title = ParagraphStyle("title", parent=styles["Title"], fontSize=14)
     story = [
-        Paragraph(f"REKAPITULASI FINALISASI USULAN DTKS<br/>{who.dinas.upper()}", title),
+        Paragraph(f"REKAPITULASI FINALISASI USULAN {current()}<br/>{who.dinas.upper()}", title),
         Paragraph(f"Periode {period_label(period)}", styles["Heading3"]),
         Spacer(1, 6),
     ]
@@ -363,7 +364,7 @@ def write_pdf(
         rightMargin=1.5 * cm,
         topMargin=1.3 * cm,
         bottomMargin=1.3 * cm,
-        title=f"Finalisasi DTKS {period}" + ("" if state.final else " (DRAF)"),
+        title=f"Finalisasi {current()} {period}" + ("" if state.final else " (DRAF)"),
         author=who.dinas,
         invariant=1,
     )
@@ -399,7 +400,7 @@ def _footer(period: str, state: BaState):
     def draw(canvas, doc) -> None:
         canvas.saveState()
         canvas.setFont("Helvetica", 7.5)
-        text = f"Laporan finalisasi DTKS periode {period}"
+        text = f"Laporan finalisasi {current()} periode {period}"
         if not state.final:
             text += f" - DRAF: {state.undecided} baris belum diputus"
         canvas.drawString(1.5 * cm, 0.8 * cm, text)
