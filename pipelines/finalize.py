@@ -16,6 +16,7 @@ from pipelines import problems as P
 from pipelines import reasons as R
 from pipelines.config import Home
 from pipelines.dedup import batch as batch_dups
+from pipelines.dedup import pending as earlier_proposals
 from pipelines.dedup import store_match
 from pipelines.errors import PeriodClosed  # noqa: F401  (re-exported for callers)
 from pipelines.ingest import evidence, musyawarah
@@ -34,6 +35,8 @@ OUTCOMES = [
     "ditolak_validasi",
     "ditolak_supervisor",  # only ever set by a supervisor's TOLAK (dtks review apply)
 ]
+# a proposal of an earlier month still waiting at Kemensos: nothing to send (issue 17 item 6)
+PENDING = "terdaftar"
 OUTCOME_COLUMNS = [
     *["period", "row_id", "source_file", "source_sheet", "source_row", "folder_kode"],
     "kode_wilayah",
@@ -150,8 +153,17 @@ def dinas_kabkota(home: Home, store: Store) -> str | None:
     return row[0] if row else None
 
 
-def decide(batch: Batch, store: Store, kabkota: str | None) -> pd.DataFrame:
-    """One outcome per prelist row, with Indonesian reasons."""
+def decide(
+    batch: Batch,
+    store: Store,
+    kabkota: str | None,
+    resend_after: int = earlier_proposals.DEFAULT_MONTHS,
+) -> pd.DataFrame:
+    """One outcome per prelist row, with Indonesian reasons.
+
+    RESEND_AFTER: months an earlier proposal waits at Kemensos before it may be proposed
+    again (dtks.toml [usulan] usul_ulang_bulan).
+    """
     raw = batch.prelist
     clean, prep_problems = validate.prepare(raw)
     clean["folder_kode"] = raw["folder_kode"].astype("str").to_numpy()
@@ -198,7 +210,12 @@ def decide(batch: Batch, store: Store, kabkota: str | None) -> pd.DataFrame:
     )
     d.note(_same_person_twice(found, clean))
     new = keepers[~keepers["row_id"].isin(found.index)]
+    earlier = earlier_proposals.find(store, batch.period, new, resend_after).set_index("row_id")
+    waiting = earlier.index[earlier["status"] == "menunggu"]
+    d.set(waiting, PENDING, earlier["reason"])
+    new = new[~new["row_id"].isin(waiting)]
     d.set(new["row_id"], "usulan_baru", "")
+    d.note(earlier.loc[earlier["status"] != "menunggu", "reason"])
     members = store_match.known_households(store, new).set_index("row_id")
     d.note(members["head_id_dtks"].map(lambda _: R.NEW_MEMBER))
     d.note(validate.notes_by_row(everything))  # notes for the supervisor, outcome unchanged

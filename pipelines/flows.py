@@ -22,6 +22,7 @@ from prefect.states import Failed
 from pipelines import finalize as fin
 from pipelines import prefect_server, runlock, vocabulary
 from pipelines.config import Home
+from pipelines.dedup import pending
 from pipelines.ingest import discover
 from pipelines.publish import Published, publish, remove_stale_scratch
 from pipelines.redact import boundary, guarded
@@ -43,7 +44,8 @@ def read_kelurahan_task(code: str, folder: Path, period_dir: Path) -> discover.K
 @guarded("validasi-dan-pencocokan")
 def decide_task(batch: fin.Batch, store_path: Path, home: Home):
     with open_store(store_path, memory_limit=home.memory_limit) as store:
-        return fin.decide(batch, store, fin.dinas_kabkota(home, store))
+        resend = pending.months_setting(home.settings())  # [usulan] usul_ulang_bulan
+        return fin.decide(batch, store, fin.dinas_kabkota(home, store), resend)
 
 
 @task(name="tulis-keluaran", retries=1, retry_delay_seconds=2, **TASK)

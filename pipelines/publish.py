@@ -334,6 +334,7 @@ def finalise_root(home_root: str, period: str) -> dict[str, int]:
     counts per outcome only.
     """
     from pipelines.config import Home as _Home
+    from pipelines.dedup import pending
     from pipelines.finalize import combine, decide
     from pipelines.ingest import discover
     from pipelines.store import open_store
@@ -347,5 +348,6 @@ def finalise_root(home_root: str, period: str) -> dict[str, int]:
         period, [discover.read_kelurahan(c, p, period_dir) for c, p in folders], problems
     )
     with open_store(h.store_path, memory_limit=h.memory_limit) as store:
-        outcomes = decide(batch, store, dinas_kabkota(h, store))
+        resend = pending.months_setting(h.settings())
+        outcomes = decide(batch, store, dinas_kabkota(h, store), resend)
         return publish(store, h, batch, outcomes).totals
