@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines import approval, carry, validate
+from pipelines import approval, carry, proposal, validate
 from pipelines import problems as P
 from pipelines import reasons as R
 from pipelines.config import Home
@@ -19,7 +19,7 @@ from pipelines.dedup import batch as batch_dups
 from pipelines.dedup import pending as earlier_proposals
 from pipelines.dedup import store_match
 from pipelines.errors import PeriodClosed  # noqa: F401  (re-exported for callers)
-from pipelines.ingest import evidence, musyawarah
+from pipelines.ingest import attachments, evidence, musyawarah
 from pipelines.ingest.discover import PROBLEM_COLUMNS, KelurahanInput
 from pipelines.store import Store
 
@@ -42,6 +42,7 @@ OUTCOME_COLUMNS = [
     "kode_wilayah",
     *validate.PERSON_COLUMNS,
     *["outcome", "reasons", "problem_columns", "matched_id_dtks", "match_score"],
+    *proposal.FIELDS,  # optional fields of a complete proposal row (issue 17 item 4)
 ]
 
 
@@ -70,16 +71,21 @@ class Batch:
     evidence: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EVIDENCE_COLUMNS))
     # kelurahan whose rows wait for a readable decision list -> the one reason they get
     held: dict[str, str] = field(default_factory=dict)
+    # KTP, KK, SKTM and house photos sent beside the prelist (ingest/attachments.py)
+    attachments: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=attachments.COLUMNS)
+    )
 
 
 def combine(period: str, parts: list[KelurahanInput], folder_problems: list[dict]) -> Batch:
     """Stack the kelurahan inputs in folder order and number the rows of the batch."""
     pre, dec, meet, probs = [], [], [], list(folder_problems)
-    maps, scans = [], []
+    maps, scans, files = [], [], []
     for k in parts:
         probs.extend(k.problems)
         maps.extend(getattr(k, "mappings", []))
         scans.extend(getattr(k, "evidence", []))
+        files.extend(getattr(k, "attachments", []))
         if k.prelist is not None:
             pre.append(k.prelist.assign(folder_kode=k.kode_wilayah, folder=k.folder))
         if k.decisions is not None:
@@ -121,6 +127,7 @@ def combine(period: str, parts: list[KelurahanInput], folder_problems: list[dict
         mappings=pd.DataFrame(maps, columns=MAPPING_COLUMNS),
         evidence=pd.DataFrame(scans, columns=EVIDENCE_COLUMNS),
         held={k.kode_wilayah: k.held for k in parts if getattr(k, "held", None)},
+        attachments=pd.DataFrame(files, columns=attachments.COLUMNS),
     )
 
 
@@ -218,6 +225,8 @@ def decide(
     d.note(earlier.loc[earlier["status"] != "menunggu", "reason"])
     members = store_match.known_households(store, new).set_index("row_id")
     d.note(members["head_id_dtks"].map(lambda _: R.NEW_MEMBER))
+    extra = proposal.read(raw, clean, batch.attachments, batch.evidence)
+    d.note(extra.loc[new["row_id"], "catatan"].dropna())  # what SIKS-NG's form still lacks
     d.note(validate.notes_by_row(everything))  # notes for the supervisor, outcome unchanged
     outcome, reason, matched, score = d.outcome, d.reason, d.matched, d.score
 
@@ -229,6 +238,8 @@ def decide(
     out["matched_id_dtks"] = matched.to_numpy()
     out["match_score"] = score.to_numpy()
     out["tanggal_lahir"] = out["tanggal_lahir"].dt.date
+    for col in proposal.FIELDS:
+        out[col] = extra[col].reindex(out["row_id"]).to_numpy()
     for col in ("outcome", "reasons", "problem_columns", "matched_id_dtks"):
         out[col] = out[col].astype("str")
     assert out["row_id"].is_unique and len(out) == len(raw), "every row gets exactly one outcome"

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines import xlsx
+from pipelines import proposal, wilayah, xlsx
 from pipelines.errors import ConfigError
 from pipelines.sanitize import write_csv
 
@@ -36,9 +36,12 @@ FIELDS = {
     "row_id", "source_file", "source_sheet", "source_row", "folder_kode", "kode_wilayah", "nik",
     "no_kk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "hubungan_keluarga",
     "nama_ibu_kandung", "status_kawin", "pekerjaan", "alamat", "rt", "rw", "outcome", "reasons",
-    "matched_id_dtks", "match_score",
+    "matched_id_dtks", "match_score", *proposal.FIELDS,
 }  # fmt: skip
 DERIVED = {"kode_provinsi": 2, "kode_kabupaten_kota": 4, "kode_kecamatan": 6}
+# region names beside the codes, from the Kemendagri list (data/wilayah): SIKS-NG's form shows
+# both
+NAMES = {"nama_provinsi": 2, "nama_kabupaten_kota": 4, "nama_kecamatan": 6, "nama_kelurahan": 10}
 
 
 def vocabulary() -> dict[str, list[str]]:
@@ -94,10 +97,10 @@ def check(spec: dict, where: str = "tata letak") -> dict:
                 isinstance(col, list) and len(col) == 2 and all(isinstance(c, str) for c in col)
             ):
                 raise ConfigError(f'{where}: [{kind}] columns: tiap kolom ["JUDUL", "field"].')
-            if col[1] not in FIELDS and col[1] not in DERIVED:
+            if col[1] not in FIELDS and col[1] not in DERIVED and col[1] not in NAMES:
                 raise ConfigError(
                     f"{where}: [{kind}] kolom '{col[0]}' memakai field '{col[1]}' yang tidak "
-                    f"dikenal. Field yang ada: {', '.join(sorted(FIELDS | set(DERIVED)))}."
+                    f"dikenal. Field yang ada: {', '.join(sorted(FIELDS | set(DERIVED) | set(NAMES)))}."
                 )
     vocab = vocabulary()
     for field, table in (spec.get("kode") or {}).items():
@@ -121,6 +124,10 @@ def encode(part: pd.DataFrame, fields: list[str], spec: dict) -> list[list]:
     for field in fields:
         if field in DERIVED:
             values = part["kode_wilayah"].astype(object).str[: DERIVED[field]]
+        elif field in NAMES:
+            codes_ = part["kode_wilayah"].astype(object).str[: NAMES[field]]
+            w = wilayah.load()
+            values = codes_.map({c: w.name(c) for c in codes_.dropna().unique()})
         else:
             values = part[field].astype(object)
         values = values.where(values.notna(), None)

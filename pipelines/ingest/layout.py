@@ -55,6 +55,17 @@ ALIASES: dict[str, list[str]] = {
     "pkh": ["PKH", "STATUS PKH", "PENERIMA PKH"],
     "bpnt": ["BPNT", "STATUS BPNT", "PENERIMA BPNT", "SEMBAKO"],
     "pbi": ["PBI", "PBI JK", "PBI-JK", "STATUS PBI", "PENERIMA PBI"],
+    # optional fields of SIKS-NG's proposal form (issue 17 item 4; pipelines/proposal.py)
+    "dusun": ["DUSUN", "NAMA DUSUN", "LINGKUNGAN", "DUSUN/LINGKUNGAN", "BANJAR", "JORONG"],
+    "jenis_disabilitas": ["JENIS DISABILITAS", "DISABILITAS", "PENYANDANG DISABILITAS",
+                          "RAGAM DISABILITAS", "JENIS CACAT", "KECACATAN", "DIFABEL"],
+    "usul_pkh": ["USUL PKH", "USULAN PKH", "DIUSULKAN PKH", "KELAYAKAN PKH", "LAYAK PKH"],
+    "usul_sembako": ["USUL BPNT", "USUL SEMBAKO", "USULAN BPNT", "USULAN SEMBAKO",
+                     "USUL BPNT/SEMBAKO", "USULAN BPNT/SEMBAKO", "KELAYAKAN BPNT", "LAYAK BPNT",
+                     "LAYAK SEMBAKO"],
+    "usul_pbi": ["USUL PBI", "USUL PBI-JK", "USUL PBI JK", "USULAN PBI", "USULAN PBI-JK",
+                 "USULAN PBI JK", "KELAYAKAN PBI", "LAYAK PBI"],
+    "alasan_usul": ["ALASAN USUL", "ALASAN USULAN", "ALASAN DIUSULKAN", "ALASAN PENGUSULAN"],
     # musyawarah (berita acara) tables
     "nama_kepala_keluarga": ["NAMA KEPALA KELUARGA", "NAMA KK", "KEPALA KELUARGA",
                              "NAMA KEPALA RUMAH TANGGA", "NAMA KRT", "NAMA KEPALA"],

@@ -1,0 +1,10 @@
+-- 006: the optional fields of a complete proposal row (issue 17 item 4): dusun, disability,
+-- programmes proposed with eligibility and reason, and the attachments found for the row
+-- (file names with SHA-256). Empty on rows finalised before.
+ALTER TABLE prelist_outcome ADD COLUMN dusun VARCHAR;
+ALTER TABLE prelist_outcome ADD COLUMN jenis_disabilitas VARCHAR;
+ALTER TABLE prelist_outcome ADD COLUMN usul_pkh VARCHAR;
+ALTER TABLE prelist_outcome ADD COLUMN usul_sembako VARCHAR;
+ALTER TABLE prelist_outcome ADD COLUMN usul_pbi VARCHAR;
+ALTER TABLE prelist_outcome ADD COLUMN alasan_usul VARCHAR;
+ALTER TABLE prelist_outcome ADD COLUMN lampiran VARCHAR;
