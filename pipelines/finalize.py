@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines import approval, carry, proposal, validate
+from pipelines import approval, carry, intake, proposal, validate
 from pipelines import problems as P
 from pipelines import reasons as R
 from pipelines.config import Home
@@ -43,6 +43,7 @@ OUTCOME_COLUMNS = [
     *validate.PERSON_COLUMNS,
     *["outcome", "reasons", "problem_columns", "matched_id_dtks", "match_score"],
     *proposal.FIELDS,  # optional fields of a complete proposal row (issue 17 item 4)
+    *intake.FIELDS,  # usul/sanggah recorded by the Dinas: channel and kind (item 7)
 ]
 
 
@@ -193,6 +194,12 @@ def decide(
     d.note(notes["note"], notes["matched_id_dtks"], notes["match_score"])
 
     valid = clean[~invalid]
+    # usul/sanggah the Dinas recorded itself: channel, kind, and a USUL's documents
+    direct = intake.read(raw, clean["row_id"])
+    lacking = direct["dokumen"].dropna()
+    lacking = lacking[lacking.index.isin(valid["row_id"])]
+    d.set(lacking.index, "ditolak_validasi", lacking)
+    valid = valid[~valid["row_id"].isin(lacking.index)]
     musy = approval.check(
         valid, batch.decisions, batch.folders_with_ba, batch.held, all_rows=clean
     ).set_index("row_id")
@@ -240,6 +247,8 @@ def decide(
     out["tanggal_lahir"] = out["tanggal_lahir"].dt.date
     for col in proposal.FIELDS:
         out[col] = extra[col].reindex(out["row_id"]).to_numpy()
+    for col in intake.FIELDS:
+        out[col] = direct[col].reindex(out["row_id"]).to_numpy()
     for col in ("outcome", "reasons", "problem_columns", "matched_id_dtks"):
         out[col] = out[col].astype("str")
     assert out["row_id"].is_unique and len(out) == len(raw), "every row gets exactly one outcome"

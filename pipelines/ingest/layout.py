@@ -65,7 +65,16 @@ ALIASES: dict[str, list[str]] = {
                      "LAYAK SEMBAKO"],
     "usul_pbi": ["USUL PBI", "USUL PBI-JK", "USUL PBI JK", "USULAN PBI", "USULAN PBI-JK",
                  "USULAN PBI JK", "KELAYAKAN PBI", "LAYAK PBI"],
-    "alasan_usul": ["ALASAN USUL", "ALASAN USULAN", "ALASAN DIUSULKAN", "ALASAN PENGUSULAN"],
+    "alasan_usul": ["ALASAN USUL", "ALASAN USULAN", "ALASAN DIUSULKAN", "ALASAN PENGUSULAN",
+                    "ALASAN USUL / ISI SANGGAHAN", "ISI SANGGAHAN"],
+    # usul and sanggah recorded by the Dinas itself (issue 17 item 7; pipelines/intake.py)
+    "jenis_usul": ["JENIS USUL", "USUL/SANGGAH", "USUL ATAU SANGGAH", "JENIS PENGAJUAN"],
+    "kanal": ["KANAL", "KANAL PENGAJUAN", "KANAL USUL", "SALURAN", "SUMBER USULAN"],
+    "tanggal_terima": ["TANGGAL TERIMA", "TGL TERIMA", "TANGGAL DITERIMA"],
+    "dok_kk": ["DOK KK", "DOKUMEN KK", "FC KK", "FOTOKOPI KK"],
+    "dok_ktp": ["DOK KTP", "DOKUMEN KTP", "FC KTP", "FOTOKOPI KTP"],
+    "dok_sktm": ["DOK SKTM", "DOKUMEN SKTM", "SKTM", "SURAT KETERANGAN TIDAK MAMPU"],
+    "dok_foto_rumah": ["DOK FOTO RUMAH", "DOKUMEN FOTO RUMAH", "FOTO RUMAH"],
     # musyawarah (berita acara) tables
     "nama_kepala_keluarga": ["NAMA KEPALA KELUARGA", "NAMA KK", "KEPALA KELUARGA",
                              "NAMA KEPALA RUMAH TANGGA", "NAMA KRT", "NAMA KEPALA"],
@@ -73,7 +82,8 @@ ALIASES: dict[str, list[str]] = {
                   "HASIL MUSDES", "HASIL MUSKEL", "STATUS KELAYAKAN", "KELAYAKAN",
                   "HASIL VERIFIKASI MUSYAWARAH", "KEPUTUSAN MUSDES", "KEPUTUSAN MUSKEL",
                   "HASIL KEPUTUSAN", "HASIL MUSYAWARAH DESA", "HASIL MUSYAWARAH KELURAHAN",
-                  "KEPUTUSAN RAPAT", "HASIL RAPAT"],
+                  "KEPUTUSAN RAPAT", "HASIL RAPAT", "HASIL VERIFIKASI LAPANGAN",
+                  "HASIL VERIFIKASI"],
     "keterangan": ["KETERANGAN", "KET", "KET.", "CATATAN", "ALASAN"],
     "jumlah_art": ["JUMLAH ART", "JML ART", "JUMLAH ANGGOTA KELUARGA", "JML ANGGOTA"],
     # read and left alone: named so that their numbers are never taken for RT or a code
