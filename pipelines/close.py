@@ -128,9 +128,9 @@ def close(
         )
         store.run(
             f"INSERT INTO register_change (period, row_id, kind, id_dtks, {cols}) "
-            f"SELECT period, row_id, outcome, CASE WHEN outcome = 'perbaikan' "
-            f"THEN matched_id_dtks END, {cols} FROM prelist_final "
-            "WHERE period = ? AND outcome IN ('usulan_baru', 'perbaikan')",
+            f"SELECT period, row_id, outcome, CASE WHEN outcome IN ('perbaikan', "
+            f"'usulan_nonaktif') THEN matched_id_dtks END, {cols} FROM prelist_final "
+            "WHERE period = ? AND outcome IN ('usulan_baru', 'perbaikan', 'usulan_nonaktif')",
             [period],
         )
     counts = dict(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines import approval, carry, intake, proposal, validate
+from pipelines import approval, carry, deactivation, intake, proposal, validate
 from pipelines import problems as P
 from pipelines import reasons as R
 from pipelines.config import Home
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 OUTCOMES = [
     "usulan_baru",
     "perbaikan",
+    "usulan_nonaktif",  # a registered person the musyawarah decided to deactivate (issue 17)
     "terdaftar",
     "perlu_verifikasi",
     "duplikat_batch",
@@ -35,6 +36,7 @@ OUTCOMES = [
     "ditolak_validasi",
     "ditolak_supervisor",  # only ever set by a supervisor's TOLAK (dtks review apply)
 ]
+NONAKTIF = "usulan_nonaktif"
 # a proposal of an earlier month still waiting at Kemensos: nothing to send (issue 17 item 6)
 PENDING = "terdaftar"
 OUTCOME_COLUMNS = [
@@ -44,6 +46,7 @@ OUTCOME_COLUMNS = [
     *["outcome", "reasons", "problem_columns", "matched_id_dtks", "match_score"],
     *proposal.FIELDS,  # optional fields of a complete proposal row (issue 17 item 4)
     *intake.FIELDS,  # usul/sanggah recorded by the Dinas: channel and kind (item 7)
+    "alasan_nonaktif",  # MENINGGAL, PINDAH, ... on a deactivation proposal (item 3)
 ]
 
 
@@ -204,6 +207,14 @@ def decide(
         valid, batch.decisions, batch.folders_with_ba, batch.held, all_rows=clean
     ).set_index("row_id")
     rejected = musy.index[~musy["approved"]]
+    # meninggal / pindah / mampu / tidak ditemukan / ganda on a registered person: a request
+    # to deactivate it, not a rejected proposal (issue 17 item 3)
+    decided = valid.set_index("row_id").loc[rejected, ["nik"]]
+    off = deactivation.find(
+        store, decided.assign(alasan_kode=musy.loc[rejected, "alasan_kode"]).reset_index()
+    ).set_index("row_id")
+    d.set(off.index, NONAKTIF, off["reason"], off["matched_id_dtks"], pd.Series(1.0, off.index))
+    rejected = rejected.difference(off.index)
     d.set(rejected, "ditolak_musyawarah", musy.loc[rejected, "reason"])
 
     pending = valid[valid["row_id"].isin(musy.index[musy["approved"]])]
@@ -249,6 +260,7 @@ def decide(
         out[col] = extra[col].reindex(out["row_id"]).to_numpy()
     for col in intake.FIELDS:
         out[col] = direct[col].reindex(out["row_id"]).to_numpy()
+    out["alasan_nonaktif"] = off["alasan_nonaktif"].reindex(out["row_id"]).to_numpy()
     for col in ("outcome", "reasons", "problem_columns", "matched_id_dtks"):
         out[col] = out[col].astype("str")
     assert out["row_id"].is_unique and len(out) == len(raw), "every row gets exactly one outcome"

@@ -400,6 +400,7 @@ def _print_counts(counts) -> None:
     short = {
         "usulan_baru": "Baru",
         "perbaikan": "Perbaikan",
+        "usulan_nonaktif": "Nonaktif",
         "terdaftar": "Terdaftar",
         "perlu_verifikasi": "Verifikasi",
         "duplikat_batch": "Duplikat",

@@ -28,7 +28,7 @@ from pipelines import proposal, wilayah, xlsx
 from pipelines.errors import ConfigError
 from pipelines.sanitize import write_csv
 
-KINDS = ("usulan_baru", "perbaikan")
+KINDS = ("usulan_baru", "perbaikan", "usulan_nonaktif")
 SHIPPED = {"siksng": "siksng_layout.toml", "dtks": "dtks_layout.toml", "dtsen": "dtsen_layout.toml"}
 DEFAULT = "siksng"
 # what a layout may name: columns of prelist_final, and region codes cut from kode_wilayah
@@ -36,8 +36,13 @@ FIELDS = {
     "row_id", "source_file", "source_sheet", "source_row", "folder_kode", "kode_wilayah", "nik",
     "no_kk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "hubungan_keluarga",
     "nama_ibu_kandung", "status_kawin", "pekerjaan", "alamat", "rt", "rw", "outcome", "reasons",
-    "matched_id_dtks", "match_score", *proposal.FIELDS,
+    "matched_id_dtks", "match_score", *proposal.FIELDS, "kanal", "jenis_usul", "alasan_nonaktif",
 }  # fmt: skip
+# a layout written before deactivation proposals existed gets these columns for them
+NONAKTIF_COLUMNS = [["ID DTKS", "matched_id_dtks"], ["NIK", "nik"], ["NO KK", "no_kk"],
+                    ["NAMA", "nama"], ["TANGGAL LAHIR", "tanggal_lahir"],
+                    ["KODE WILAYAH", "kode_wilayah"], ["ALASAN NONAKTIF", "alasan_nonaktif"],
+                    ["KETERANGAN", "reasons"]]  # fmt: skip
 DERIVED = {"kode_provinsi": 2, "kode_kabupaten_kota": 4, "kode_kecamatan": 6}
 # region names beside the codes, from the Kemendagri list (data/wilayah): SIKS-NG's form shows
 # both
@@ -88,6 +93,8 @@ def layout_for(settings: dict) -> dict:
 
 def check(spec: dict, where: str = "tata letak") -> dict:
     """Refuse a layout with a missing kind, an unknown field or an incomplete value map."""
+    if "usulan_nonaktif" not in spec:
+        spec["usulan_nonaktif"] = {"sheet": "USULAN NONAKTIF", "columns": NONAKTIF_COLUMNS}
     for kind in KINDS:
         cols = (spec.get(kind) or {}).get("columns")
         if not isinstance(cols, list) or not cols:

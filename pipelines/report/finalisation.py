@@ -43,7 +43,8 @@ from pipelines.vocabulary import current
 COLS = [("diusulkan", "Diusulkan"), ("ditolak_validasi", "Ditolak Validasi"),
         ("ditolak_musyawarah", "Ditolak Musyawarah"), ("ditolak_supervisor", "Ditolak Supervisor"),
         ("duplikat_batch", "Duplikat"), ("usulan_baru", "Usulan Baru"),
-        ("perbaikan", "Perbaikan"), ("terdaftar", "Sudah Terdaftar"),
+        ("perbaikan", "Perbaikan"), ("usulan_nonaktif", "Usulan Nonaktif"),
+        ("terdaftar", "Sudah Terdaftar"),
         ("perlu_verifikasi", "Belum Diputus")]  # fmt: skip
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
@@ -231,6 +232,8 @@ def _ba_text(period: str, rec: pd.DataFrame, who: Signatories, state: BaState) -
         f"- jumlah baris usulan yang diterima: {t['diusulkan']}",
         f"- usulan baru yang dikirim ke SIKS-NG: {t['usulan_baru']}",
         f"- perbaikan data yang dikirim ke SIKS-NG: {t['perbaikan']}",
+        "- usulan penonaktifan (meninggal, pindah, mampu, tidak ditemukan, ganda) yang dikirim "
+        f"ke SIKS-NG: {t['usulan_nonaktif']}",
         f"- sudah terdaftar (tidak dikirim): {t['terdaftar']}",
         f"- duplikat dalam usulan bulan ini: {t['duplikat_batch']}",
         f"- ditolak karena tidak lolos validasi data: {t['ditolak_validasi']}",

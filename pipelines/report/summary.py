@@ -10,7 +10,8 @@ from pipelines import xlsx
 from pipelines.wilayah import dotted
 
 OUTCOME_LABELS = {
-    "usulan_baru": "Usulan Baru", "perbaikan": "Perbaikan", "terdaftar": "Sudah Terdaftar",
+    "usulan_baru": "Usulan Baru", "perbaikan": "Perbaikan",
+    "usulan_nonaktif": "Usulan Nonaktif", "terdaftar": "Sudah Terdaftar",
     "perlu_verifikasi": "Perlu Verifikasi", "duplikat_batch": "Duplikat dalam Batch",
     "ditolak_musyawarah": "Ditolak Musyawarah", "ditolak_validasi": "Ditolak Validasi",
     "ditolak_supervisor": "Ditolak Supervisor",  # a supervisor's TOLAK (dtks review apply)

@@ -66,7 +66,8 @@ UNION ALL
 SELECT kind, period, id_dtks, nik, no_kk, nama, tempat_lahir, tanggal_lahir, jenis_kelamin,
        hubungan_keluarga, nama_ibu_kandung, status_kawin, pekerjaan, alamat, rt, rw,
        kode_wilayah
-FROM changes;
+FROM changes
+WHERE kind <> 'usulan_nonaktif';  -- a deactivated person leaves the register
 
 -- Views for analysts (documented in docs/data_dictionary.md, generated from these comments).
 CREATE OR REPLACE VIEW v_persons_current AS
@@ -94,6 +95,7 @@ SELECT f.period,
        count(*) AS baris_usulan,
        count(*) FILTER (outcome = 'usulan_baru') AS usulan_baru,
        count(*) FILTER (outcome = 'perbaikan') AS perbaikan,
+       count(*) FILTER (outcome = 'usulan_nonaktif') AS usulan_nonaktif,
        count(*) FILTER (outcome = 'terdaftar') AS terdaftar,
        count(*) FILTER (outcome = 'perlu_verifikasi') AS perlu_verifikasi,
        count(*) FILTER (outcome = 'duplikat_batch') AS duplikat_batch,
