@@ -26,10 +26,8 @@ CODES = {
     "tidak_ditemukan": "TIDAK DITEMUKAN",
     "ganda": "GANDA",
 }
-REASON = (
-    "Usulan penonaktifan: musyawarah memutuskan {label} untuk orang yang terdaftar di DTKS "
-    "(ID DTKS {id_dtks})."
-)
+# the person's ID DTKS is in the row's own column (matched_id_dtks), never in the text
+REASON = "Usulan penonaktifan: musyawarah memutuskan {label} untuk orang yang terdaftar di DTKS."
 
 
 def find(store: Store, rows: pd.DataFrame) -> pd.DataFrame:
@@ -50,8 +48,5 @@ def find(store: Store, rows: pd.DataFrame) -> pd.DataFrame:
     finally:
         store.con.unregister("__dtks_nonaktif")
     hits["alasan_nonaktif"] = hits["alasan_kode"].map(CODES)
-    hits["reason"] = [
-        REASON.format(label=label, id_dtks=i)
-        for label, i in zip(hits["alasan_nonaktif"], hits["matched_id_dtks"], strict=True)
-    ]
+    hits["reason"] = hits["alasan_nonaktif"].map(lambda label: REASON.format(label=label))
     return hits[cols]

@@ -42,8 +42,10 @@ def demo_cmd(
     """Jalankan semua tugas yang ada pada data demo, dari data mentah sampai bulan ditutup.
 
     Membuat data demo, memuat DTKS dan dua versi data DTSEN (desil) dengan daftar perubahan
-    desilnya, finalisasi, mengisi dan menerapkan workbook telaah,
-    menulis berkas SIKS-NG dan laporan, lalu menutup bulan. Hanya berjalan di folder yang
+    desilnya, finalisasi (dengan usulan nonaktif dari musyawarah, usulan lengkap berlampiran,
+    dan usul/sanggah langsung), mengisi dan menerapkan workbook telaah, menulis berkas
+    SIKS-NG dan laporan, menutup bulan, memfinalisasi bulan berikutnya (usulan yang menunggu
+    Kemensos), dan menerbitkan surat dengan istilah DTSEN. Hanya berjalan di folder yang
     belum ada, folder kosong, atau folder yang dibuat dtks demo sebelumnya (berpenanda
     .dtks-demo); folder lain tidak pernah disentuh.
 
@@ -74,6 +76,7 @@ def demo_cmd(
     desil_berubah_cmd(dari=None, ke=None, home=h.root)
     console.rule("4. Finalisasi bulanan (dtks finalize)")
     finalize_cmd(period=period, home=h.root)
+    _dtsen_era(h, period)
     console.rule("5. Telaah supervisor (dtks review apply)")
     from pipelines.synth.decide import fill_review
 
@@ -84,6 +87,7 @@ def demo_cmd(
     siks_ng_cmd(period=period, home=h.root)
     console.rule("7. Tutup bulan (dtks close)")
     close_cmd(period=period, petugas="Supervisor Demo", force=False, alasan=None, home=h.root)
+    _next_month(h, period)
     console.rule("8. Surat Keterangan Terdaftar DTKS (dtks keys init, dtks letter)")
     from pipelines import signing
     from pipelines.store import open_store
@@ -154,6 +158,70 @@ def demo_cmd(
         home=h.root,
     )
     export_cmd(out=None, view=None, home=h.root)
+    console.rule("11. Istilah DTSEN (dtks.toml \\[dinas] istilah)")
+    (h.root / "dtks.toml").write_text('[dinas]\nistilah = "DTSEN"\n', encoding="utf-8")
+    console.print(
+        'dtks.toml: \\[dinas] istilah = "DTSEN"; laporan, surat dan pesan memakai istilah DTSEN:'
+    )
+    letter_cmd(nik=nik, file=None, kk=kk, petugas="Petugas Demo", home=h.root)
+
+
+def _dtsen_era(h: Home, period: str) -> None:
+    """What the DTSEN era added to the month, as the store holds it (no personal data)."""
+    from pipelines.store import open_store
+
+    with open_store(h.store_path, read_only=True) as store:
+        off = store.df(
+            "SELECT alasan_nonaktif, count(*) AS n FROM prelist_final WHERE period = ? "
+            "AND outcome = 'usulan_nonaktif' GROUP BY ALL ORDER BY 1",
+            [period],
+        )
+        direct = store.df(
+            "SELECT jenis_usul, kanal, outcome, count(*) AS n FROM prelist_final "
+            "WHERE period = ? AND kanal IS NOT NULL GROUP BY ALL ORDER BY ALL",
+            [period],
+        )
+        full = store.one(
+            "SELECT count(*) FILTER (jenis_disabilitas IS NOT NULL), "
+            "count(*) FILTER (usul_pkh IS NOT NULL), count(*) FILTER (lampiran LIKE '%KTP:%') "
+            "FROM prelist_final WHERE period = ? AND outcome = 'usulan_baru'",
+            [period],
+        )
+    said = ", ".join(f"{r.alasan_nonaktif} {r.n}" for r in off.itertuples())
+    console.print(f"Usulan nonaktif dari musyawarah/verifikasi: {said or '-'}")
+    for r in direct.itertuples():
+        console.print(
+            f"Usul/sanggah langsung: {r.jenis_usul} lewat {r.kanal} -> {r.outcome}: {r.n}"
+        )
+    console.print(
+        f"Usulan lengkap: {full[0]} baris dengan jenis disabilitas, {full[1]} dengan program "
+        f"usulan, {full[2]} dengan lampiran KTP (SHA-256); lihat kolom LAMPIRAN di "
+        f"data/processed/{period}/siks-ng/"
+    )
+
+
+def _next_month(h: Home, period: str) -> None:
+    """One kelurahan sends last month's prelist again: those proposals wait at Kemensos."""
+    import shutil
+
+    from pipelines.store import open_store
+
+    year, month = (int(x) for x in period.split("-"))
+    nxt = f"{year + month // 12:04d}-{month % 12 + 1:02d}"
+    console.rule(f"7b. Bulan berikutnya {nxt}: usulan yang menunggu Kemensos (dtks finalize)")
+    first = sorted(p for p in h.period_raw(period).iterdir() if p.is_dir())[0]
+    shutil.copytree(first, h.period_raw(nxt) / first.name, dirs_exist_ok=True)
+    finalize_cmd(period=nxt, home=h.root)
+    with open_store(h.store_path, read_only=True) as store:
+        waiting = store.one(
+            "SELECT count(*) FROM prelist_final WHERE period = ? "
+            "AND reasons LIKE '%menunggu penetapan Kemensos%'",
+            [nxt],
+        )[0]
+    console.print(
+        f"{waiting} baris sudah diusulkan pada {period} dan menunggu Kemensos: tidak diusulkan "
+        "lagi (\\[usulan] usul_ulang_bulan)."
+    )
 
 
 MARKER = ".dtks-demo"

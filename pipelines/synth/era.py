@@ -111,4 +111,31 @@ def write_extras(
     (folder3 / f"SKTM_{hh.no_kk}.pdf").write_bytes(FAKE_PDF)
     (folder3 / f"FOTO_RUMAH_{hh.no_kk}_depan.jpg").write_bytes(FAKE_JPEG)
     (folder3 / f"FOTO_RUMAH_{hh.no_kk}_dalam.jpg").write_bytes(FAKE_JPEG)
+
+    # 3. the Dinas's own form: a walk-in family proposed with every document, one proposed
+    # through Cek Bansos without the letter of poverty, and an objection through Cek Bansos
+    # that the field check bore out (a registered family is well-off)
+    from pipelines import intake
+
+    plan4, folder4 = with_ba[3]
+    walk_in = pop.household(plan4.kode)
+    short = pop.household(plan4.kode)
+    pool4 = _unused(plan4, dtks)
+    r.shuffle(pool4)
+    objected = pool4[0].members[0]
+    path = folder4 / intake.FILE_NAME
+    form: list[list] = []
+    cases = [(m, "USUL", "DATANG LANGSUNG", ["ADA"] * 4, "SETUJU", "usulan_baru", False)
+             for m in walk_in.members]  # fmt: skip
+    cases += [(m, "USUL", "CEK BANSOS", ["ADA", "ADA", "TIDAK", "ADA"], "SETUJU",
+               "ditolak_validasi", False) for m in short.members]  # fmt: skip
+    cases += [(objected, "SANGGAH", "CEK BANSOS", ["", "", "", ""], "MAMPU", "usulan_nonaktif",
+               True)]  # fmt: skip
+    for m, kind, channel, docs, finding, expected, registered in cases:
+        form.append([None, kind, channel, "03-11-2026", *_cells(m)[:13],
+                     plan4.kode, *docs, "pengajuan langsung", finding, "Petugas Demo"])  # fmt: skip
+        plant = f"{kind.lower()}_{channel.lower().replace(' ', '_')}"
+        t = _truth(rel(path), 4 + len(form), expected, plant, m, registered)
+        truth.append({**t, "source_sheet": "USUL DAN SANGGAH"})
+    intake.write(path, plan4.kode, form)
     return truth
