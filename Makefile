@@ -39,6 +39,7 @@ format: env
 bench: env
 	$(UV) sync --frozen --group bench
 	$(VENV)/bin/python benchmarks/bench_finalize.py
+	$(VENV)/bin/python benchmarks/bench_demo_month.py
 	$(VENV)/bin/python benchmarks/bench_ingest.py
 	$(VENV)/bin/python benchmarks/bench_dedup.py
 	$(VENV)/bin/python benchmarks/bench_dedup_scale.py

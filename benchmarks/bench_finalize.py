@@ -1,8 +1,9 @@
 """Wall time and peak memory of `dtks finalize` on the demo period and on one ten times larger.
 
 Each size runs in a fresh data root: synth, load-dtks, then finalize as the operator runs it
-(through Prefect, temporary server). Prints one line per stage; peak RSS is the maximum of
-the finalize process and its children (the Prefect server runs as a child).
+(no Prefect server configured: the stages run directly, pipelines/stages.py). Prints one line
+per stage; peak RSS is the maximum of the finalize process and its children (the run goes
+to a child process, the reader crash guard).
 
     .venv/bin/python benchmarks/bench_finalize.py [--scales 1 10]
 """
@@ -60,7 +61,7 @@ def main() -> None:
                 f"{scale:>5} {'load-dtks':<10} {persons:>8} {secs:>8.1f} {persons / secs:>9.0f} "
                 f"{rss:>9.0f}"
             )
-            # a warm-up finalize migrates Prefect's fresh database; the second run is the figure
+            # a warm-up finalize first (file caches); the second run is the figure
             run(["finalize", opts.period], home)
             secs, rss = run(["finalize", opts.period], home)
             print(

@@ -16,8 +16,8 @@ import pandas as pd
 
 from pipelines.identity import as_text as _text
 from pipelines.identity import person_ref
+from pipelines.outcomes import Outcome, label
 from pipelines.reasons import LABELS
-from pipelines.report.summary import OUTCOME_LABELS
 from pipelines.store import Store
 from pipelines.validate import PERSON_COLUMNS
 
@@ -69,8 +69,8 @@ def after(store: Store, period: str, live: pd.DataFrame, now: dt.datetime) -> Ca
             gone.append(r)
             continue
         outcome, cand = new.at[r.row_key, "outcome"], new.at[r.row_key, "matched_id_dtks"]
-        if outcome != "perlu_verifikasi":
-            why[r.row_key] = NOT_DOUBTFUL.format(hasil=OUTCOME_LABELS.get(outcome, outcome))
+        if outcome != Outcome.PERLU_VERIFIKASI:
+            why[r.row_key] = NOT_DOUBTFUL.format(hasil=label(outcome))
         elif _text(cand) != _text(r.cand):
             why[r.row_key] = OTHER_CANDIDATE
     why.update(_explain_gone(store, period, gone))

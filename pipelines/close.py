@@ -15,6 +15,7 @@ import pandas as pd
 
 from pipelines.config import Home
 from pipelines.errors import DtksError, PeriodClosed
+from pipelines.outcomes import SIKSNG_KINDS, Outcome
 from pipelines.store import Store
 
 PERSON = ["nik", "no_kk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
@@ -60,8 +61,8 @@ def undecided(store: Store, period: str) -> pd.DataFrame:
     """Rows still perlu_verifikasi after the supervisor's decisions."""
     return store.df(
         "SELECT row_id, source_file, source_sheet, source_row FROM prelist_final "
-        "WHERE period = ? AND outcome = 'perlu_verifikasi' ORDER BY row_id",
-        [period],
+        "WHERE period = ? AND outcome = ? ORDER BY row_id",
+        [period, Outcome.PERLU_VERIFIKASI],
     )
 
 
@@ -128,17 +129,23 @@ def close(
         )
         store.run(
             f"INSERT INTO register_change (period, row_id, kind, id_dtks, {cols}) "
-            f"SELECT period, row_id, outcome, CASE WHEN outcome IN ('perbaikan', "
-            f"'usulan_nonaktif') THEN matched_id_dtks END, {cols} FROM prelist_final "
-            "WHERE period = ? AND outcome IN ('usulan_baru', 'perbaikan', 'usulan_nonaktif')",
-            [period],
+            f"SELECT period, row_id, outcome, CASE WHEN list_contains(?, outcome) "
+            f"THEN matched_id_dtks END, {cols} FROM prelist_final "
+            "WHERE period = ? AND list_contains(?, outcome)",
+            # a correction and a deactivation name the registered person
+            [
+                [Outcome.PERBAIKAN.value, Outcome.USULAN_NONAKTIF.value],
+                period,
+                [o.value for o in SIKSNG_KINDS],
+            ],  # fmt: skip
         )
     counts = dict(
         store.execute(
             "SELECT kind, count(*) FROM register_change WHERE period = ? GROUP BY kind", [period]
         ).fetchall()
     )
-    return Closed(False, counts.get("usulan_baru", 0), counts.get("perbaikan", 0), len(open_rows))
+    new, fixes = (counts.get(o, 0) for o in (Outcome.USULAN_BARU, Outcome.PERBAIKAN))
+    return Closed(False, new, fixes, len(open_rows))
 
 
 @dataclass

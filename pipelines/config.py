@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipelines.errors import ConfigError, NoRegister
+
+if TYPE_CHECKING:
+    from pipelines.settings import Settings
+    from pipelines.store import Store
 
 PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -50,10 +54,16 @@ class Home:
         return self.root / "dtks.toml"
 
     @property
+    def config(self) -> Settings:
+        """dtks.toml of the data root, parsed and checked (the defaults when absent)."""
+        from pipelines import settings
+
+        return settings.load(self.config_file)
+
+    @property
     def memory_limit(self) -> str | None:
         """DuckDB's memory_limit from dtks.toml [duckdb] (DuckDB's own default: 80% of RAM)."""
-        value = self.settings().get("duckdb", {}).get("memory_limit")
-        return str(value) if value else None
+        return self.config.duckdb.memory_limit or None
 
     def period_raw(self, period: str) -> Path:
         return self.raw / check_period(period)
@@ -80,17 +90,22 @@ class Home:
         for p in (self.raw, self.processed, self.reports):
             p.mkdir(parents=True, exist_ok=True)
 
-    def settings(self) -> dict:
-        """The optional dtks.toml of the data root (empty when absent)."""
-        if not self.config_file.exists():
-            return {}
-        try:
-            return tomllib.loads(self.config_file.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(
-                f"Berkas konfigurasi {self.config_file} tidak dapat dibaca: {exc}. "
-                "Perbaiki isinya (format TOML) atau hapus berkas itu."
-            ) from exc
+
+def dinas_kabkota(home: Home, store: Store | None = None) -> str | None:
+    """The Dinas's own kab/kota (4 digits): dtks.toml [dinas] kode_kabkota, else the latest
+    DTKS snapshot's (from `store`, or the data root's store read-only); None when neither."""
+    configured = home.config.dinas.kode_kabkota
+    if configured:
+        return configured
+    if store is None:
+        if not home.store_path.exists():
+            return None
+        from pipelines.store import open_store
+
+        with open_store(home.store_path, read_only=True) as opened:
+            return dinas_kabkota(home, opened)
+    row = store.one("SELECT kode_kabkota FROM dtks_snapshot ORDER BY snapshot_id DESC LIMIT 1")
+    return row[0] if row else None
 
 
 def check_period(period: str) -> str:

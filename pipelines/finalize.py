@@ -14,31 +14,20 @@ import pandas as pd
 from pipelines import approval, carry, deactivation, intake, proposal, validate
 from pipelines import problems as P
 from pipelines import reasons as R
-from pipelines.config import Home
+from pipelines.config import Home, dinas_kabkota  # noqa: F401  (re-exported for callers)
 from pipelines.dedup import batch as batch_dups
 from pipelines.dedup import pending as earlier_proposals
 from pipelines.dedup import store_match
 from pipelines.errors import PeriodClosed  # noqa: F401  (re-exported for callers)
 from pipelines.ingest import attachments, evidence, musyawarah
 from pipelines.ingest.discover import PROBLEM_COLUMNS, KelurahanInput
+from pipelines.outcomes import OUTCOMES, Outcome
 from pipelines.store import Store
 
 log = logging.getLogger(__name__)
 
-OUTCOMES = [
-    "usulan_baru",
-    "perbaikan",
-    "usulan_nonaktif",  # a registered person the musyawarah decided to deactivate (issue 17)
-    "terdaftar",
-    "perlu_verifikasi",
-    "duplikat_batch",
-    "ditolak_musyawarah",
-    "ditolak_validasi",
-    "ditolak_supervisor",  # only ever set by a supervisor's TOLAK (dtks review apply)
-]
-NONAKTIF = "usulan_nonaktif"
 # a proposal of an earlier month still waiting at Kemensos: nothing to send (issue 17 item 6)
-PENDING = "terdaftar"
+PENDING = Outcome.TERDAFTAR
 OUTCOME_COLUMNS = [
     *["period", "row_id", "source_file", "source_sheet", "source_row", "folder_kode"],
     "kode_wilayah",
@@ -155,15 +144,6 @@ def ba_not_in_prelist(batch: Batch, outcomes: pd.DataFrame) -> pd.DataFrame:
     ].reset_index(drop=True)
 
 
-def dinas_kabkota(home: Home, store: Store) -> str | None:
-    """The Dinas's own kab/kota (4 digits): dtks.toml [dinas] kode_kabkota, else the snapshot's."""
-    configured = home.settings().get("dinas", {}).get("kode_kabkota")
-    if configured:
-        return str(configured).replace(".", "")
-    row = store.one("SELECT kode_kabkota FROM dtks_snapshot ORDER BY snapshot_id DESC LIMIT 1")
-    return row[0] if row else None
-
-
 def decide(
     batch: Batch,
     store: Store,
@@ -186,7 +166,7 @@ def decide(
 
     d = _Decisions(clean["row_id"])
     invalid = clean["row_id"].isin(reasons.index)
-    d.set(clean.loc[invalid, "row_id"], "ditolak_validasi", reasons)
+    d.set(clean.loc[invalid, "row_id"], Outcome.DITOLAK_VALIDASI, reasons)
     # a rejected row that is probably a registered person says so, to spare a resubmission
     rejected_rows = clean[invalid]
     nik_bad = problems.loc[problems["column"] == "nik", "row_id"]
@@ -201,7 +181,7 @@ def decide(
     direct = intake.read(raw, clean["row_id"])
     lacking = direct["dokumen"].dropna()
     lacking = lacking[lacking.index.isin(valid["row_id"])]
-    d.set(lacking.index, "ditolak_validasi", lacking)
+    d.set(lacking.index, Outcome.DITOLAK_VALIDASI, lacking)
     valid = valid[~valid["row_id"].isin(lacking.index)]
     musy = approval.check(
         valid, batch.decisions, batch.folders_with_ba, batch.held, all_rows=clean
@@ -213,9 +193,15 @@ def decide(
     off = deactivation.find(
         store, decided.assign(alasan_kode=musy.loc[rejected, "alasan_kode"]).reset_index()
     ).set_index("row_id")
-    d.set(off.index, NONAKTIF, off["reason"], off["matched_id_dtks"], pd.Series(1.0, off.index))
+    d.set(
+        off.index,
+        Outcome.USULAN_NONAKTIF,
+        off["reason"],
+        off["matched_id_dtks"],
+        pd.Series(1.0, off.index),
+    )
     rejected = rejected.difference(off.index)
-    d.set(rejected, "ditolak_musyawarah", musy.loc[rejected, "reason"])
+    d.set(rejected, Outcome.DITOLAK_MUSYAWARAH, musy.loc[rejected, "reason"])
 
     pending = valid[valid["row_id"].isin(musy.index[musy["approved"]])]
     dups = batch_dups.find(pending).set_index("row_id")
@@ -239,7 +225,7 @@ def decide(
     waiting = earlier.index[earlier["status"] == "menunggu"]
     d.set(waiting, PENDING, earlier["reason"])
     new = new[~new["row_id"].isin(waiting)]
-    d.set(new["row_id"], "usulan_baru", "")
+    d.set(new["row_id"], Outcome.USULAN_BARU, "")
     d.note(earlier.loc[earlier["status"] != "menunggu", "reason"])
     members = store_match.known_households(store, new).set_index("row_id")
     d.note(members["head_id_dtks"].map(lambda _: R.NEW_MEMBER))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import logging
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -19,40 +18,22 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed
 
-from pipelines import finalize as fin
-from pipelines import prefect_server, runlock, vocabulary
+from pipelines import prefect_server, stages
 from pipelines.config import Home
-from pipelines.dedup import pending
-from pipelines.ingest import discover
-from pipelines.publish import Published, publish, remove_stale_scratch
+from pipelines.publish import Published
 from pipelines.redact import boundary, guarded
 from pipelines.store import open_store
 
 TASK = {"cache_policy": NO_CACHE, "persist_result": False}
-prefect_server.install()  # the temporary Prefect server dies with this process
-# stage-by-stage progress for the CLI (codes and counts only; see cli._Progress)
-progress = logging.getLogger("pipelines.progress")
+prefect_server.install()  # a temporary Prefect server (no PREFECT_API_URL) dies with us
 
-
-@task(name="baca-kelurahan", retries=1, retry_delay_seconds=2, **TASK)
-@guarded("baca-kelurahan", where=lambda code, *_, **__: f"kelurahan {code}")
-def read_kelurahan_task(code: str, folder: Path, period_dir: Path) -> discover.KelurahanInput:
-    return discover.read_kelurahan(code, folder, period_dir)
-
-
-@task(name="validasi-dan-pencocokan", **TASK)
-@guarded("validasi-dan-pencocokan")
-def decide_task(batch: fin.Batch, store_path: Path, home: Home):
-    with open_store(store_path, memory_limit=home.memory_limit) as store:
-        resend = pending.months_setting(home.settings())  # [usulan] usul_ulang_bulan
-        return fin.decide(batch, store, fin.dinas_kabkota(home, store), resend)
-
-
-@task(name="tulis-keluaran", retries=1, retry_delay_seconds=2, **TASK)
-@guarded("tulis-keluaran")
-def publish_task(batch: fin.Batch, outcomes, home: Home) -> Published:
-    with open_store(home.store_path) as store:
-        return publish(store, home, batch, outcomes)
+# the stage functions of pipelines/stages.py, as visible Prefect tasks
+read_kelurahan_task = task(name="baca-kelurahan", retries=1, retry_delay_seconds=2, **TASK)(
+    stages.read_kelurahan
+)
+decide_task = task(name="validasi-dan-pencocokan", **TASK)(stages.decide)
+publish_task = task(name="tulis-keluaran", retries=1, retry_delay_seconds=2, **TASK)(stages.publish)
+TASKS = stages.Steps(read_kelurahan_task, decide_task, publish_task)
 
 
 def previous_month(today: dt.date | None = None) -> str:
@@ -88,28 +69,8 @@ def fails_as_state(stage: str):
 def finalize_flow(period: str | None = None, home: str = ".") -> Published:
     """Monthly finalisation of one period (default: last month) under one data root."""
     period = period or previous_month()
-    h = Home(Path(home).resolve())
-    h.require_register()  # a wrong data root never gets a new, empty register
-    with runlock.finalisation(h):  # before any kelurahan is read; the CLI holds it already
-        remove_stale_scratch(h.processed)
-        remove_stale_scratch(h.reports)
-        return _finalize(period, h)
-
-
-def _finalize(period: str, h: Home) -> Published:
-    logger = get_run_logger()
-    vocabulary.use(h)  # reasons and reports say DTKS or DTSEN as dtks.toml chooses
-    period_dir = h.period_raw(period)
-    folders, folder_problems = discover.kelurahan_folders(period_dir)
-    logger.info("periode %s: %d folder kelurahan", period, len(folders))
-    parts = [read_kelurahan_task(code, p, period_dir) for code, p in folders]
-    batch = fin.combine(period, parts, folder_problems)
-    logger.info("%d baris prelist, %d masalah berkas", len(batch.prelist), len(batch.problems))
-    progress.info("validasi dan pencocokan %d baris", len(batch.prelist))
-    outcomes = decide_task(batch, h.store_path, h)
-    progress.info("menulis keluaran")
-    result = publish_task(batch, outcomes, h)
-    logger.info("hasil: %s", result.totals)
+    result = stages.finalise(Home(Path(home).resolve()), period, TASKS).published
+    get_run_logger().info("hasil: %s", result.totals)
     create_table_artifact(
         key=f"finalisasi-{period}",
         table=[{"hasil": k, "jumlah_baris": v} for k, v in result.totals.items()],
@@ -143,13 +104,8 @@ def sla_reminder_flow(home: str = ".") -> dict[str, int]:
 @task(name="finalisasi-kabkota", **TASK)
 @guarded("finalisasi-kabkota")
 def finalize_root_task(home: str, period: str) -> dict[str, int]:
-    from pipelines.publish import finalise_root
-
-    h = Home(Path(home).resolve())
-    with runlock.finalisation(h):
-        remove_stale_scratch(h.processed)
-        remove_stale_scratch(h.reports)
-        return finalise_root(home, period)
+    """One kab/kota's whole finalisation on a fan-out worker; counts per outcome only."""
+    return stages.finalise(Home(Path(home).resolve()), period).published.totals
 
 
 @flow(name="finalisasi-provinsi", log_prints=False, persist_result=False)

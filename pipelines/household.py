@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines import problems as P
+from pipelines.reasons import Reason
 
 HEAD = "KEPALA KELUARGA"
 MIN_AGE_HEAD = 18
@@ -59,7 +60,7 @@ def problems(clean: pd.DataFrame, failed: pd.DataFrame) -> pd.DataFrame:
     head_rows = head[first]
     n_heads = np.bincount(kk[head_rows], minlength=groups)
     counts = np.where(in_kk, n_heads[np.maximum(kk, 0)], -1)
-    out.append(P.problem(row_id[counts > 1], "hubungan_keluarga", "kk_kepala_ganda"))
+    out.append(P.problem(row_id[counts > 1], "hubungan_keluarga", Reason.KK_KEPALA_GANDA))
     the_head = np.full(groups, -1, dtype=np.int64)
     single = head_rows[n_heads[kk[head_rows]] == 1]
     the_head[kk[single]] = single
@@ -77,11 +78,11 @@ def problems(clean: pd.DataFrame, failed: pd.DataFrame) -> pd.DataFrame:
     male = (clean["jenis_kelamin"] == "L").to_numpy(dtype=bool)
     spouse = rel.isin(["ISTRI", "SUAMI"]).to_numpy(dtype=bool) & sound & sex_ok
     same_sex = (female & female[head_at]) | (male & male[head_at])
-    out.append(P.problem(row_id[spouse & same_sex], "jenis_kelamin", "pasangan_jenis_kelamin"))
+    out.append(P.problem(row_id[spouse & same_sex], "jenis_kelamin", Reason.PASANGAN_JENIS_KELAMIN))
     born = clean["tanggal_lahir"].to_numpy(dtype="datetime64[us]")
     child = (rel == "ANAK").to_numpy(dtype=bool) & sound & born_ok
     older = ~np.isnat(born) & ~np.isnat(born[head_at]) & (born <= born[head_at])
-    out.append(P.problem(row_id[child & older], "tanggal_lahir", "anak_lebih_tua"))
+    out.append(P.problem(row_id[child & older], "tanggal_lahir", Reason.ANAK_LEBIH_TUA))
     headless = np.flatnonzero(in_kk & (counts == 0))
     if len(headless):
         out.append(_headless(clean, failed, bad, kk, kk_uniques, is_head, headless))
@@ -103,7 +104,7 @@ def _young_heads(clean: pd.DataFrame, heads: np.ndarray) -> pd.DataFrame:
     at = np.flatnonzero(heads)
     young = ages(clean["tanggal_lahir"].iloc[at]) < MIN_AGE_HEAD
     return P.problem(
-        clean["row_id"].to_numpy()[at[young]], "hubungan_keluarga", "kepala_di_bawah_18"
+        clean["row_id"].to_numpy()[at[young]], "hubungan_keluarga", Reason.KEPALA_DI_BAWAH_18
     )
 
 
@@ -147,7 +148,7 @@ def _family_back(
     text = [
         P.detail(detail=w, alasan=_sentence(fault[h])) for w, h in zip(where, heads, strict=True)
     ]
-    return P.problem(row_id[rows], "keluarga", "kepala_ditolak", np.array(text, dtype=object))
+    return P.problem(row_id[rows], "keluarga", Reason.KEPALA_DITOLAK, np.array(text, dtype=object))
 
 
 def _sentence(text: str) -> str:
@@ -227,7 +228,9 @@ def _headless(
                 f"-{lines.max()}" if lines.max() != lines.min() else ""
             )
             mistyped.append(
-                P.problem(row_id[[c]], "no_kk", "kk_kepala_beda", P.detail(digit=a, detail=span))
+                P.problem(
+                    row_id[[c]], "no_kk", Reason.KK_KEPALA_BEDA, P.detail(digit=a, detail=span)
+                )
             )
             extra[c] = f"NO KK-nya berbeda {a} digit dari NO KK anggota keluarga ini."
     out += mistyped
@@ -246,13 +249,13 @@ def _headless(
             P.problem(
                 row_id[rest[named]],
                 "hubungan_keluarga",
-                "kepala_tidak_terbaca",
+                Reason.KEPALA_TIDAK_TERBACA,
                 np.array(
                     [P.detail(detail=w) for w in _where(clean, heads, rest[named])], dtype=object
                 ),
             )
         )
-        out.append(P.problem(row_id[rest[~named]], "hubungan_keluarga", "kk_tanpa_kepala"))
+        out.append(P.problem(row_id[rest[~named]], "hubungan_keluarga", Reason.KK_TANPA_KEPALA))
     return P.frame(out)
 
 

@@ -29,7 +29,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipelines import wilayah, xlsx
 from pipelines.ingest.decisions import DROPDOWN
-from pipelines.normalize import is_missing
+from pipelines.normalize.values import is_missing
 
 FIELDS = ["kanal", "jenis_usul"]
 CHANNELS = {

@@ -24,12 +24,12 @@ from reportlab.pdfgen import canvas
 
 from pipelines import signing, wilayah
 from pipelines.config import Home
+from pipelines.dates import long_date
 from pipelines.errors import DtksError
-from pipelines.report.finalisation import BULAN, Signatories
+from pipelines.report.finalisation import Signatories
 from pipelines.store import Store
 from pipelines.vocabulary import say, use
 
-DEFAULT_NUMBER = "400.9.2/{urut:04d}/DINSOS/{tahun}"
 CODE_RE = re.compile(r"^[A-Z2-7]{10}$")
 
 
@@ -73,7 +73,7 @@ def issue(
     status, person = _person(store, nik)
     if status == "aktif" and person["no_kk"] != no_kk:
         status = "kk_beda"
-    who = Signatories.from_settings(home.settings(), kabkota)
+    who = Signatories.from_settings(home.config, kabkota)
     today = dt.date.today()
     out = home.reports / "surat"
     if status != "aktif":
@@ -93,12 +93,13 @@ def issue(
         urut = store.one(
             "SELECT coalesce(max(urut), 0) + 1 FROM letter_log WHERE tahun = ?", [tahun]
         )[0]
-        fmt = home.settings().get("surat", {}).get("nomor", DEFAULT_NUMBER)
+        fmt = home.config.surat.nomor
         nomor = fmt.format(urut=urut, tahun=tahun)
         kode = "".join(secrets.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(10))
         path = out / str(tahun) / f"SKT_{tahun}_{urut:04d}.pdf"
         draft = path.with_suffix(".draft.pdf")
-        _letter(draft, who, person, nomor, kode, today, home.settings(), store)
+        desil = home.config.surat.tampilkan_desil
+        _letter(draft, who, person, nomor, kode, today, home.config.surat.kop, store, desil)
         signing.sign_pdf(home, draft, path, reason=say(f"Surat Keterangan Terdaftar DTKS {nomor}"))
         draft.unlink()
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -151,9 +152,9 @@ def _info(path: Path) -> dict[str, str]:
     return dict(part.split("=", 1) for part in keywords.split(";") if "=" in part)
 
 
-def _header(c: canvas.Canvas, who: Signatories, settings: dict) -> float:
+def _header(c: canvas.Canvas, who: Signatories, kop: list[str]) -> float:
     w, h = A4
-    lines = settings.get("surat", {}).get("kop") or [
+    lines = kop or [
         f"PEMERINTAH {who.dinas.upper().replace('DINAS SOSIAL ', '')}",
         who.dinas.upper(),
     ]
@@ -174,8 +175,9 @@ def _letter(
     nomor: str,
     kode: str,
     today: dt.date,
-    settings: dict,
+    kop: list[str],
     store: Store,
+    desil: bool = False,
 ) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     w, _ = A4
@@ -183,7 +185,7 @@ def _letter(
     c.setTitle(say(f"Surat Keterangan Terdaftar DTKS {nomor}"))
     c.setAuthor(who.dinas)
     c.setKeywords(f"nomor={nomor};kode={kode}")
-    y = _header(c, who, settings)
+    y = _header(c, who, kop)
     c.setFont("Helvetica-Bold", 12)
     c.drawCentredString(w / 2, y, "SURAT KETERANGAN TERDAFTAR")
     c.drawCentredString(w / 2, y - 15, say("DALAM DATA TERPADU KESEJAHTERAAN SOSIAL (DTKS)"))
@@ -194,7 +196,7 @@ def _letter(
         2.5 * cm, y, f"Yang bertanda tangan di bawah ini, Kepala {who.dinas}, menerangkan bahwa:"
     )
     born = p["tanggal_lahir"]
-    born_txt = f"{born.day} {BULAN[born.month - 1]} {born.year}" if born is not None else "-"
+    born_txt = long_date(born) if born is not None else "-"
     w_ = wilayah.load()
     rows = [
         ("Nama", p["nama"]),
@@ -205,7 +207,7 @@ def _letter(
         ("Kelurahan/Desa", w_.name(p["kode_wilayah"] or "")),
         ("Kecamatan", w_.name((p["kode_wilayah"] or "")[:6])),
     ]
-    if show_desil(settings):
+    if desil:
         rows.append(("Desil (DTSEN)", desil_text(store, p["no_kk"])))
     y -= 22
     for label, value in rows:
@@ -226,7 +228,7 @@ def _letter(
         text.textLine(say(line))
     c.drawText(text)
     y -= 100
-    c.drawString(12 * cm, y, f"{who.kota}, {today.day} {BULAN[today.month - 1]} {today.year}")
+    c.drawString(12 * cm, y, f"{who.kota}, {long_date(today)}")
     c.drawString(12 * cm, y - 14, f"Kepala {who.dinas}")
     c.setFont("Helvetica-Oblique", 8)
     c.drawString(12 * cm, y - 40, "Ditandatangani secara elektronik")
@@ -249,17 +251,6 @@ def _letter(
     c.save()
 
 
-def show_desil(settings: dict) -> bool:
-    """dtks.toml [surat] tampilkan_desil (default false: BPS restricts the use of DTSEN data)."""
-    value = (settings.get("surat") or {}).get("tampilkan_desil", False)
-    if not isinstance(value, bool):
-        raise DtksError(
-            f"dtks.toml [surat] tampilkan_desil = {value!r}: isi true atau false (tanpa tanda "
-            "petik)."
-        )
-    return value
-
-
 def desil_text(store: Store, no_kk: str) -> str:
     """'Desil nasional 3 (data DTSEN 01-10-2026)', or why there is none."""
     version = store.one("SELECT version_id, tanggal FROM dtsen_version ORDER BY 1 DESC LIMIT 1")
@@ -277,7 +268,7 @@ def _printout(path: Path, who: Signatories, why: str, today: dt.date) -> None:
     w, _ = A4
     c = canvas.Canvas(str(path), pagesize=A4)
     c.setTitle(say("Informasi pemeriksaan DTKS (bukan surat keterangan)"))
-    y = _header(c, who, {})
+    y = _header(c, who, [])
     c.setFont("Helvetica-Bold", 12)
     c.drawCentredString(w / 2, y, say("INFORMASI HASIL PEMERIKSAAN DTKS"))
     c.setFont("Helvetica", 9)
@@ -286,7 +277,7 @@ def _printout(path: Path, who: Signatories, why: str, today: dt.date) -> None:
     text.setFont("Helvetica", 10)
     text.setLeading(15)
     for line in [
-        f"Tanggal pemeriksaan: {today.day} {BULAN[today.month - 1]} {today.year}",
+        f"Tanggal pemeriksaan: {long_date(today)}",
         "",
         "Hasil:",
         *_wrap(why, 90),

@@ -22,7 +22,7 @@ import re
 
 import pandas as pd
 
-from pipelines.normalize import is_missing
+from pipelines.normalize.values import is_missing
 
 FIELDS = ["dusun", "jenis_disabilitas", "usul_pkh", "usul_sembako", "usul_pbi", "alasan_usul",
           "lampiran"]  # fmt: skip

@@ -208,7 +208,7 @@ def _build(store: Store, home: Home, period: str, stage: _Stage, report_only: bo
             final,
             period,
             import_dir,
-            spec=siksng.layout_for(home.settings()),  # dtks.toml [ekspor] tata_letak
+            spec=siksng.layout(home.config.ekspor.tata_letak),  # dtks.toml [ekspor] tata_letak
             when=stable.period_time(period),
         )
         _check_import_rows(import_files, final)
@@ -248,7 +248,7 @@ def _build(store: Store, home: Home, period: str, stage: _Stage, report_only: bo
     files = [(p.name, sha256(p)) for p in sorted(import_dir.glob("*")) if p.is_file()]
     state = finalisation.ba_state(store, period, final)
     rec = finalisation.recap(final, store, period)
-    who = finalisation.Signatories.from_settings(home.settings(), dinas_kabkota(home, store))
+    who = finalisation.Signatories.from_settings(home.config, dinas_kabkota(home, store))
     stage.reports.mkdir(parents=True)
     name = f"laporan_finalisasi_{period}"
     finalisation.write_xlsx(stage.reports / f"{name}.xlsx", period, rec, files, who, state)
@@ -325,29 +325,3 @@ def _ignored_rows(store: Store, period: str) -> int:
         [period],
     )
     return int(row[0]) if row and row[0] is not None else 0
-
-
-def finalise_root(home_root: str, period: str) -> dict[str, int]:
-    """The whole finalisation of one data root as plain calls (for fan-out workers).
-
-    The same stage functions as the finalisasi-bulanan flow, without per-stage tasks; returns
-    counts per outcome only.
-    """
-    from pipelines.config import Home as _Home
-    from pipelines.dedup import pending
-    from pipelines.finalize import combine, decide
-    from pipelines.ingest import discover
-    from pipelines.store import open_store
-
-    h = _Home(Path(home_root))
-    h.require_register()
-    vocabulary.use(h)  # a fan-out worker is its own process
-    period_dir = h.period_raw(period)
-    folders, problems = discover.kelurahan_folders(period_dir)
-    batch = combine(
-        period, [discover.read_kelurahan(c, p, period_dir) for c, p in folders], problems
-    )
-    with open_store(h.store_path, memory_limit=h.memory_limit) as store:
-        resend = pending.months_setting(h.settings())
-        outcomes = decide(batch, store, dinas_kabkota(h, store), resend)
-        return publish(store, h, batch, outcomes).totals

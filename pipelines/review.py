@@ -27,15 +27,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pipelines import xlsx
 from pipelines.config import Home
 from pipelines.errors import DtksError
-from pipelines.report.summary import OUTCOME_LABELS
+from pipelines.outcomes import Outcome
 from pipelines.store import Store
 
 SHEET = "PERLU KEPUTUSAN"
 DROPPED_SHEET = "KEPUTUSAN GUGUR"
 STATUS = "STATUS KEPUTUSAN"
 # a supervisor's TOLAK is its own outcome, never counted as a validation failure
-DECISIONS = {"BARU": "usulan_baru", "SAMA": "terdaftar", "PERBAIKAN": "perbaikan",
-             "TOLAK": "ditolak_supervisor"}  # fmt: skip
+DECISIONS = {"BARU": Outcome.USULAN_BARU, "SAMA": Outcome.TERDAFTAR,
+             "PERBAIKAN": Outcome.PERBAIKAN, "TOLAK": Outcome.DITOLAK_SUPERVISOR}  # fmt: skip
 NEEDS_CANDIDATE = {"SAMA", "PERBAIKAN"}
 # header -> (source, column); source 'row' is the prelist row, 'cand' the DTKS candidate
 COLUMNS = [
@@ -105,7 +105,7 @@ def write_workbook(store: Store, period: str, final: pd.DataFrame, path: Path) -
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    doubt = final[final["flow_outcome"] == "perlu_verifikasi"].sort_values("row_id")
+    doubt = final[final["flow_outcome"] == Outcome.PERLU_VERIFIKASI].sort_values("row_id")
     doubt = doubt.assign(desil=doubt["no_kk"].map(desil_of(store, doubt["no_kk"])).astype("Int64"))
     ids = sorted({i for v in doubt["matched_id_dtks"].dropna() for i in str(v).split(",")})
     cand = candidates(store, ids)
@@ -162,13 +162,13 @@ def write_workbook(store: Store, period: str, final: pd.DataFrame, path: Path) -
     ws.freeze_panes = "B3"
     for i, h in enumerate(headers, 1):
         ws.column_dimensions[_col(i)].width = 60 if h in ("BUKTI", STATUS) else 18
-    for outcome, label in OUTCOME_LABELS.items():
-        if outcome == "perlu_verifikasi":
+    for outcome in Outcome:
+        if outcome == Outcome.PERLU_VERIFIKASI:
             continue
         part = final[final["outcome"] == outcome].sort_values("row_id")
-        sh = wb.create_sheet(label[:31])
+        sh = wb.create_sheet(outcome.label[:31])
         cols = ["row_id", "source_file", "source_row", "nik", "nama", "matched_id_dtks", "reasons"]
-        extra = ["PERUBAHAN (LAMA -> BARU)"] if outcome == "perbaikan" else []
+        extra = ["PERUBAHAN (LAMA -> BARU)"] if outcome == Outcome.PERBAIKAN else []
         xlsx.append(
             sh, ["ROW_ID", "BERKAS", "BARIS", "NIK", "NAMA", "ID DTKS", "KETERANGAN", *extra]
         )
@@ -323,8 +323,8 @@ def apply(store: Store, period: str, path: Path, petugas: str, home: Home | None
     got = read_decisions(path)
     stored = store.df(
         "SELECT row_key, row_id, nik, matched_id_dtks FROM prelist_outcome "
-        "WHERE period = ? AND outcome = 'perlu_verifikasi'",
-        [period],
+        "WHERE period = ? AND outcome = ?",
+        [period, Outcome.PERLU_VERIFIKASI],
     ).set_index("row_key")
     current = store.df(
         "SELECT row_key, keputusan, coalesce(alasan, '') AS alasan FROM prelist_final "
@@ -415,7 +415,7 @@ def apply(store: Store, period: str, path: Path, petugas: str, home: Home | None
         with rewriting(store, home, period):
             record()
     left = store.one(
-        "SELECT count(*) FROM prelist_final WHERE period = ? AND outcome = 'perlu_verifikasi'",
-        [period],
+        "SELECT count(*) FROM prelist_final WHERE period = ? AND outcome = ?",
+        [period, Outcome.PERLU_VERIFIKASI],
     )[0]
     return Applied(len(fresh), len(todo) - len(fresh), int(left))

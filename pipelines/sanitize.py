@@ -34,7 +34,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import normalize as nz
+from pipelines.normalize.fast import fast_text
+from pipelines.normalize.values import Result, text_value
+from pipelines.reasons import Reason
 
 # what openpyxl refuses (its ILLEGAL_CHARACTERS_RE) plus DEL and lone surrogates
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -98,22 +100,22 @@ def frame_to_csv(frame: pd.DataFrame, path: Path) -> Path:
 # --- input side: names and addresses (validate.NORMALISERS) -----------------------------
 
 
-def guarded_text(v: Any) -> nz.Result:
-    """nz.text_value, and a problem code for text that is not a plain name or address:
+def guarded_text(v: Any) -> Result:
+    """text_value, and a problem code for text that is not a plain name or address:
     'karakter_kontrol' when the cell holds a control character (removed from the value),
     'diawali_tanda_rumus' when it starts like a formula (=, +, @, or '-' then more)."""
     if isinstance(v, str) and CONTROL.search(v):
-        value, _ = nz.text_value(CONTROL.sub("", v))
-        return value, "karakter_kontrol"
-    value, code = nz.text_value(v)
+        value, _ = text_value(CONTROL.sub("", v))
+        return value, Reason.KARAKTER_KONTROL
+    value, code = text_value(v)
     if value and FORMULA_LIKE.match(value):
-        return value, "diawali_tanda_rumus"
+        return value, Reason.DIAWALI_TANDA_RUMUS
     return value, code
 
 
 def guarded_fast_text(text: pa.Array) -> pa.Array:
-    """nz.fast_text, leaving formula-like text to guarded_text (which flags it). fast_text
+    """fast_text, leaving formula-like text to guarded_text (which flags it). fast_text
     never accepts a control character, so it and guarded_text agree cell by cell."""
-    out = nz.fast_text(text)
+    out = fast_text(text)
     formula = pc.fill_null(pc.match_substring_regex(out, _FORMULA_LIKE), False)
     return pc.if_else(formula, pa.scalar(None, out.type), out)

@@ -4,7 +4,7 @@
     PREFECT_API_URL=http://127.0.0.1:4200/api dtks serve       # serves the deployments
 
 The monthly finalisation runs on a day of the month (dtks.toml [jadwal] hari_finalisasi,
-default 5) for the previous month; the SLA reminder for data requests runs every working
+default 5, at 06:00 in [jadwal] zona_waktu, default Asia/Jakarta) for the previous month; the SLA reminder for data requests runs every working
 morning. Both are visible in the Prefect UI with each stage as a task.
 """
 
@@ -22,9 +22,8 @@ def deployments(home: Home) -> list:
 
     from pipelines.flows import finalize_flow, sla_reminder_flow
 
-    plan = home.settings().get("jadwal", {})
-    day = int(plan.get("hari_finalisasi", 5))
-    tz = plan.get("zona_waktu", "Asia/Jakarta")
+    plan = home.config.jadwal
+    day, tz = plan.hari_finalisasi, plan.zona_waktu
     return [
         finalize_flow.to_deployment(
             name=FINALIZE,

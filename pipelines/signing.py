@@ -151,13 +151,13 @@ def init_keys(home: Home, common_name: str, force: bool = False) -> Keys:
 def _signer(home: Home):
     from pyhanko.sign import signers
 
-    cfg = home.settings().get("tanda_tangan", {})
-    if cfg.get("pkcs12"):
+    cfg = home.config.tanda_tangan
+    if cfg.pkcs12:
         password = os.environ.get("DTKS_PKCS12_PASSWORD", "").encode() or None
-        signer = signers.SimpleSigner.load_pkcs12(cfg["pkcs12"], passphrase=password)
+        signer = signers.SimpleSigner.load_pkcs12(cfg.pkcs12, passphrase=password)
         if signer is None:
             raise SigningError(
-                f"Berkas PKCS#12 {cfg['pkcs12']} tidak dapat dibuka; periksa "
+                f"Berkas PKCS#12 {cfg.pkcs12} tidak dapat dibuka; periksa "
                 "berkas dan DTKS_PKCS12_PASSWORD."
             )
         return signer
@@ -171,8 +171,8 @@ def trust_certificate(home: Home):
     """The certificate signatures are checked against (the Dinas's own)."""
     from pyhanko.keys import load_cert_from_pemder
 
-    cfg = home.settings().get("tanda_tangan", {})
-    if cfg.get("pkcs12"):
+    cfg = home.config.tanda_tangan
+    if cfg.pkcs12:
         return _signer(home).signing_cert
     paths = key_paths(home)
     if not paths.cert.exists():
@@ -237,12 +237,12 @@ def verify_pdf(home: Home, path: Path) -> tuple[bool, str]:
 
 
 def _private_key(home: Home):
-    cfg = home.settings().get("tanda_tangan", {})
-    if cfg.get("pkcs12"):
+    cfg = home.config.tanda_tangan
+    if cfg.pkcs12:
         from cryptography.hazmat.primitives.serialization import pkcs12
 
         password = os.environ.get("DTKS_PKCS12_PASSWORD", "").encode() or None
-        key, _, _ = pkcs12.load_key_and_certificates(Path(cfg["pkcs12"]).read_bytes(), password)
+        key, _, _ = pkcs12.load_key_and_certificates(Path(cfg.pkcs12).read_bytes(), password)
         return key
     paths = key_paths(home)
     if not paths.key.exists():

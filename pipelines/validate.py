@@ -14,9 +14,20 @@ import pyarrow
 import pyarrow.compute as pc
 
 from pipelines import household
-from pipelines import normalize as nz
 from pipelines import problems as P
+from pipelines.normalize.columns import DATE, TEXT, Problems, arrow_text, normalise_column, series
+from pipelines.normalize.fast import fast_date, fast_date_cells, fast_id
+from pipelines.normalize.values import (
+    clean_id_value,
+    parse_date_value,
+    parse_marital,
+    parse_relationship,
+    parse_sex,
+    region_value,
+    rt_rw_value,
+)
 from pipelines.problems import PROBLEM_COLUMNS, columns_by_row, reasons_by_row
+from pipelines.reasons import Reason, UnknownReason
 from pipelines.sanitize import guarded_fast_text, guarded_text
 from schemas.fields import has_kecamatan_prefix, has_province_prefix, is_16_digits
 from schemas.prelist import PrelistClean, PrelistRaw
@@ -38,39 +49,39 @@ PERSON_COLUMNS = [
     "rt",
     "rw",
 ]
-# column-wise fast paths for the clean, common spellings (normalize.normalise_column)
-FAST = {"nik": nz.fast_id, "no_kk": nz.fast_id, "tanggal_lahir": nz.fast_date,
+# column-wise fast paths for the clean, common spellings (normalize.columns.normalise_column)
+FAST = {"nik": fast_id, "no_kk": fast_id, "tanggal_lahir": fast_date,
         **dict.fromkeys(["nama", "tempat_lahir", "nama_ibu_kandung", "pekerjaan", "alamat"],
                         guarded_fast_text)}  # fmt: skip
 NORMALISERS = {
-    "nik": nz.clean_id_value, "no_kk": nz.clean_id_value,
+    "nik": clean_id_value, "no_kk": clean_id_value,
     # names and addresses: a control character or a formula-like start is flagged (sanitize)
     "nama": guarded_text, "tempat_lahir": guarded_text, "nama_ibu_kandung": guarded_text,
     "pekerjaan": guarded_text, "alamat": guarded_text,
-    "tanggal_lahir": nz.parse_date_value, "jenis_kelamin": nz.parse_sex,
-    "hubungan_keluarga": nz.parse_relationship, "status_kawin": nz.parse_marital,
-    "rt": nz.rt_rw_value, "rw": nz.rt_rw_value, "kode_wilayah": nz.region_value,
+    "tanggal_lahir": parse_date_value, "jenis_kelamin": parse_sex,
+    "hubungan_keluarga": parse_relationship, "status_kawin": parse_marital,
+    "rt": rt_rw_value, "rw": rt_rw_value, "kode_wilayah": region_value,
 }  # fmt: skip
 DATE_COLUMNS = {"tanggal_lahir"}
 # pandera's built-in check names -> our reason codes
-_BUILTIN = {"not_nullable": "kosong", "isin": None}
+_BUILTIN = {"not_nullable": Reason.KOSONG}
 _ISIN_CODES = {
-    "jenis_kelamin": "jk_tidak_dikenali",
-    "hubungan_keluarga": "hubungan_tidak_dikenali",
-    "status_kawin": "status_kawin_tidak_dikenali",
+    "jenis_kelamin": Reason.JK_TIDAK_DIKENALI,
+    "hubungan_keluarga": Reason.HUBUNGAN_TIDAK_DIKENALI,
+    "status_kawin": Reason.STATUS_KAWIN_TIDAK_DIKENALI,
 }
 
 
 def out_type(col: str) -> pyarrow.DataType:
     """The Arrow type a prelist column is normalised to."""
-    return nz.DATE if col in DATE_COLUMNS else nz.TEXT
+    return DATE if col in DATE_COLUMNS else TEXT
 
 
-def normalise(col: str, values: pd.Series | np.ndarray) -> tuple[pyarrow.Array, nz.Problems]:
+def normalise(col: str, values: pd.Series | np.ndarray) -> tuple[pyarrow.Array, Problems]:
     """One prelist column through its normaliser, with its fast paths."""
     date = col in DATE_COLUMNS
-    return nz.normalise_column(
-        values, NORMALISERS[col], FAST.get(col), out_type(col), nz.fast_date_cells if date else None
+    return normalise_column(
+        values, NORMALISERS[col], FAST.get(col), out_type(col), fast_date_cells if date else None
     )
 
 
@@ -91,17 +102,15 @@ def prepare(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     if "missing_columns" in raw.columns:  # read first: it wins over 'kosong' on these rows
         problems.insert(0, missing_column_problems(raw))
     # the folder's kode wilayah stands in when the file has no KODE WILAYAH column
-    columns["kode_wilayah"] = pc.coalesce(
-        columns["kode_wilayah"], nz.arrow_text(raw["folder_kode"])
-    )
+    columns["kode_wilayah"] = pc.coalesce(columns["kode_wilayah"], arrow_text(raw["folder_kode"]))
     out = pd.DataFrame(
         {
             "row_id": raw["row_id"].to_numpy(dtype="int64"),
-            "source_file": nz.series(nz.arrow_text(raw["source_file"])),
-            "source_sheet": nz.series(nz.arrow_text(raw["source_sheet"])),
+            "source_file": series(arrow_text(raw["source_file"])),
+            "source_sheet": series(arrow_text(raw["source_sheet"])),
             "source_row": raw["source_row"].to_numpy(dtype="int64"),
-            **{col: nz.series(columns[col]) for col in NORMALISERS},
-            "nama_key": nz.series(pc.utf8_upper(columns["nama"])),
+            **{col: series(columns[col]) for col in NORMALISERS},
+            "nama_key": series(pc.utf8_upper(columns["nama"])),
         }
     ).set_axis(raw.index)
     PrelistRaw.validate(out)
@@ -127,7 +136,7 @@ def missing_column_problems(raw: pd.DataFrame) -> pd.DataFrame:
     parts = []
     for k, names in enumerate(uniques):
         rows = row_id[ids == k]
-        parts += [P.problem(rows, name, "kolom_tidak_ada") for name in str(names).split(",")]
+        parts += [P.problem(rows, name, Reason.KOLOM_TIDAK_ADA) for name in str(names).split(",")]
     return P.frame(parts)
 
 
@@ -151,7 +160,7 @@ def check_rules(
         ).fillna(False)
         problems.append(
             P.problem(
-                clean.loc[outside, "row_id"].to_numpy(), "kode_wilayah", "wilayah_bukan_dinas"
+                clean.loc[outside, "row_id"].to_numpy(), "kode_wilayah", Reason.WILAYAH_BUKAN_DINAS
             )
         )
     problems.append(region_notes(clean))
@@ -182,13 +191,13 @@ def plausibility_problems(clean: pd.DataFrame, failed: pd.DataFrame) -> pd.DataF
             P.problem(
                 row_id[sound & married & (age < MIN_AGE_MARRIED)],
                 "status_kawin",
-                "status_kawin_umur",
+                Reason.STATUS_KAWIN_UMUR,
                 P.detail(umur=MIN_AGE_MARRIED),
             ),
             P.problem(
                 row_id[sound & spouse & (age < MIN_AGE_SPOUSE)],
                 "hubungan_keluarga",
-                "pasangan_di_bawah_umur",
+                Reason.PASANGAN_DI_BAWAH_UMUR,
                 P.detail(umur=MIN_AGE_SPOUSE),
             ),
         ]
@@ -207,8 +216,21 @@ def region_notes(clean: pd.DataFrame) -> pd.DataFrame:
         if len(off):
             few = clean[col].iloc[off]
             old = (is_16_digits(few) & has_province_prefix(few)).to_numpy()
-            out.append(P.problem(clean["row_id"].to_numpy()[off[old]], col, "id_wilayah_lama"))
+            out.append(P.problem(clean["row_id"].to_numpy()[off[old]], col, Reason.ID_WILAYAH_LAMA))
     return P.frame(out)
+
+
+def reason_of_check(column: str, check: str) -> Reason:
+    """The reason code of a failed schema check (its name, or a built-in check's meaning).
+
+    Raises UnknownReason for a check without one, so no operator reads a bare check name."""
+    if check == "isin":
+        return _ISIN_CODES.get(column, Reason.NILAI_TIDAK_DIKENALI)
+    code = _BUILTIN.get(check, check)
+    try:
+        return Reason(code)
+    except ValueError:
+        raise UnknownReason(f"pemeriksaan {check!r} kolom {column!r} tidak punya alasan") from None
 
 
 def _from_failure_cases(fc: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame:
@@ -219,10 +241,7 @@ def _from_failure_cases(fc: pd.DataFrame, clean: pd.DataFrame) -> pd.DataFrame:
         )
     fc = fc.copy()
     base = fc["check"].astype(str).str.split("(", n=1).str[0]  # "isin(['L', 'P'])"
-    fc["code"] = [
-        _ISIN_CODES.get(col, "nilai_tidak_dikenali") if chk == "isin" else _BUILTIN.get(chk, chk)
-        for col, chk in zip(fc["column"], base, strict=True)
-    ]
+    fc["code"] = [reason_of_check(col, chk) for col, chk in zip(fc["column"], base, strict=True)]
     # a dataframe-level check names no column (or every column): blame it on the NIK
     df_level = fc["schema_context"] == "DataFrameSchema"
     fc.loc[df_level, "column"] = "nik"

@@ -34,21 +34,10 @@ _LONG = re.compile(re.escape(NAMES["DTKS"]), re.IGNORECASE)
 _current = DEFAULT
 
 
-def from_settings(settings: dict) -> str:
-    """The name dtks.toml `[dinas] istilah` chooses ("DTKS", the default, or "DTSEN")."""
-    value = (settings.get("dinas") or {}).get("istilah", DEFAULT)
-    name = str(value).strip().upper()
-    if name not in NAMES:
-        raise ConfigError(
-            f'dtks.toml [dinas] istilah = {value!r} tidak dikenali; isi "DTKS" atau "DTSEN".'
-        )
-    return name
-
-
 def use(home: Home | str) -> str:
     """Make the data root's choice (or a name given) the one `say()` applies; returns it."""
     global _current
-    _current = home if isinstance(home, str) else from_settings(home.settings())
+    _current = home if isinstance(home, str) else home.config.dinas.istilah.strip().upper()
     if _current not in NAMES:
         raise ConfigError(f'Istilah {_current!r} tidak dikenali; isi "DTKS" atau "DTSEN".')
     return _current

@@ -9,7 +9,8 @@ import pyarrow
 import pyarrow.compute as pc
 
 from pipelines import wilayah
-from pipelines.normalize import arrow_text, sixteen_digits
+from pipelines.normalize.columns import arrow_text
+from pipelines.normalize.fast import sixteen_digits
 
 
 def is_16_digits(s: pd.Series) -> pd.Series:

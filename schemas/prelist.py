@@ -10,7 +10,8 @@ import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
 
-from pipelines.normalize import arrow_text
+from pipelines.normalize.columns import arrow_text
+from pipelines.reasons import Reason
 from schemas.fields import (
     has_province_prefix,
     is_16_digits,
@@ -64,8 +65,8 @@ def _age_at_most_120(s: pd.Series) -> pd.Series:
 # The region part of a NIK/KK is where and when it was issued: only the province (2 digits)
 # must exist today; an unknown kab/kota or kecamatan part is a note (validate.region_notes).
 _ID_CHECKS = (
-    pa.Check(is_16_digits, name="id_16_digit"),
-    pa.Check(has_province_prefix, name="id_provinsi"),
+    pa.Check(is_16_digits, name=Reason.ID_16_DIGIT),
+    pa.Check(has_province_prefix, name=Reason.ID_PROVINSI),
 )
 
 # A prelist after header mapping and value normalisation, before the rules.
@@ -122,7 +123,7 @@ PrelistClean = pa.DataFrameSchema(
         {
             "kode_wilayah": {
                 "nullable": False,
-                "checks": [pa.Check(is_desa_code, name="wilayah_tidak_dikenal")],
+                "checks": [pa.Check(is_desa_code, name=Reason.WILAYAH_TIDAK_DIKENAL)],
             },
             "nik": {"nullable": False, "checks": list(_ID_CHECKS)},
             "no_kk": {"nullable": False, "checks": list(_ID_CHECKS)},
@@ -130,9 +131,9 @@ PrelistClean = pa.DataFrameSchema(
             "tanggal_lahir": {
                 "nullable": False,
                 "checks": [
-                    pa.Check(_not_future, name="tanggal_masa_depan"),
-                    pa.Check(_not_before_1900, name="lahir_sebelum_1900"),
-                    pa.Check(_age_at_most_120, name="umur_lebih_120"),
+                    pa.Check(_not_future, name=Reason.TANGGAL_MASA_DEPAN),
+                    pa.Check(_not_before_1900, name=Reason.LAHIR_SEBELUM_1900),
+                    pa.Check(_age_at_most_120, name=Reason.UMUR_LEBIH_120),
                 ],
             },
             "jenis_kelamin": {"nullable": False, "checks": [pa.Check.isin(SEX)]},
@@ -140,7 +141,7 @@ PrelistClean = pa.DataFrameSchema(
             "status_kawin": {"checks": [pa.Check.isin(MARITAL)]},
         }
     ).columns,
-    checks=[pa.Check(_nik_birth_date, name="nik_tanggal_lahir")],
+    checks=[pa.Check(_nik_birth_date, name=Reason.NIK_TANGGAL_LAHIR)],
     strict=False,
     coerce=False,
     name="PrelistClean",

@@ -49,25 +49,28 @@ def truth(demo_home: Home) -> pd.DataFrame:
 
 
 def run_finalize_stages(home: Home, period: str = PERIOD):
-    """The flow's stages called directly (no Prefect), as the flow calls them."""
-    from pipelines import finalize as fin
-    from pipelines.ingest import discover
-    from pipelines.publish import publish
-    from pipelines.store import open_store
+    """The month's finalisation as every entry point runs it (pipelines.stages), no Prefect."""
+    from pipelines import stages
 
-    period_dir = home.period_raw(period)
-    folders, problems = discover.kelurahan_folders(period_dir)
-    parts = [discover.read_kelurahan(c, p, period_dir) for c, p in folders]
-    batch = fin.combine(period, parts, problems)
-    with open_store(home.store_path) as store:
-        outcomes = fin.decide(batch, store, fin.dinas_kabkota(home, store))
-        published = publish(store, home, batch, outcomes)
-    return batch, outcomes, published
+    done = stages.finalise(home, period)
+    return done.batch, done.outcomes, done.published
 
 
 @pytest.fixture(scope="session")
 def finalized(loaded_home: Home):
     return run_finalize_stages(loaded_home)
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory):
+    """One real Prefect server on loopback for the session's flow runs (PREFECT_API_URL)."""
+    import prefect_helpers
+
+    server, proc = prefect_helpers.start(tmp_path_factory.mktemp("prefect-server"))
+    try:
+        yield server
+    finally:
+        prefect_helpers.stop(proc)
 
 
 def pytest_configure(config):

@@ -178,7 +178,7 @@ def build(root: Path, seed: int = 1, kelurahan: int = 2) -> World:
 
 def month_counts(home: Home, period: str = PERIOD) -> dict[str, Counter]:
     """Counts per final outcome as each output of the month states them, and the store's."""
-    from pipelines.report.summary import OUTCOME_LABELS
+    from pipelines.outcomes import LABELS as OUTCOME_LABELS
 
     by_label = {v: k for k, v in OUTCOME_LABELS.items()}
     out: dict[str, Counter] = {}

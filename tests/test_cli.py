@@ -88,12 +88,14 @@ def test_demo_end_to_end_writes_only_inside_the_data_root(tmp_path):
     assert (home / "reports/2026-11/laporan_finalisasi_2026-11.pdf").exists()
     assert "Traceback" not in r.stderr
     assert list(fake_user_home.iterdir()) == [], "nothing may be written outside the data root"
-    assert (home / "data/processed/.prefect").is_dir()
-    _no_personal_numbers_in_prefect_or_output(home, r.stdout + r.stderr)
+    # no Prefect server configured: the stages ran without Prefect (tests/test_leaks.py and
+    # test_hostile_cli.py run the flow against a server)
+    assert "flow Prefect" not in out and not (home / "data/processed/.prefect").exists()
+    _no_personal_numbers_in_output(home, r.stdout + r.stderr)
 
 
-def _no_personal_numbers_in_prefect_or_output(home: Path, console_text: str) -> None:
-    """No NIK or KK from the data in Prefect's database, its files, or what the run printed."""
+def _no_personal_numbers_in_output(home: Path, console_text: str) -> None:
+    """No NIK or KK from the data in what the run printed."""
     import csv as _csv
 
     known: set[str] = set()
@@ -102,12 +104,6 @@ def _no_personal_numbers_in_prefect_or_output(home: Path, console_text: str) -> 
             for row in _csv.DictReader(fh, delimiter=";"):
                 known.update({row["NIK"], row["NO KK"]})
     assert len(known) > 10000
-    found = set()
-    for f in (home / "data/processed/.prefect").rglob("*"):
-        if f.is_file():
-            found |= set(re.findall(rb"\d{16}", f.read_bytes()))
-    leaked = {x.decode() for x in found} & known
-    assert not leaked, f"{len(leaked)} NIK/KK from the data in Prefect's files"
     printed = set(re.findall(r"\d{16}", console_text)) & known
     # the demo prints nothing personal except the letter step's own applicant lookup: none
     assert not printed, f"{len(printed)} NIK/KK printed by the demo"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import time
 
@@ -59,10 +60,13 @@ def test_a_bad_zip_given_to_request_verify_is_a_named_finding(tmp_path):
     assert not ENGLISH.search(r.stderr + r.stdout), r.stderr
 
 
-def test_a_second_finalize_stops_at_once_and_a_killed_run_leaves_no_server(loaded_home, tmp_path):
-    """The first run holds the data root from its first step; the second stops before reading
-    any kelurahan. Then the first is killed (-9) once its temporary Prefect server runs: the
-    server must go with it (tests/test_leaks.py checks the scratch folders of killed runs)."""
+def test_a_second_finalize_stops_at_once_and_a_killed_run_leaves_nothing_running(
+    loaded_home, tmp_path
+):
+    """The first run holds the data root from its first line; the second stops before reading
+    any kelurahan. The first is held still (SIGSTOP) right after that line, so the second
+    surely meets it however fast a month runs; then it is killed (-9): the run it started in
+    a child process (the crash guard) must go with it."""
     import psutil
 
     h = Home(tmp_path / "root")
@@ -77,11 +81,11 @@ def test_a_second_finalize_stops_at_once_and_a_killed_run_leaves_no_server(loade
     try:
         assert first.stdout is not None
         assert first.stdout.readline().startswith("Finalisasi periode 2026-11")
-        # the first is now starting Prefect's server: it has not opened the store yet
+        started = _children(psutil.Process(first.pid))  # the run, in the guard's child
+        os.kill(first.pid, signal.SIGSTOP)  # it holds the run lock from before that line
         t0 = time.monotonic()
         second = dtks("finalize", "2026-11", home=h.root)
         took = time.monotonic() - t0
-        server = _wait_for_server(psutil.Process(first.pid))
     finally:
         first.kill()  # SIGKILL: no atexit hook, no clean-up of its own
         first.wait()
@@ -89,11 +93,55 @@ def test_a_second_finalize_stops_at_once_and_a_killed_run_leaves_no_server(loade
     assert "sedang dipakai proses lain" in " ".join(second.stderr.split()), second.stderr
     assert "kelurahan" not in second.stdout and "Finalisasi periode" not in second.stdout
     assert took < 20, f"the second run took {took:.0f} s to stop"
+    assert started, "the first run started no child"
+    _, alive = psutil.wait_procs(started, timeout=15)
+    assert not alive, "the run's child outlived the killed dtks process"
+
+
+def test_a_killed_flow_leaves_no_temporary_prefect_server(loaded_home, tmp_path):
+    """Without PREFECT_API_URL the Prefect flow (finalize-province, a Python caller) starts
+    Prefect's temporary server; once its process is killed (-9), the server must go too."""
+    import psutil
+
+    h = Home(tmp_path / "root")
+    shutil.copytree(loaded_home.root, h.root, ignore=shutil.ignore_patterns(".prefect"))
+    run = (
+        "import sys; from pipelines.config import Home, configure_prefect\n"
+        "h = Home.resolve(sys.argv[1]); configure_prefect(h)\n"
+        "from pipelines.flows import finalize_flow\n"
+        "finalize_flow(period='2026-11', home=str(h.root))"
+    )
+    proc = subprocess.Popen(
+        [str(DTKS.parent / "python"), "-c", run, str(h.root)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "DTKS_"))},
+    )
+    try:
+        server = _wait_for_server(psutil.Process(proc.pid))
+    finally:
+        proc.kill()
+        proc.wait()
     try:
         server.wait(timeout=15)
     except psutil.TimeoutExpired:
         server.kill()
-        pytest.fail("Prefect's temporary server outlived the killed dtks process")
+        pytest.fail("Prefect's temporary server outlived the killed process")
+
+
+def _children(parent) -> list:
+    import psutil
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            found = parent.children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+        if found:
+            return found
+        time.sleep(0.1)
+    return []
 
 
 def _wait_for_server(parent, timeout: float = 120):

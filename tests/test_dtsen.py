@@ -316,7 +316,7 @@ def test_the_change_list_names_every_family_crossing_a_cut_off(home, households,
     v1, v2 = _plan(households, seed)
     _load(home, write_csv(tmp_path / "v1.csv", v1))
     _load(home, write_xlsx(tmp_path / "v2.xlsx", v2), DAY2)
-    cuts = desil_change.cutoffs({})
+    cuts = desil_change.cutoffs(None)
     assert cuts == {"PKH": 4, "SEMBAKO": 5, "PBI-JK": 5}
     with open_store(home.store_path) as store:
         res = desil_change.write(store, home, 1, 2, cuts)
@@ -344,16 +344,16 @@ def test_the_change_list_is_byte_stable_and_follows_dtks_toml(home, households, 
             res = desil_change.write(store, home, 1, 2, cuts)
         return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in res.out_dir.iterdir()}
 
-    first = run(desil_change.cutoffs({}))
-    assert run(desil_change.cutoffs({})) == first
+    first = run(desil_change.cutoffs(None))
+    assert run(desil_change.cutoffs(None)) == first
     (home.root / "dtks.toml").write_text("[dtsen.ambang]\nPKH = 3\nBPNT = 6\n", encoding="utf-8")
-    cuts = desil_change.cutoffs(home.settings())
+    cuts = desil_change.cutoffs(home.config.dtsen.ambang)
     assert cuts == {"PKH": 3, "BPNT": 6}
     run(cuts)
     folder = home.processed / "dtsen" / "desil_berubah_v1_v2"
     assert _read_lists(folder, cuts) == _expected(v1, v2, cuts)
     with pytest.raises(ConfigError, match="PKH = 11"):
-        desil_change.cutoffs({"dtsen": {"ambang": {"PKH": 11}}})
+        desil_change.cutoffs({"PKH": 11})
 
 
 def test_desil_berubah_through_the_installed_command(home, households, tmp_path):

@@ -154,8 +154,9 @@ def _plant(root: Path, outside: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    """The planted root, finalised, reviewed and exported through the installed dtks."""
+def run(tmp_path_factory, prefect_server):
+    """The planted root, finalised (as a Prefect flow against a server), reviewed and exported
+    through the installed dtks."""
     base = tmp_path_factory.mktemp("hostile")
     root = corpus_root(base / "root")
     # sheets over 10 KB are not scanned cell by cell: lies.xlsx reaches the reader (and
@@ -163,9 +164,10 @@ def run(tmp_path_factory):
     (root / "dtks.toml").write_text("[batas_berkas]\npindai_sheet_mb = 0.01\n")
     planted = _plant(root, base / "elsewhere")
     env = {**os.environ, "PREFECT_HOME": str(base / "prefect-outside"), "COLUMNS": "200"}
-    fin = subprocess.run(
+    fin = subprocess.run(  # as a Prefect flow: what reaches Prefect is checked below
         [sys.executable, "-c", LAUNCH, str(DTKS), "finalize", PERIOD, "--home", str(root)],
-        capture_output=True, text=True, env=env, timeout=900,
+        capture_output=True, text=True, env={**env, "PREFECT_API_URL": prefect_server.api},
+        timeout=900,
     )  # fmt: skip
     peak = next(
         int(line.split()[1]) for line in fin.stderr.splitlines() if line.startswith("PEAK_RSS_KB")
@@ -195,7 +197,7 @@ def run(tmp_path_factory):
         capture_output=True, text=True, env=env, timeout=300,
     )  # fmt: skip
     return {"root": root, "fin": fin, "peak_kb": peak, "applied": applied,
-            "exported": exported, "out": out, **planted}  # fmt: skip
+            "exported": exported, "out": out, "server": prefect_server, **planted}  # fmt: skip
 
 
 def _outcomes(run) -> pd.DataFrame:
@@ -377,8 +379,9 @@ def test_libreoffice_shows_the_text_not_a_computed_value(run, soffice, tmp_path)
 def test_no_planted_nik_in_prefect_home(run):
     """The hostile rows' NIKs stay out of Prefect's database, logs and stored results."""
     prefect = Home(run["root"]).processed / ".prefect"
-    assert prefect.is_dir()
-    blobs = [p.read_bytes() for p in prefect.rglob("*") if p.is_file()]
+    assert prefect.is_dir() and "flow Prefect" in run["fin"].stdout
+    blobs = [p.read_bytes() for d in (prefect, run["server"].home) for p in d.rglob("*")
+             if p.is_file()]  # fmt: skip
     leaked = sorted(n for n in run["niks"] if any(n.encode() in b for b in blobs))
     assert leaked == []
 

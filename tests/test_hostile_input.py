@@ -135,13 +135,15 @@ def test_a_csv_row_far_right_counts_as_the_whole_rectangle(tmp_path):
 
 
 def test_limits_from_dtks_toml(tmp_path):
-    assert Limits.from_settings({}) == Limits()
-    got = Limits.from_settings({"batas_berkas": {"baris_per_berkas": 50, "rasio_kompresi": 30}})
+    from pipelines.settings import parse
+
+    assert parse({}).batas_berkas == Limits()
+    got = parse({"batas_berkas": {"baris_per_berkas": 50, "rasio_kompresi": 30}}).batas_berkas
     assert got.baris_per_berkas == 50 and got.rasio_kompresi == 30
     with pytest.raises(ConfigError, match="tidak dikenal"):
-        Limits.from_settings({"batas_berkas": {"baris": 5}})
+        parse({"batas_berkas": {"baris": 5}})
     with pytest.raises(ConfigError, match="lebih dari 0"):
-        Limits.from_settings({"batas_berkas": {"baris_per_berkas": -1}})
+        parse({"batas_berkas": {"baris_per_berkas": -1}})
 
 
 def test_the_data_roots_limits_apply_to_its_kelurahan(tmp_path):

@@ -2,10 +2,11 @@
 
 NUL and other control characters are planted (seeded) in register rows that the period's
 prelists match and in prelist rows; the snapshot is loaded and the month finalised through
-the installed `dtks`, with Prefect's temporary server. Whatever the run's outcome, no planted
-NIK, No KK or name may be on stdout or stderr or anywhere in Prefect's home (every file,
-read as bytes, and the base64 of saved results decoded), and no NIK or KK of the register
-may be in Prefect's files. A scratch folder left by a killed run is removed by this run.
+the installed `dtks` as a Prefect flow, against a Prefect server (PREFECT_API_URL). Whatever
+the run's outcome, no planted NIK, No KK or name may be on stdout or stderr or anywhere in
+Prefect's homes, the data root's and the server's with its database (every file, read as
+bytes, and the base64 of saved results decoded), and no NIK or KK of the register may be in
+Prefect's files. A scratch folder left by a killed run is removed by this run.
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ def _prefect_text(prefect_home: Path) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def hostile_run(demo_home, tmp_path_factory):
+def hostile_run(demo_home, tmp_path_factory, prefect_server):
     h = Home(tmp_path_factory.mktemp("leaks") / "root")
     shutil.copytree(demo_home.root, h.root, ignore=shutil.ignore_patterns("processed"))
     h.ensure()
@@ -130,12 +131,14 @@ def hostile_run(demo_home, tmp_path_factory):
     load = dtks(
         "load-dtks", *map(str, (h.raw / "dtks").glob("*.csv")), "--petugas", "uji", home=h.root
     )
-    run = dtks("finalize", "2026-11", home=h.root)
-    return h, planted, load, run
+    flows_before = len(prefect_server.flow_runs("finalisasi-bulanan"))
+    run = dtks("finalize", "2026-11", home=h.root, PREFECT_API_URL=prefect_server.api)
+    run.flow_runs = len(prefect_server.flow_runs("finalisasi-bulanan")) - flows_before
+    return h, planted, load, run, prefect_server
 
 
 def test_hostile_rows_put_no_personal_data_on_screen_or_in_prefect(hostile_run):
-    h, planted, load, run = hostile_run
+    h, planted, load, run, server = hostile_run
     needles = _needles(planted)
     assert len(needles) > 40
     assert load.returncode == 0, load.stderr
@@ -145,7 +148,9 @@ def test_hostile_rows_put_no_personal_data_on_screen_or_in_prefect(hostile_run):
     console = load.stdout + load.stderr + run.stdout + run.stderr
     on_screen = sorted(n for n in needles if n in console)
     assert not on_screen, f"printed: {on_screen}"
-    prefect = _prefect_text(h.prefect_home)
+    # the run went through the Prefect flow, recorded by the server
+    assert "flow Prefect" in run.stdout and run.flow_runs == 1
+    prefect = _prefect_text(h.prefect_home) + _prefect_text(server.home)
     assert len(prefect) > 100_000, "Prefect's database was not written: no run to check"
     in_prefect = sorted(n for n in needles if n.encode() in prefect)
     assert not in_prefect, f"in Prefect's home: {in_prefect}"

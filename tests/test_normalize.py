@@ -10,8 +10,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines import normalize as nz
 from pipelines import validate
+from pipelines.dates import BULAN
+from pipelines.normalize.columns import map_unique
+from pipelines.normalize.values import (
+    clean_id_value,
+    is_missing,
+    parse_date_value,
+    parse_marital,
+    parse_relationship,
+    parse_sex,
+    rt_rw_value,
+    text_value,
+)
 
 
 @pytest.mark.parametrize(
@@ -34,7 +45,7 @@ from pipelines import validate
     ],
 )
 def test_clean_id(cell, value, problem):
-    got, code = nz.map_unique(pd.Series([cell], dtype=object), nz.clean_id_value)
+    got, code = map_unique(pd.Series([cell], dtype=object), clean_id_value)
     assert got.iloc[0] == value
     assert code.iloc[0] == problem
 
@@ -60,19 +71,19 @@ def test_clean_id(cell, value, problem):
     ],
 )
 def test_dates_in_every_style(cell):
-    assert nz.parse_date_value(cell) == (dt.date(1980, 12, 31), None)
+    assert parse_date_value(cell) == (dt.date(1980, 12, 31), None)
 
 
 def test_indonesian_month_abbreviations():
-    assert nz.parse_date_value("5 Agt 1975")[0] == dt.date(1975, 8, 5)
-    assert nz.parse_date_value("5 Agustus 1975")[0] == dt.date(1975, 8, 5)
-    assert nz.parse_date_value("1 Nop 2001")[0] == dt.date(2001, 11, 1)
-    assert nz.parse_date_value("17 Pebruari 1999")[0] == dt.date(1999, 2, 17)
+    assert parse_date_value("5 Agt 1975")[0] == dt.date(1975, 8, 5)
+    assert parse_date_value("5 Agustus 1975")[0] == dt.date(1975, 8, 5)
+    assert parse_date_value("1 Nop 2001")[0] == dt.date(2001, 11, 1)
+    assert parse_date_value("17 Pebruari 1999")[0] == dt.date(1999, 2, 17)
 
 
 def test_impossible_and_unreadable_dates_are_problems():
-    assert nz.parse_date_value("31-02-1985") == (None, "tanggal_tidak_valid")
-    assert nz.parse_date_value("kemarin") == (None, "tanggal_tidak_dikenali")
+    assert parse_date_value("31-02-1985") == (None, "tanggal_tidak_valid")
+    assert parse_date_value("kemarin") == (None, "tanggal_tidak_dikenali")
 
 
 @pytest.mark.parametrize(
@@ -90,7 +101,7 @@ def test_impossible_and_unreadable_dates_are_problems():
     ],
 )
 def test_sex(cell, sex):
-    assert nz.parse_sex(cell) == (sex, None)
+    assert parse_sex(cell) == (sex, None)
 
 
 @pytest.mark.parametrize(
@@ -114,23 +125,23 @@ def test_sex(cell, sex):
     ],
 )
 def test_relationship(cell, rel):
-    assert nz.parse_relationship(cell) == (rel, None)
+    assert parse_relationship(cell) == (rel, None)
 
 
 def test_unknown_category_is_a_problem_not_a_guess():
-    assert nz.parse_sex("X") == (None, "jk_tidak_dikenali")
-    assert nz.parse_marital("JANDA") == (None, "status_kawin_tidak_dikenali")
+    assert parse_sex("X") == (None, "jk_tidak_dikenali")
+    assert parse_marital("JANDA") == (None, "status_kawin_tidak_dikenali")
 
 
 def test_rt_rw_zero_padded():
-    assert nz.rt_rw_value(1) == ("001", None)
-    assert nz.rt_rw_value("RT 05") == ("005", None)
-    assert nz.rt_rw_value("12") == ("012", None)
+    assert rt_rw_value(1) == ("001", None)
+    assert rt_rw_value("RT 05") == ("005", None)
+    assert rt_rw_value("12") == ("012", None)
 
 
 def test_text_collapses_spaces_and_drops_float_tail():
-    assert nz.text_value("  SITI   AMINAH ") == ("SITI AMINAH", None)
-    assert nz.text_value(12.0) == ("12", None)
+    assert text_value("  SITI   AMINAH ") == ("SITI AMINAH", None)
+    assert text_value(12.0) == ("12", None)
 
 
 # ---------------------------------------------------------------- column-wise fast paths
@@ -145,7 +156,7 @@ _TEXT = st.builds(
 )  # fmt: skip
 _DATE_TEXT = st.builds(
     lambda d, m, y, sep, month_name: f"{d}{sep}{m}{sep}{y}" if not month_name else
-    f"{d} {nz.BULAN[(m - 1) % 12][: month_name]} {y}",
+    f"{d} {BULAN[(m - 1) % 12][: month_name]} {y}",
     st.sampled_from([31, 29, 30, 1, 28, 9, 0, 32]), st.sampled_from([2, 4, 9, 1, 12, 13, 0]),
     st.sampled_from([1900, 1980, 2000, 2023, 2100, 1]),
     st.sampled_from(["-", "/", ".", " "]), st.sampled_from([0, 3, 0, 4, 20]),
@@ -186,7 +197,7 @@ def test_column_fast_paths_agree_with_the_normalisers(name, data):
     column = np.array(cells * data.draw(st.sampled_from([1, 1, 30])), dtype=object)
     fn = validate.NORMALISERS[name]
     values, problems = validate.normalise(name, column)
-    expected = [(None, None) if nz.is_missing(c) else fn(c) for c in column]
+    expected = [(None, None) if is_missing(c) else fn(c) for c in column]
     assert values.to_pylist() == [v for v, _ in expected]
     codes = dict(zip(problems.rows.tolist(), problems.codes, strict=True))
     assert [codes.get(i) for i in range(len(column))] == [p for _, p in expected]

@@ -162,12 +162,14 @@ def test_waiting_or_resend_follows_the_age_of_the_latest_proposal(
     assert period(max(earlier)) in got["reason"].iloc[0]
 
 
-def test_the_age_setting_is_checked():
-    assert pending.months_setting({}) == pending.DEFAULT_MONTHS
-    assert pending.months_setting({"usulan": {"usul_ulang_bulan": 3}}) == 3
-    for bad in ("6", 0, True, 2.5):
+def test_the_age_setting_is_checked(tmp_path):
+    from pipelines.settings import parse
+
+    assert parse({}).usulan.usul_ulang_bulan == pending.DEFAULT_MONTHS
+    assert parse({"usulan": {"usul_ulang_bulan": 3}}).usulan.usul_ulang_bulan == 3
+    for bad in ("6", 0, True, 2.5, 61):
         with pytest.raises(ConfigError, match=r"\[usulan\] usul_ulang_bulan"):
-            pending.months_setting({"usulan": {"usul_ulang_bulan": bad}})
+            parse({"usulan": {"usul_ulang_bulan": bad}})
 
 
 def test_a_read_only_store_can_match_a_batch(tmp_path):

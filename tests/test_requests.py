@@ -20,8 +20,10 @@ from pipelines.cli import app
 from pipelines.config import Home
 from pipelines.requests import register
 from pipelines.requests.disclosure import protect
-from pipelines.requests.package import ReleaseRefused, fulfil, verify
+from pipelines.requests.package import fulfil, verify
+from pipelines.requests.policy import ReleaseRefused
 from pipelines.requests.workdays import add_workdays, is_workday
+from pipelines.settings import parse
 from pipelines.store import open_store
 
 
@@ -50,7 +52,7 @@ def _new(store, home, **kw):
         store,
         req,
         "Rina",
-        home.settings(),
+        home.config,
         today=dt.date(2026, 3, 16),
         salt=signing.identity_salt(home),
     )
@@ -231,7 +233,9 @@ def test_roles_come_from_the_configured_list_matched_without_case(tiny):
         register.advance(store, nomor, "disetujui", "Y", "kepala dinas")
         roles = store.df("SELECT peran FROM request_event WHERE nomor = ?", [nomor])["peran"]
     assert set(roles) >= {"Sekretaris", "Kepala Dinas", "Kepala Bidang", "Kepala Seksi"}
-    settings = {"permintaan": {"rantai_telaah": ["Kepala Bidang"], "penyetuju": ["Kepala Seksi"]}}
+    settings = parse(
+        {"permintaan": {"rantai_telaah": ["Kepala Bidang"], "penyetuju": ["Kepala Seksi"]}}
+    )
     with open_store(h.store_path) as store:
         other, _, _ = _new(store, h)
         register.advance(store, other, "ditelaah", "X", "Kepala Bidang", settings=settings)

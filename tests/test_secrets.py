@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from pipelines import signing
 from pipelines.config import Home
 from pipelines.requests import register
+from pipelines.settings import Settings
 from pipelines.store import open_store
 
 
@@ -71,7 +72,9 @@ def test_the_private_key_is_never_readable_by_others_not_even_for_a_moment(home,
 def test_identities_are_never_hashed_with_no_salt_or_the_public_default(home, salt):
     with open_store(home.store_path) as store:
         with pytest.raises(register.RequestError, match="dtks keys init"):
-            register.new(store, _request(), "Rina", {}, today=dt.date(2026, 3, 16), salt=salt)
+            register.new(
+                store, _request(), "Rina", Settings(), today=dt.date(2026, 3, 16), salt=salt
+            )
         assert store.one("SELECT count(*) FROM data_request")[0] == 0
 
 

@@ -2,69 +2,26 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from prefect_helpers import prefect_env
 
 from pipelines.store import open_store
 
 VENV_BIN = Path(sys.executable).parent
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "DTKS_"))}
-    env.update(
-        PREFECT_SERVER_ANALYTICS_ENABLED="false",
-        PREFECT_SERVER_UI_ENABLED="false",
-        PREFECT_LOGGING_LEVEL="WARNING",
-        **extra,
-    )
-    return env
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 120) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise RuntimeError(f"prefect server exited: {proc.stdout.read()[-2000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(1)
-    raise TimeoutError("prefect server did not become healthy")
-
-
-def test_served_deployment_runs_a_finalisation(loaded_home, tmp_path):
+def test_served_deployment_runs_a_finalisation(loaded_home, tmp_path, prefect_server):
     root = tmp_path / "root"
     shutil.copytree(loaded_home.root, root)
-    port = _free_port()
-    api = f"http://127.0.0.1:{port}/api"
-    env = _env(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_API_URL=api)
-    server = subprocess.Popen(
-        [str(VENV_BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    env = prefect_server.env()
     served = None
     try:
-        _wait_healthy(f"{api}/health", server)
         served = subprocess.Popen(
             [sys.executable, "-m", "pipelines.cli", "serve", "--home", str(root)],
             env=env,
@@ -109,13 +66,12 @@ def test_served_deployment_runs_a_finalisation(loaded_home, tmp_path):
                 store.one("SELECT count(*) FROM finalisation_run WHERE period = '2026-11'")[0] >= 1
             )
     finally:
-        for proc in (served, server):
-            if proc is not None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+        if served is not None:
+            served.terminate()
+            try:
+                served.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                served.kill()
 
 
 def test_a_second_run_on_a_busy_store_stops_with_a_clear_message(loaded_home, tmp_path):
@@ -139,7 +95,7 @@ def test_a_second_run_on_a_busy_store_stops_with_a_clear_message(loaded_home, tm
             [sys.executable, "-m", "pipelines.cli", "finalize", "2026-11", "--home", str(root)],
             capture_output=True,
             text=True,
-            env=_env(),
+            env=prefect_env(),
         )
     finally:
         holder.kill()
@@ -176,7 +132,7 @@ def test_province_run_fans_out_per_kabkota_on_dask(tmp_path):
         ],
         capture_output=True,
         text=True,
-        env=_env(),
+        env=prefect_env(),
         timeout=600,
     )
     assert r.returncode == 0, r.stderr[-3000:]

@@ -23,6 +23,7 @@ from pipelines import letters, signing
 from pipelines.config import Home
 from pipelines.requests import register
 from pipelines.requests.package import fulfil, verify
+from pipelines.settings import Settings
 from pipelines.store import open_store
 
 
@@ -37,7 +38,7 @@ def _request(store, home: Home) -> str:
         instansi="UPR",
     )
     nomor, _, _ = register.new(
-        store, req, "Rina", {}, today=dt.date(2026, 3, 16), salt=signing.identity_salt(home)
+        store, req, "Rina", Settings(), today=dt.date(2026, 3, 16), salt=signing.identity_salt(home)
     )
     for role in register.DEFAULT_CHAIN:
         register.advance(store, nomor, "ditelaah", "X", role)

@@ -76,11 +76,6 @@ def _rel(p: Path, home: Home) -> str:
 
 
 def _kabkota(h: Home) -> str | None:
-    from pipelines.finalize import dinas_kabkota
-    from pipelines.store import open_store
+    from pipelines.config import dinas_kabkota
 
-    if not h.store_path.exists():
-        conf = h.settings().get("dinas", {}).get("kode_kabkota")
-        return str(conf).replace(".", "") if conf else None
-    with open_store(h.store_path, read_only=True) as store:
-        return dinas_kabkota(h, store)
+    return dinas_kabkota(h)

@@ -60,7 +60,7 @@ def demo_cmd(
     prev = sorted((h.raw / "dtks").glob(f"DTKS_{KABKOTA}_*.csv"))[-1]
     load_dtks_cmd(files=[prev], petugas="Supervisor Demo", home=h.root)
     console.rule("3. Data DTSEN: desil keluarga (dtks load-dtsen, dtks desil-berubah)")
-    from pipelines.normalize import BULAN
+    from pipelines.dates import BULAN
     from pipelines.synth.dtsen import version_dates
 
     files = sorted((h.raw / "dtsen").glob(f"DTSEN_{KABKOTA}_*"))

@@ -28,13 +28,6 @@ def _date(text: str | None) -> dt.date:
     )
 
 
-def _share(conf: dict, key: str, default: float = 10) -> float:
-    value = conf.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
-        raise ConfigError(f"dtks.toml [dtsen] {key} = {value!r}: isi angka persen 0 sampai 100.")
-    return float(value) / 100
-
-
 @app.command("load-dtsen")
 def load_dtsen_cmd(
     files: Annotated[
@@ -87,13 +80,11 @@ def load_dtsen_cmd(
     Contoh: dtks load-dtsen data/raw/dtsen/DTSEN_6271_2026-10.csv --petugas "Rina" --tanggal 2026-10-01 --rilis "Oktober 2026"
     """
     from pipelines.ingest.dtsen import LABELS, load
-    from pipelines.ingest.read import Limits
     from pipelines.store import open_store
 
     h = _home(home)
     day = _date(tanggal)
-    settings = h.settings()
-    conf = settings.get("dtsen") or {}
+    conf = h.config
     t0 = time.perf_counter()
     with open_store(h.store_path, memory_limit=h.memory_limit or "1GB") as store:
         res, staged = load(
@@ -103,9 +94,9 @@ def load_dtsen_cmd(
             tanggal=day,
             rilis=rilis,
             large_change=perubahan_besar,
-            limits=Limits.from_settings(settings),
-            max_damage_share=_share(conf, "batas_rusak_persen"),
-            max_drop_share=_share(conf, "batas_hilang_persen"),
+            limits=conf.batas_berkas,
+            max_damage_share=conf.dtsen.batas_rusak_persen / 100,
+            max_drop_share=conf.dtsen.batas_hilang_persen / 100,
         )
     for why, listed in staged.skipped.items():
         console.print(
@@ -185,7 +176,7 @@ def desil_berubah_cmd(
     from pipelines.store import open_store
 
     h = _home(home)
-    cuts = cutoffs(h.settings())
+    cuts = cutoffs(h.config.dtsen.ambang)
     with open_store(h.store_path) as store:
         table = history.versions(store)
         ids = list(table["version_id"])

@@ -49,7 +49,7 @@ def keys_init_cmd(
     from pipelines.report.finalisation import Signatories
 
     h = _home(home)
-    who = Signatories.from_settings(h.settings(), _kabkota(h))
+    who = Signatories.from_settings(h.config, _kabkota(h))
     paths = signing.init_keys(h, nama or who.dinas, force)
     console.print(f"Kunci      : {_rel(paths.key, h)} (rahasia; jangan dibagikan)")
     console.print(f"Sertifikat : {_rel(paths.cert, h)}")
@@ -172,7 +172,7 @@ def request_new_cmd(
         pks,
     )
     with open_store(h.store_path) as store:
-        nomor, due, words = register.new(store, req, petugas, h.settings(), salt=salt)
+        nomor, due, words = register.new(store, req, petugas, h.config, salt=salt)
     console.print(f"Permintaan {nomor} dicatat; batas waktu {due:%d-%m-%Y} (hari kerja).")
     if words:
         console.print(
@@ -211,7 +211,7 @@ def request_status_cmd(
 
     h = _home(home)
     with open_store(h.store_path) as store:
-        register.advance(store, nomor, status, petugas, peran, catatan, h.settings())
+        register.advance(store, nomor, status, petugas, peran, catatan, h.config)
     console.print(f"{nomor}: {status} ({peran} {petugas}).")
 
 

@@ -59,8 +59,9 @@ def serve_cmd(home: HomeOpt = None) -> None:
 
     Butuh server Prefect yang berjalan, mis. `prefect server start --host 127.0.0.1
     --port 4200`, dan PREFECT_API_URL=http://127.0.0.1:4200/api. Finalisasi dijadwalkan
-    setiap tanggal [jadwal] hari_finalisasi (bawaan 5) untuk bulan sebelumnya; hanya satu
-    finalisasi berjalan pada satu waktu. Berhenti dengan Ctrl+C.
+    setiap tanggal [jadwal] hari_finalisasi (bawaan 5) pukul 06.00 zona [jadwal] zona_waktu
+    (bawaan Asia/Jakarta) untuk bulan sebelumnya; hanya satu finalisasi berjalan pada satu
+    waktu. Berhenti dengan Ctrl+C.
 
     Contoh: dtks serve --home /srv/dtks   (setelah export PREFECT_API_URL=http://127.0.0.1:4200/api)
     """

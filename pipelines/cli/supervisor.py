@@ -23,6 +23,7 @@ from pipelines.cli.common import (
 )
 from pipelines.config import Home, check_period, configure_prefect
 from pipelines.errors import DtksError
+from pipelines.outcomes import Outcome
 
 # DuckDB's buffer while loading a snapshot when dtks.toml sets no [duckdb] memory_limit: a
 # 10-million-person load stays under 4 GB of memory (benchmarks/bench_load.py)
@@ -106,8 +107,7 @@ def load_dtks_cmd(
     from pipelines.wilayah import dotted
 
     h = _new_home(home)
-    conf = h.settings().get("snapshot", {})
-    kabkota = h.settings().get("dinas", {}).get("kode_kabkota")
+    conf = h.config
     t0 = time.perf_counter()
     with open_store(h.store_path, memory_limit=h.memory_limit or LOAD_MEMORY) as store:
         res = load(
@@ -116,9 +116,9 @@ def load_dtks_cmd(
             petugas=petugas,
             area=sebagian or None,
             large_change=perubahan_besar,
-            max_close_share=float(conf.get("batas_tutup_persen", 5)) / 100,
-            max_damage_share=float(conf.get("batas_rusak_persen", 10)) / 100,
-            kabkota=str(kabkota).replace(".", "") if kabkota else None,
+            max_close_share=conf.snapshot.batas_tutup_persen / 100,
+            max_damage_share=conf.snapshot.batas_rusak_persen / 100,
+            kabkota=conf.dinas.kode_kabkota,
         )
     where = (
         f"{ribu(len(res.kelurahan))} kelurahan di {ribu(len(res.kecamatan))} kecamatan "
@@ -171,9 +171,12 @@ def finalize_cmd(
     siks-ng/<kode>_<periode>_perbaikan.xlsx (dan .csv), telaah_PERIODE.xlsx, penolakan/, dan
     laporan reports/PERIODE/ (DRAF selama ada baris belum diputus). Keputusan supervisor yang
     sudah ada tetap berlaku untuk orang dan data yang sama; keputusan untuk baris yang berubah
-    atau hilang gugur dan dilaporkan. Periode yang sudah ditutup ditolak. Berjalan sebagai
-    flow Prefect tanpa server Prefect. Hanya satu finalisasi per folder data: yang kedua
-    berhenti seketika.
+    atau hilang gugur dan dilaporkan. Periode yang sudah ditutup ditolak. Hanya satu
+    finalisasi per folder data: yang kedua berhenti seketika.
+
+    Tanpa PREFECT_API_URL, tahap-tahapnya dijalankan langsung, tanpa Prefect. Bila
+    PREFECT_API_URL menunjuk server Prefect (dtks serve), finalisasi berjalan sebagai flow
+    Prefect finalisasi-bulanan yang tercatat di server itu.
 
     Di akhir, setiap folder yang dilewati, berkas yang tidak terbaca dan masalah berkas
     ditampilkan dengan jumlahnya (juga di masalah_berkas.csv). Berkas di atas batas
@@ -185,22 +188,20 @@ def finalize_cmd(
     check_period(period)
     h = _home(home)
     from pipelines import runlock
-    from pipelines.close import ensure_open
     from pipelines.ingest import guard
-    from pipelines.store import open_store
 
-    # the run lock first: a second finalize stops here, before any kelurahan is read
+    # the run lock first: a second finalize stops here, before any kelurahan is read; a
+    # closed month is refused by stages.finalise, before any kelurahan is read either
     with runlock.finalisation(h):
-        with open_store(h.store_path) as store:  # fails fast if another process writes
-            ensure_open(store, period)
         if os.environ.get(guard.GUARDED_ENV) != "1":
+            # the first line within a second: nothing heavy is imported before it
+            console.print(f"Finalisasi periode {period} (folder data: {h.root}) ...")
             # the run goes to a child process, which inherits this lock: a reader that
             # crashes ends one file only
             rc = guard.run(["finalize", period, "--home", str(h.root)], h, console.print)
         else:
             rc = None
             guard.die_with_parent()
-            console.print(f"Finalisasi periode {period} (folder data: {h.root}) ...")
             t0 = time.perf_counter()
             result = _run_finalize(h, period)
     if rc is not None:
@@ -334,8 +335,8 @@ class _Progress(logging.Handler):
 
 
 def _run_finalize(h: Home, period: str):
-    configure_prefect(h)
-    from pipelines.flows import finalize_flow
+    """The month's stages (pipelines.stages): as a Prefect flow when a Prefect server is
+    configured (PREFECT_API_URL), else directly, without starting Prefect (README)."""
     from pipelines.ingest.discover import kelurahan_folders
 
     folders, _ = kelurahan_folders(h.period_raw(period))
@@ -345,7 +346,15 @@ def _run_finalize(h: Home, period: str):
     logger.setLevel(logging.INFO)
     logger.propagate = False
     try:
-        return finalize_flow(period=period, home=str(h.root))
+        if os.environ.get("PREFECT_API_URL"):
+            console.print("Dijalankan sebagai flow Prefect (server di PREFECT_API_URL).")
+            configure_prefect(h)
+            from pipelines.flows import finalize_flow
+
+            return finalize_flow(period=period, home=str(h.root))
+        from pipelines import stages
+
+        return stages.finalise(h, period).published
     finally:
         logger.removeHandler(handler)
         handler.close()
@@ -394,25 +403,14 @@ def _safe(text) -> str:
 
 
 def _print_counts(counts) -> None:
-    from pipelines.finalize import OUTCOMES
+    from pipelines.outcomes import OUTCOMES
     from pipelines.wilayah import dotted
 
-    short = {
-        "usulan_baru": "Baru",
-        "perbaikan": "Perbaikan",
-        "usulan_nonaktif": "Nonaktif",
-        "terdaftar": "Terdaftar",
-        "perlu_verifikasi": "Verifikasi",
-        "duplikat_batch": "Duplikat",
-        "ditolak_musyawarah": "Tolak Musy",
-        "ditolak_validasi": "Tolak Valid",
-        "ditolak_supervisor": "Tolak Sup",
-    }
     t = Table(title="Hasil per kelurahan", show_footer=True, box=None, pad_edge=False)
     t.add_column("Kode", footer="", no_wrap=True)
     t.add_column("Kelurahan", footer="JUMLAH", no_wrap=True, max_width=22)
     for o in OUTCOMES:
-        t.add_column(short[o], justify="right", footer=str(int(counts[o].sum())), no_wrap=True)
+        t.add_column(o.short, justify="right", footer=str(int(counts[o].sum())), no_wrap=True)
     t.add_column("Baris", justify="right", footer=str(int(counts["jumlah"].sum())), no_wrap=True)
     for kode, r in counts.iterrows():
         t.add_row(
@@ -492,8 +490,9 @@ def siks_ng_cmd(
     with open_store(h.store_path) as store:
         res = export(store, h, period)
     console.print(
-        f"Berkas SIKS-NG : {_rel(res.import_dir, h)} ({res.counts['usulan_baru']} usulan "
-        f"baru, {res.counts['perbaikan']} perbaikan; {len(res.files)} berkas)"
+        f"Berkas SIKS-NG : {_rel(res.import_dir, h)} ("
+        + ", ".join(f"{n} {Outcome(k).label.lower()}" for k, n in res.counts.items())
+        + f"; {len(res.files)} berkas)"
     )
     state = (
         "final"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines import reasons as R
+from pipelines.outcomes import Outcome
 
 
 def where(row: pd.Series) -> str:
@@ -34,7 +35,7 @@ def find(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "row_id": later["row_id"].to_numpy(),
-            "outcome": ["duplikat_batch" if s else "perlu_verifikasi" for s in same],
+            "outcome": [Outcome.DUPLIKAT_BATCH if s else Outcome.PERLU_VERIFIKASI for s in same],
             "reason": [
                 (R.DUP_BATCH if s else R.DUP_NIK_CONFLICT).format(where=p)
                 for s, p in zip(same, places, strict=True)
@@ -69,7 +70,7 @@ def near(store, rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "row_id": found["row_id"],
-            "outcome": "perlu_verifikasi",
+            "outcome": Outcome.PERLU_VERIFIKASI,
             "reason": [
                 R.BATCH_NEAR_NIK.format(
                     where=where(r),

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.errors import ConfigError
 from pipelines.store import Store
 
 DEFAULT_MONTHS = 6
@@ -29,17 +28,6 @@ FAMILY_WAITING = (
     "Catatan: keluarga (NO KK) ini sudah diusulkan pada periode {period} dan menunggu "
     "penetapan Kemensos; anggota ini belum termasuk usulan itu."
 )
-
-
-def months_setting(settings: dict) -> int:
-    """dtks.toml `[usulan] usul_ulang_bulan`: months a proposal waits before it may be resent."""
-    value = (settings.get("usulan") or {}).get("usul_ulang_bulan", DEFAULT_MONTHS)
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 60:
-        raise ConfigError(
-            f"dtks.toml [usulan] usul_ulang_bulan = {value!r}: isi jumlah bulan 1-60 (tanpa "
-            "tanda petik), misalnya 6."
-        )
-    return value
 
 
 def _months(period: str) -> int:

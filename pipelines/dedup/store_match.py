@@ -16,6 +16,7 @@ from importlib import resources
 import pandas as pd
 
 from pipelines import reasons as R
+from pipelines.outcomes import Outcome
 from pipelines.reasons import LABELS
 from pipelines.store import Store
 
@@ -159,7 +160,7 @@ def match(store: Store, rows: pd.DataFrame, timings: dict | None = None) -> pd.D
         pd.DataFrame(
             {
                 "row_id": other["row_id"],
-                "outcome": "perlu_verifikasi",
+                "outcome": Outcome.PERLU_VERIFIKASI,
                 "reason": [R.NIK_OTHER_NAME.format(sim=s) for s in other["name_sim"]],
                 "matched_id_dtks": other["id_dtks"],
                 "match_score": 0.5,
@@ -279,7 +280,7 @@ def _judge_exact(rows: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
         pd.DataFrame(
             {
                 "row_id": ids.index,
-                "outcome": "perlu_verifikasi",
+                "outcome": Outcome.PERLU_VERIFIKASI,
                 "reason": R.NIK_SHARED_IN_DTKS,
                 "matched_id_dtks": ids.to_numpy(),
                 "match_score": 0.5,
@@ -303,7 +304,7 @@ def _judge_exact(rows: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
         pd.DataFrame(
             {
                 "row_id": one["row_id"].to_numpy(),
-                "outcome": ["perbaikan" if lab else "terdaftar" for lab in labels],
+                "outcome": [Outcome.PERBAIKAN if lab else Outcome.TERDAFTAR for lab in labels],
                 "reason": [
                     R.CORRECTION.format(fields=lab) if lab else R.REGISTERED for lab in labels
                 ],
@@ -321,5 +322,5 @@ def _judge(found: pd.DataFrame) -> pd.DataFrame:
     for r in found.itertuples(index=False):
         digits = R.DIGITS.get(r.nik_edits, "beberapa") if pd.notna(r.nik_edits) else ""
         reason = r.template.format(evidence=evidence(r), digits=digits)
-        out.append((r.row_id, "perlu_verifikasi", reason, r.id_dtks, r.match_score))
+        out.append((r.row_id, Outcome.PERLU_VERIFIKASI, reason, r.id_dtks, r.match_score))
     return pd.DataFrame(out, columns=RESULT_COLUMNS)

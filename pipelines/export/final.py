@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.config import Home
+from pipelines.export import siksng
 from pipelines.publish import rewrite, sha256
 from pipelines.report.finalisation import BaState
 from pipelines.store import Store
@@ -35,7 +36,7 @@ def export(store: Store, home: Home, period: str, kabkota: str | None = None) ->
     kept for callers of the earlier signature.
     """
     month = rewrite(store, home, period)
-    counts = {k: month.totals.get(k, 0) for k in ("usulan_baru", "perbaikan")}
+    counts = {k: month.totals.get(k, 0) for k in siksng.KINDS}
     return Exported(
         month.out_dir / "siks-ng",
         month.files,

@@ -26,9 +26,10 @@ import pandas as pd
 
 from pipelines import proposal, wilayah, xlsx
 from pipelines.errors import ConfigError
+from pipelines.outcomes import SIKSNG_KINDS
 from pipelines.sanitize import write_csv
 
-KINDS = ("usulan_baru", "perbaikan", "usulan_nonaktif")
+KINDS = tuple(o.value for o in SIKSNG_KINDS)  # each needs its columns in a layout
 SHIPPED = {"siksng": "siksng_layout.toml", "dtks": "dtks_layout.toml", "dtsen": "dtsen_layout.toml"}
 DEFAULT = "siksng"
 # what a layout may name: columns of prelist_final, and region codes cut from kode_wilayah
@@ -78,17 +79,6 @@ def layout(path: Path | str | None = None) -> dict:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{where}: bukan TOML yang sah ({exc}).") from exc
     return check(spec, where)
-
-
-def layout_for(settings: dict) -> dict:
-    """The layout dtks.toml [ekspor] tata_letak names (default: the SIKS-NG import)."""
-    name = (settings.get("ekspor") or {}).get("tata_letak", DEFAULT)
-    if not isinstance(name, str) or not name.strip():
-        raise ConfigError(
-            f"dtks.toml [ekspor] tata_letak = {name!r}: isi {', '.join(SHIPPED)} atau jalur "
-            "berkas TOML."
-        )
-    return layout(name.strip())
 
 
 def check(spec: dict, where: str = "tata letak") -> dict:

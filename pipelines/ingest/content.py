@@ -31,8 +31,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pipelines import normalize as nz
 from pipelines.ingest.decisions import read_decision
+from pipelines.normalize.values import (
+    clean_id_value,
+    is_missing,
+    parse_date_value,
+    parse_marital,
+    parse_relationship,
+    parse_sex,
+)
 
 SAMPLE = 400
 FIT = 0.6
@@ -93,7 +100,7 @@ def sample_rows(body: np.ndarray) -> np.ndarray:
 def profile(cells: list[Any]) -> Profile:
     """The profile of one column's sampled cells (blank cells count in no share)."""
     p = Profile()
-    filled = [v for v in cells if not nz.is_missing(v)]
+    filled = [v for v in cells if not is_missing(v)]
     p.n = len(filled)
     if not p.n:
         return p
@@ -108,9 +115,9 @@ def profile(cells: list[Any]) -> Profile:
         p.repeat = same / len(ids)
     words = [v for v in filled if isinstance(v, str) and not v.strip().isdigit()]
     p.date = share(sum(_is_date(v) for v in filled))
-    p.sex_word = share(sum(nz.parse_sex(v)[1] is None for v in words))
-    p.rel_word = share(sum(nz.parse_relationship(v)[1] is None for v in words))
-    p.marital_word = share(sum(nz.parse_marital(v)[1] is None for v in words))
+    p.sex_word = share(sum(parse_sex(v)[1] is None for v in words))
+    p.rel_word = share(sum(parse_relationship(v)[1] is None for v in words))
+    p.marital_word = share(sum(parse_marital(v)[1] is None for v in words))
     decisions = [read_decision(v)[0] is not None for v in filled]
     p.decision_any = share(sum(decisions))
     p.decision_word = share(
@@ -133,9 +140,9 @@ def _key(v: Any) -> str:
 
 
 def _id16(v: Any) -> str | None:
-    if nz.is_missing(v) or isinstance(v, dt.date):
+    if is_missing(v) or isinstance(v, dt.date):
         return None
-    digits, problem = nz.clean_id_value(v)
+    digits, problem = clean_id_value(v)
     if digits and len(digits) == 16:
         return digits
     if problem in ("id_terpotong", "id_notasi_ilmiah"):
@@ -169,7 +176,7 @@ def _is_date(v: Any) -> bool:
     if isinstance(v, str) and v.strip().isdigit():
         s = v.strip()  # '1', '12', '0001' are numbers; '29000' a date cell saved to CSV
         return len(s) == 5 and _SERIAL_MIN <= int(s) < 60000
-    d, problem = nz.parse_date_value(v)
+    d, problem = parse_date_value(v)
     return problem is None and d is not None and 1900 <= d.year <= 2100
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pipelines.normalize import is_missing
+from pipelines.normalize.values import is_missing
 
 # reason code -> (words that mean it, Indonesian text shown to the operator)
 REASONS: dict[str, tuple[list[str], str]] = {

@@ -81,7 +81,7 @@ def data_root(period_dir: Path) -> Path:
 
 def limits_of(period_dir: Path) -> Limits:
     """The input limits of the period's data root (dtks.toml [batas_berkas])."""
-    return Limits.from_settings(Home(data_root(period_dir)).settings())
+    return Home(data_root(period_dir)).config.batas_berkas
 
 
 def _inside(path: Path, bounds: tuple[Path, ...]) -> bool:
@@ -231,7 +231,7 @@ def read_kelurahan(code: str, folder: Path, period_dir: Path) -> KelurahanInput:
     """Read every file of one kelurahan folder; problems are recorded, never raised."""
     kin = KelurahanInput(code, folder.name)
     limits = limits_of(period_dir)
-    scheme = schemes.default_scheme(Home(data_root(period_dir)).settings())
+    scheme = schemes.default_scheme(Home(data_root(period_dir)).config)
     quarantined = guard.load(data_root(period_dir))
     prelists, decisions = [], []
     for path in _files(folder, period_dir, kin):

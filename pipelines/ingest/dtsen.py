@@ -38,7 +38,6 @@ import pyarrow.csv as pv
 import pyarrow.parquet as pq
 import python_calamine as pcal
 
-from pipelines import normalize as nz
 from pipelines import wilayah
 from pipelines.errors import DtsenRejected, FileProblem
 from pipelines.ingest.read import (
@@ -51,6 +50,9 @@ from pipelines.ingest.read import (
     sniff_delimiter,
 )
 from pipelines.ingest.snapshot import DAMAGE_LABELS
+from pipelines.normalize import columns as cols
+from pipelines.normalize import fast
+from pipelines.normalize import values as vals
 from pipelines.store import Store
 from pipelines.store import dtsen as history
 
@@ -93,14 +95,14 @@ MAX_LISTED = 5
 DEFAULT_MAX_DAMAGE_SHARE = 0.10
 SCHEMA = pa.schema(
     [
-        ("no_kk", nz.TEXT),
-        ("nama_kepala_keluarga", nz.TEXT),
+        ("no_kk", cols.TEXT),
+        ("nama_kepala_keluarga", cols.TEXT),
         *[(c, pa.int8()) for c in DESIL],
-        ("kode_wilayah", nz.TEXT),
-        ("kode_wilayah_sumber", nz.TEXT),
-        ("sumber", pa.list_(nz.TEXT)),
-        ("source_file", nz.TEXT),
-        ("source_sheet", nz.TEXT),
+        ("kode_wilayah", cols.TEXT),
+        ("kode_wilayah_sumber", cols.TEXT),
+        ("sumber", pa.list_(cols.TEXT)),
+        ("source_file", cols.TEXT),
+        ("source_sheet", cols.TEXT),
         ("source_row", pa.int64()),
     ]
 )
@@ -108,7 +110,7 @@ SCHEMA = pa.schema(
 
 def header_key(text: Any) -> str:
     """'No. KK ' -> 'NOKK': the form header cells are compared in."""
-    return "" if nz.is_missing(text) else re.sub(r"[^A-Z0-9]", "", str(text).upper())
+    return "" if vals.is_missing(text) else re.sub(r"[^A-Z0-9]", "", str(text).upper())
 
 
 _LOOKUP = {header_key(a): canon for canon, names in ALIASES.items() for a in names}
@@ -548,18 +550,20 @@ def _normalise(
     arrow: dict[str, pa.Array] | None = None,
 ) -> pa.Table:
     n = len(rows)
-    kk, bad = nz.normalise_column(cells["no_kk"], nz.clean_id_value, nz.fast_id)
+    kk, bad = cols.normalise_column(cells["no_kk"], vals.clean_id_value, fast.fast_id)
     names = cells.get("nama_kepala_keluarga")
     name = (
-        nz.normalise_column(names, nz.text_value, nz.fast_text)[0]
+        cols.normalise_column(names, vals.text_value, fast.fast_text)[0]
         if names is not None
-        else pa.nulls(n, nz.TEXT)
+        else pa.nulls(n, cols.TEXT)
     )
     desil: dict[str, pa.Array] = {}
     desil_bad: dict[str, np.ndarray] = {}
     for col in DESIL:
         if col in cells:
-            desil[col], problems = nz.normalise_column(cells[col], desil_value, out_type=pa.int8())
+            desil[col], problems = cols.normalise_column(
+                cells[col], desil_value, out_type=pa.int8()
+            )
             desil_bad[col] = problems.rows
         else:
             desil[col] = pa.nulls(n, pa.int8())
@@ -592,13 +596,13 @@ def _normalise(
     out["kode_wilayah"], out["kode_wilayah_sumber"] = _regions(kept, staged, kept_arrow)
     out["sumber"] = _sources(kept, kept_arrow)
     k = int(ok.sum())
-    out["source_file"] = pa.array([table.path.name] * k, nz.TEXT)
-    out["source_sheet"] = pa.array([table.sheet] * k, nz.TEXT)
+    out["source_file"] = pa.array([table.path.name] * k, cols.TEXT)
+    out["source_sheet"] = pa.array([table.sheet] * k, cols.TEXT)
     out["source_row"] = pa.array(rows[ok], pa.int64())
     return pa.Table.from_pydict(out, schema=SCHEMA)
 
 
-def _tally_kk(kk: pa.Array, bad: nz.Problems, blank: np.ndarray, staged: Staged) -> np.ndarray:
+def _tally_kk(kk: pa.Array, bad: cols.Problems, blank: np.ndarray, staged: Staged) -> np.ndarray:
     """Count the No KK cells by kind of damage; per row 'ok', 'kosong', 'rusak' or 'kosong
     baris' (a blank line)."""
     state = np.full(len(kk), "ok", dtype=object)
@@ -611,7 +615,7 @@ def _tally_kk(kk: pa.Array, bad: nz.Problems, blank: np.ndarray, staged: Staged)
     state[empty] = "kosong"
     staged.kk_damage["kosong"] += int(empty.sum())
     length = pc.fill_null(pc.utf8_length(kk), 0).to_numpy(zero_copy_only=False)
-    sixteen = pc.fill_null(nz.sixteen_digits(kk), False).to_numpy(zero_copy_only=False)
+    sixteen = pc.fill_null(fast.sixteen_digits(kk), False).to_numpy(zero_copy_only=False)
     fifteen = (length == 15) & ~null
     other = ~sixteen & ~null & ~fifteen
     staged.kk_damage["15_digit"] += int(fifteen.sum())
@@ -623,7 +627,7 @@ def _tally_kk(kk: pa.Array, bad: nz.Problems, blank: np.ndarray, staged: Staged)
     return state
 
 
-def desil_value(v: Any) -> nz.Result:
+def desil_value(v: Any) -> vals.Result:
     """A desil cell -> 1..10 ('3', 3.0, 'Desil 3', 'D3'); anything else is a problem."""
     if isinstance(v, bool):
         return None, "desil_tidak_dikenali"
@@ -649,7 +653,7 @@ def _regions(
              if c in cells]  # fmt: skip
     k = len(next(iter(cells.values()))) if cells else 0
     if not names:
-        return pa.nulls(k, nz.TEXT), pa.nulls(k, nz.TEXT)
+        return pa.nulls(k, cols.TEXT), pa.nulls(k, cols.TEXT)
     known = wilayah.load().desa_codes
 
     def region(values: tuple) -> tuple[str | None, str | None]:
@@ -660,7 +664,7 @@ def _regions(
     codes = [c for c, _ in found]
     given = [g for _, g in found]
     staged.unknown_region += sum(1 for c, g in found if g and not c)
-    return pa.array(codes, nz.TEXT), pa.array(given, nz.TEXT)
+    return pa.array(codes, cols.TEXT), pa.array(given, cols.TEXT)
 
 
 def _per_distinct(columns: list[np.ndarray], fn, arrow: list[pa.Array] | None = None) -> list:
@@ -686,7 +690,7 @@ def _per_distinct(columns: list[np.ndarray], fn, arrow: list[pa.Array] | None = 
 
 
 def _digits(v: Any) -> str:
-    if nz.is_missing(v):
+    if vals.is_missing(v):
         return ""
     if isinstance(v, float) and v.is_integer():
         v = int(v)
@@ -709,23 +713,23 @@ def _sources(cells: dict[str, np.ndarray], arrow: dict[str, pa.Array] | None = N
     names = [c for c in ("sumber", *FLAGS) if c in cells]
     k = len(next(iter(cells.values()))) if cells else 0
     if not names:
-        return pa.nulls(k, pa.list_(nz.TEXT))
+        return pa.nulls(k, pa.list_(cols.TEXT))
 
     def flags(values: tuple) -> list[str] | None:
         out: set[str] = set()
         for col, v in zip(names, values, strict=True):
-            if nz.is_missing(v):
+            if vals.is_missing(v):
                 continue
             if col == "sumber":
                 words = re.split(r"[^A-Z0-9]+", str(v).upper())
                 out |= {SOURCES.get(w, w) for w in words if w}
-            elif nz.parse_yes_no(v)[0] == "YA":
+            elif vals.parse_yes_no(v)[0] == "YA":
                 out.add(FLAGS[col])
         return sorted(out) or None
 
     return pa.array(
         _per_distinct([cells[c] for c in names], flags, arrow and [arrow[c] for c in names]),
-        pa.list_(nz.TEXT),
+        pa.list_(cols.TEXT),
     )
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from pipelines.ingest import content
 from pipelines.ingest.content import Read
 from pipelines.ingest.read import Grid
-from pipelines.normalize import is_missing
+from pipelines.normalize.values import is_missing
 
 ALIASES: dict[str, list[str]] = {
     "id_dtks": ["ID DTKS", "IDDTKS", "ID_DTKS", "ID ART DTKS"],

@@ -15,13 +15,8 @@ import pandas as pd
 
 from pipelines.ingest.decisions import ACCEPTED_WORDS, decision_key, read_decision
 from pipelines.ingest.layout import Table, column_letter
-from pipelines.normalize import (
-    clean_id_value,
-    is_missing,
-    map_unique,
-    parse_date_value,
-    rt_rw_value,
-)
+from pipelines.normalize.columns import map_unique
+from pipelines.normalize.values import clean_id_value, is_missing, parse_date_value, rt_rw_value
 
 DECISION_COLUMNS = [
     "no_kk", "no_kk_problem", "nik_kepala", "kunci_id", "nama_kepala_keluarga", "rt",

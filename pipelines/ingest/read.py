@@ -27,13 +27,14 @@ import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import python_calamine as pc
 
-from pipelines.errors import ConfigError, FileProblem
+from pipelines.errors import FileProblem
+from pipelines.settings import Limits  # noqa: F401  (dtks.toml [batas_berkas]; re-exported)
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods"}
@@ -41,39 +42,6 @@ CSV_SUFFIXES = {".csv", ".txt"}
 SUPPORTED = EXCEL_SUFFIXES | CSV_SUFFIXES
 MIB = 1 << 20
 EXCEL_MAX_ROWS, EXCEL_MAX_COLS = 1_048_576, 16_384
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one input file may cost before it is refused as one file problem.
-
-    dtks.toml [batas_berkas] sets any of them. The defaults let a DTKS snapshot of a
-    million persons through (about 2 GB of memory to read) and stop what would take more.
-    """
-
-    ukuran_berkas_mb: float = 200  # the file on disk
-    ukuran_terurai_mb: float = 1536  # every part of an xlsx/ods once unzipped, together
-    rasio_kompresi: float = 100  # unzipped / zipped size, for a part over 1 MiB (zip bomb)
-    baris_per_berkas: int = 2_000_000  # rows, all sheets together
-    sel_per_sheet: int = 40_000_000  # rows x columns between a sheet's first and farthest cell
-    pindai_sheet_mb: float = 2  # sheets up to this size (unzipped) are scanned cell by cell
-
-    @classmethod
-    def from_settings(cls, settings: dict) -> Limits:
-        """The limits of dtks.toml [batas_berkas]; unknown keys or bad values are refused."""
-        given = settings.get("batas_berkas", {}) or {}
-        known = {f.name: f.type for f in fields(cls)}
-        values = {}
-        for key, value in given.items():
-            if key not in known:
-                raise ConfigError(
-                    f"dtks.toml [batas_berkas]: '{key}' tidak dikenal; yang ada: "
-                    f"{', '.join(known)}."
-                )
-            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-                raise ConfigError(f"dtks.toml [batas_berkas] {key} harus angka lebih dari 0.")
-            values[key] = int(value) if known[key] == "int" else float(value)
-        return cls(**values)
 
 
 @dataclass

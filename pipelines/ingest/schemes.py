@@ -40,8 +40,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import normalize as nz
 from pipelines.errors import ConfigError
+from pipelines.normalize.values import clean_id_value, is_missing, parse_date_value, parse_sex
+from pipelines.settings import Settings
 
 SCHEMES: dict[str, dict[int, str]] = {
     "dtks": {1: "KEPALA KELUARGA", 2: "ISTRI/SUAMI", 3: "ANAK", 4: "MENANTU", 5: "CUCU",
@@ -110,9 +111,9 @@ def code_of(v: Any) -> int | None:
     return None
 
 
-def default_scheme(settings: dict) -> str:
+def default_scheme(settings: Settings) -> str:
     """The Dinas default, dtks.toml [data] skema_hubungan ('dtks' when unset)."""
-    value = str(settings.get("data", {}).get("skema_hubungan", DEFAULT)).strip().lower()
+    value = settings.data.skema_hubungan.strip().lower()
     if value not in SCHEMES:
         raise ConfigError(
             f"dtks.toml [data] skema_hubungan = '{value}' tidak dikenali; isi \"dtks\" "
@@ -172,12 +173,10 @@ def votes(sample: pd.DataFrame) -> tuple[int, int]:
     """(DTKS votes, Dukcapil votes) from the families of a sample (see the module's doc)."""
     today = dt.date.today()
     col = lambda name: sample[name].tolist() if name in sample else [None] * len(sample)  # noqa: E731
-    kks = [nz.clean_id_value(v)[0] if not nz.is_missing(v) else None for v in col("no_kk")]
+    kks = [clean_id_value(v)[0] if not is_missing(v) else None for v in col("no_kk")]
     codes = [code_of(v) for v in col("hubungan_keluarga")]
-    sexes = [nz.parse_sex(v)[0] if not nz.is_missing(v) else None for v in col("jenis_kelamin")]
-    born = [
-        nz.parse_date_value(v)[0] if not nz.is_missing(v) else None for v in col("tanggal_lahir")
-    ]
+    sexes = [parse_sex(v)[0] if not is_missing(v) else None for v in col("jenis_kelamin")]
+    born = [parse_date_value(v)[0] if not is_missing(v) else None for v in col("tanggal_lahir")]
     families: dict[str, list[int]] = {}
     for i, k in enumerate(kks):
         if k:

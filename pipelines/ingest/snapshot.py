@@ -31,10 +31,12 @@ import pyarrow.csv as pv
 import pyarrow.parquet as pq
 import python_calamine as pcal
 
-from pipelines import normalize as nz
 from pipelines.errors import FileProblem, SnapshotRejected
 from pipelines.ingest import layout
 from pipelines.ingest.read import CSV_SUFFIXES, EXCEL_SUFFIXES, Grid, sniff_delimiter
+from pipelines.normalize.columns import TEXT, Problems, normalise_column
+from pipelines.normalize.fast import fast_text, sixteen_digits
+from pipelines.normalize.values import parse_yes_no, text_value
 from pipelines.reasons import LABELS
 from pipelines.store import Store
 from pipelines.store import snapshots as register
@@ -59,10 +61,10 @@ DAMAGE_LABELS = {
     "id_bukan_angka": "berisi huruf atau tanda",
 }
 SCHEMA = pa.schema(
-    [("id_dtks", nz.TEXT)]
+    [("id_dtks", TEXT)]
     + [(c, out_type(c)) for c in [*PERSON_COLUMNS, "kode_wilayah"]]
     + [(c, pa.bool_()) for c in FLAGS]
-    + [("source_file", nz.TEXT), ("source_sheet", nz.TEXT), ("source_row", pa.int64())]
+    + [("source_file", TEXT), ("source_sheet", TEXT), ("source_row", pa.int64())]
 )
 
 
@@ -554,7 +556,7 @@ def _normalise(chunk: _Chunk, src: _Source, staged: Staged) -> pa.Table:
     n = len(chunk.rows)
     rows = chunk.rows
     out: dict[str, Any] = {}
-    ids, _ = nz.normalise_column(chunk.cells["id_dtks"], nz.text_value, nz.fast_text)
+    ids, _ = normalise_column(chunk.cells["id_dtks"], text_value, fast_text)
     staged.problems.add("ID DTKS kosong", src, rows[ids.is_null().to_numpy(zero_copy_only=False)])
     out["id_dtks"] = ids
     for col in [*PERSON_COLUMNS, "kode_wilayah"]:
@@ -569,18 +571,18 @@ def _normalise(chunk: _Chunk, src: _Source, staged: Staged) -> pa.Table:
         out[col] = values
     for col in FLAGS:
         if col in chunk.cells:
-            values, _ = nz.normalise_column(chunk.cells[col], nz.parse_yes_no)
+            values, _ = normalise_column(chunk.cells[col], parse_yes_no)
             out[col] = pc.equal(values, "YA")
         else:
             out[col] = pa.nulls(n, pa.bool_())
-    out["source_file"] = pa.array(np.full(n, src.path.name, dtype=object), nz.TEXT)
-    out["source_sheet"] = pa.array(np.full(n, src.sheet, dtype=object), nz.TEXT)
+    out["source_file"] = pa.array(np.full(n, src.path.name, dtype=object), TEXT)
+    out["source_sheet"] = pa.array(np.full(n, src.sheet, dtype=object), TEXT)
     out["source_row"] = pa.array(rows, pa.int64())
     staged.rows += n
     return pa.Table.from_pydict(out, schema=SCHEMA)
 
 
-def _count_damage(values: pa.Array, bad: nz.Problems, staged: Staged, col: str) -> None:
+def _count_damage(values: pa.Array, bad: Problems, staged: Staged, col: str) -> None:
     """Tally the NIK or KK cells that are not 16 digits, by kind of damage."""
     tally = staged.damage[col]
     coded = np.zeros(len(values), dtype=bool)
@@ -592,7 +594,7 @@ def _count_damage(values: pa.Array, bad: nz.Problems, staged: Staged, col: str) 
     length = pc.fill_null(pc.utf8_length(values), 0).to_numpy(zero_copy_only=False)
     tally["15_digit"] += int(((length == 15) & ~null).sum())
     tally["bukan_16_digit"] += int(((length != 15) & (length != 16) & ~null).sum())
-    sixteen = pc.fill_null(nz.sixteen_digits(values), False)
+    sixteen = pc.fill_null(sixteen_digits(values), False)
     staged.ends_in_zero[col] += int(
         pc.sum(pc.and_(sixteen, pc.ends_with(pc.fill_null(values, ""), "0"))).as_py() or 0
     )

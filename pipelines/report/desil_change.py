@@ -43,9 +43,8 @@ WARNING = (
 )
 
 
-def cutoffs(settings: dict) -> dict[str, int]:
+def cutoffs(given: dict[str, int] | None) -> dict[str, int]:
     """Programme -> highest desil it serves, from dtks.toml [dtsen.ambang] (else the defaults)."""
-    given = (settings.get("dtsen") or {}).get("ambang")
     if given is None:
         return dict(DEFAULT_CUTOFFS)
     if not isinstance(given, dict) or not given:

@@ -36,16 +36,21 @@ from reportlab.platypus import (
 )
 
 from pipelines import wilayah, xlsx
-from pipelines.normalize import BULAN
+from pipelines.dates import long_date, month_year
+from pipelines.outcomes import SIKSNG_KINDS, Outcome
+from pipelines.settings import Settings
 from pipelines.store import Store
 from pipelines.vocabulary import current
 
-COLS = [("diusulkan", "Diusulkan"), ("ditolak_validasi", "Ditolak Validasi"),
-        ("ditolak_musyawarah", "Ditolak Musyawarah"), ("ditolak_supervisor", "Ditolak Supervisor"),
-        ("duplikat_batch", "Duplikat"), ("usulan_baru", "Usulan Baru"),
-        ("perbaikan", "Perbaikan"), ("usulan_nonaktif", "Usulan Nonaktif"),
-        ("terdaftar", "Sudah Terdaftar"),
-        ("perlu_verifikasi", "Belum Diputus")]  # fmt: skip
+# the recap's columns: what was turned away first, then what goes on (an outcome not named
+# here comes last); the Berita Acara's sentences follow the outcomes' own order, the
+# undecided last
+_RECAP_FIRST = [Outcome.DITOLAK_VALIDASI, Outcome.DITOLAK_MUSYAWARAH, Outcome.DITOLAK_SUPERVISOR,
+                Outcome.DUPLIKAT_BATCH, Outcome.USULAN_BARU, Outcome.PERBAIKAN, Outcome.TERDAFTAR,
+                Outcome.PERLU_VERIFIKASI]  # fmt: skip
+RECAP = [*_RECAP_FIRST, *(o for o in Outcome if o not in _RECAP_FIRST)]
+COLS = [("diusulkan", "Diusulkan"), *((o.value, o.recap) for o in RECAP)]
+BA_ORDER = [*(o for o in Outcome if o != Outcome.PERLU_VERIFIKASI), Outcome.PERLU_VERIFIKASI]
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
@@ -61,24 +66,25 @@ class Signatories:
     nip_kepala_bidang: str = ""
 
     @classmethod
-    def from_settings(cls, settings: dict, kabkota: str | None) -> Signatories:
-        cfg = settings.get("dinas", {})
+    def from_settings(cls, settings: Settings, kabkota: str | None) -> Signatories:
+        """The names of dtks.toml [dinas]; the Dinas and its town from the kab/kota code."""
+        cfg = settings.dinas
         region = wilayah.load().name(kabkota or "") or "Kabupaten/Kota"
         kota = region.replace("Kota ", "").replace("Kabupaten ", "")
         return cls(
-            dinas=cfg.get("nama", f"Dinas Sosial {region}"),
-            kota=cfg.get("kota", kota),
-            **{
-                k: str(cfg.get(k, ""))
-                for k in ("kepala_dinas", "nip_kepala_dinas", "kepala_bidang", "nip_kepala_bidang")
-            },
+            dinas=cfg.nama if cfg.nama is not None else f"Dinas Sosial {region}",
+            kota=cfg.kota if cfg.kota is not None else kota,
+            kepala_dinas=cfg.kepala_dinas,
+            nip_kepala_dinas=cfg.nip_kepala_dinas,
+            kepala_bidang=cfg.kepala_bidang,
+            nip_kepala_bidang=cfg.nip_kepala_bidang,
         )
 
 
 def period_label(period: str) -> str:
     """'2026-11' -> 'November 2026'."""
     year, month = period.split("-")
-    return f"{BULAN[int(month) - 1]} {year}"
+    return month_year(year, month)
 
 
 @dataclass
@@ -95,7 +101,7 @@ class BaState:
 
 def ba_state(store: Store, period: str, final: pd.DataFrame) -> BaState:
     """DRAF while rows are undecided; final when all are decided or the month was force-closed."""
-    undecided = int((final["outcome"] == "perlu_verifikasi").sum())
+    undecided = int((final["outcome"] == Outcome.PERLU_VERIFIKASI).sum())
     close = store.one(
         "SELECT closed_at, petugas, forced, alasan FROM period_close WHERE period = ?", [period]
     )
@@ -226,26 +232,16 @@ def _ba_text(period: str, rec: pd.DataFrame, who: Signatories, state: BaState) -
         lines.append("")
     done = "telah menyelesaikan" if state.final else "sedang melaksanakan"
     lines += [
-        f"Pada tanggal {day.day} {BULAN[day.month - 1]} {day.year}, {who.dinas} {done} "
+        f"Pada tanggal {long_date(day)}, {who.dinas} {done} "
         f"finalisasi usulan {current()} periode {period_label(period)} dari "
         f"{len(rec)} kelurahan/desa dengan hasil sebagai berikut:",
         f"- jumlah baris usulan yang diterima: {t['diusulkan']}",
-        f"- usulan baru yang dikirim ke SIKS-NG: {t['usulan_baru']}",
-        f"- perbaikan data yang dikirim ke SIKS-NG: {t['perbaikan']}",
-        "- usulan penonaktifan (meninggal, pindah, mampu, tidak ditemukan, ganda) yang dikirim "
-        f"ke SIKS-NG: {t['usulan_nonaktif']}",
-        f"- sudah terdaftar (tidak dikirim): {t['terdaftar']}",
-        f"- duplikat dalam usulan bulan ini: {t['duplikat_batch']}",
-        f"- ditolak karena tidak lolos validasi data: {t['ditolak_validasi']}",
-        f"- ditolak atau tidak tercantum dalam musyawarah kelurahan/desa: "
-        f"{t['ditolak_musyawarah']}",
-        f"- ditolak supervisor setelah telaah: {t['ditolak_supervisor']}",
-        f"- belum diputus: {t['perlu_verifikasi']}",
+        *(f"- {o.ba_line}: {t[o.value]}" for o in BA_ORDER),
     ]
     if state.forced:
         lines.append(
-            f"Bulan ini ditutup paksa oleh {state.closed_by} pada {day.day} "
-            f"{BULAN[day.month - 1]} {day.year} dengan alasan: {state.alasan}. "
+            f"Bulan ini ditutup paksa oleh {state.closed_by} pada {long_date(day)} "
+            f"dengan alasan: {state.alasan}. "
             f"{state.undecided} baris belum diputus saat ditutup dan tidak dikirim ke SIKS-NG."
         )
     lines.append(
@@ -380,20 +376,20 @@ def _chart(rec: pd.DataFrame) -> Drawing:
     d = Drawing(25 * cm, 12 * cm)
     bc = VerticalBarChart()
     bc.x, bc.y, bc.width, bc.height = 40, 70, 25 * cm - 60, 12 * cm - 100
-    bc.data = [list(rec["usulan_baru"].astype(int)), list(rec["perbaikan"].astype(int))]
+    bc.data = [list(rec[o.value].astype(int)) for o in SIKSNG_KINDS]
     bc.categoryAxis.categoryNames = [str(k) for k in rec["kelurahan"]]
     bc.categoryAxis.labels.angle, bc.categoryAxis.labels.boxAnchor = 45, "ne"
     bc.categoryAxis.labels.fontSize = 6.5
     bc.valueAxis.valueMin = 0
-    bc.bars[0].fillColor = colors.HexColor("#4472C4")
-    bc.bars[1].fillColor = colors.HexColor("#ED7D31")
+    fills = [colors.HexColor(c) for c in ("#4472C4", "#ED7D31", "#A5A5A5", "#FFC000")]
+    for i, fill in enumerate(fills[: len(SIKSNG_KINDS)]):
+        bc.bars[i].fillColor = fill
     bc.categoryAxis.style = "stacked"
     d.add(bc)
     legend = Legend()
     legend.x, legend.y = 25 * cm - 150, 12 * cm - 15
     legend.colorNamePairs = [
-        (colors.HexColor("#4472C4"), "Usulan baru"),
-        (colors.HexColor("#ED7D31"), "Perbaikan"),
+        (fill, o.label.capitalize()) for fill, o in zip(fills, SIKSNG_KINDS, strict=False)
     ]
     d.add(legend)
     return d

@@ -25,10 +25,10 @@ from pipelines.errors import FileProblem
 from pipelines.ingest.discover import limits_of
 from pipelines.ingest.layout import find_table
 from pipelines.ingest.read import EXCEL_MAX_COLS, column_letter, read_grids
-from pipelines.normalize import is_missing
-from pipelines.report.summary import OUTCOME_LABELS
+from pipelines.normalize.values import is_missing
+from pipelines.outcomes import RETURNED, Outcome
+from pipelines.outcomes import label as outcome_label
 
-RETURNED = ("ditolak_validasi", "ditolak_musyawarah", "ditolak_supervisor")
 BAD = PatternFill("solid", fgColor="F4B6B6")
 HEAD = PatternFill("solid", fgColor="DDEBF7")
 
@@ -74,8 +74,8 @@ def _summary_sheet(ws, kode: str, period: str, mine: pd.DataFrame) -> None:
     for c in ws[4]:
         c.font, c.fill = Font(bold=True), HEAD
     counts = mine["outcome"].value_counts()
-    for key, label in OUTCOME_LABELS.items():
-        xlsx.append(ws, [label, int(counts.get(key, 0))])
+    for o in Outcome:
+        xlsx.append(ws, [o.label, int(counts.get(o.value, 0))])
     xlsx.append(ws, ["Jumlah", len(mine)])
     xlsx.append(ws, [])
     for line in [
@@ -136,7 +136,7 @@ def _rows_sheet(
         xlsx.append(ws, ["BARIS ASLI", "NIK", "NO KK", "NAMA", "TANGGAL LAHIR", "HASIL", "ALASAN"])
         for r in part[cols].itertuples(index=False):
             cells = [None if (not isinstance(v, str) and pd.isna(v)) else v for v in r]
-            cells[5] = OUTCOME_LABELS.get(cells[5], cells[5])
+            cells[5] = outcome_label(cells[5])
             xlsx.append(ws, cells)
             for i in (2, 3):
                 ws.cell(ws.max_row, i).number_format = "@"
@@ -164,7 +164,7 @@ def _rows_sheet(
     for r in part.itertuples(index=False):
         raw = rows[r.source_row][:width]
         raw += [None] * (width - len(raw))
-        label = OUTCOME_LABELS[r.outcome]
+        label = Outcome(r.outcome).label
         tail = [outside[r.source_row] or None] if extra else []
         xlsx.append(ws, [*(_cell_value(v) for v in raw), r.source_row, label, r.reasons, *tail])
         excel_row = ws.max_row

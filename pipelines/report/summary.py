@@ -7,15 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines import xlsx
+from pipelines.outcomes import LABELS
 from pipelines.wilayah import dotted
-
-OUTCOME_LABELS = {
-    "usulan_baru": "Usulan Baru", "perbaikan": "Perbaikan",
-    "usulan_nonaktif": "Usulan Nonaktif", "terdaftar": "Sudah Terdaftar",
-    "perlu_verifikasi": "Perlu Verifikasi", "duplikat_batch": "Duplikat dalam Batch",
-    "ditolak_musyawarah": "Ditolak Musyawarah", "ditolak_validasi": "Ditolak Validasi",
-    "ditolak_supervisor": "Ditolak Supervisor",  # a supervisor's TOLAK (dtks review apply)
-}  # fmt: skip
 
 
 def write(
@@ -31,12 +24,12 @@ def write(
 ) -> Path:
     """Write summary.xlsx; counts (final outcomes) comes from finalize.counts_table."""
     wb = xlsx.new_workbook()
-    outcome_cols = [c for c in counts.columns if c in OUTCOME_LABELS]
+    outcome_cols = [c for c in counts.columns if c in LABELS]
     headers = [
         "KODE WILAYAH",
         "KECAMATAN",
         "KELURAHAN/DESA",
-        *[OUTCOME_LABELS[c].upper() for c in outcome_cols],
+        *[LABELS[c].upper() for c in outcome_cols],
         "JUMLAH BARIS",
     ]
     keys = ["kode_wilayah", "kecamatan", "kelurahan", *outcome_cols, "jumlah"]

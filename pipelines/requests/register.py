@@ -10,6 +10,7 @@ import pandas as pd
 
 from pipelines.errors import DtksError
 from pipelines.requests.workdays import add_workdays
+from pipelines.settings import SLA, Permintaan, Settings
 from pipelines.signing import hash_identity
 from pipelines.store import Store
 
@@ -21,20 +22,11 @@ CATEGORIES = [
     "lainnya",
 ]
 COMPLEXITY = ["sederhana", "sedang", "kompleks"]
-# working days: seed 000 (letter 7, SP4N-LAPOR 8), seed 001 (data 3 to 14 by complexity)
-DEFAULT_SLA = {
-    "surat": 7,
-    "sp4n_lapor": 8,
-    "email": 7,
-    "tatap_muka": 1,
-    "sederhana": 3,
-    "sedang": 7,
-    "kompleks": 14,
-}
+DEFAULT_SLA = SLA  # working days per channel and complexity (dtks.toml [permintaan.sla])
 # seed 002: Sekretaris -> Kepala Dinas -> Kepala Bidang -> Kepala Seksi review before approval,
 # signed by the Kepala Dinas. dtks.toml [permintaan] rantai_telaah / penyetuju override them.
-DEFAULT_CHAIN = ["Sekretaris", "Kepala Dinas", "Kepala Bidang", "Kepala Seksi"]
-DEFAULT_APPROVERS = ["Kepala Dinas"]
+DEFAULT_CHAIN = Permintaan().rantai_telaah
+DEFAULT_APPROVERS = Permintaan().penyetuju
 OFFICER = "Petugas Data"  # who prepares and hands over (dtks request fulfil)
 NEXT = {
     "diajukan": {"ditelaah", "ditolak"},
@@ -102,13 +94,13 @@ class Roles:
     officers: list[str]  # prepare and hand over (diproses, diserahkan), record a PKS
 
     @classmethod
-    def from_settings(cls, settings: dict | None) -> Roles:
-        cfg = (settings or {}).get("permintaan", {})
-        extra = [str(r) for r in cfg.get("petugas_data", [])]
+    def from_settings(cls, settings: Settings | None) -> Roles:
+        """The roles of dtks.toml [permintaan] (seed 002's chain when not set)."""
+        cfg = (settings or Settings()).permintaan
         return cls(
-            chain=[str(r) for r in cfg.get("rantai_telaah", DEFAULT_CHAIN)],
-            approvers=[str(r) for r in cfg.get("penyetuju", DEFAULT_APPROVERS)],
-            officers=[OFFICER, *[r for r in extra if _fold(r) != _fold(OFFICER)]],
+            chain=list(cfg.rantai_telaah),
+            approvers=list(cfg.penyetuju),
+            officers=[OFFICER, *[r for r in cfg.petugas_data if _fold(r) != _fold(OFFICER)]],
         )
 
     def allowed(self, status: str) -> list[str]:
@@ -156,9 +148,9 @@ def political_words(text: str) -> list[str]:
     return [w for w in POLITICAL if re.search(rf"\b{re.escape(w)}\b", low)]
 
 
-def due_date(start: dt.date, kanal: str, kompleksitas: str, settings: dict) -> dt.date:
+def due_date(start: dt.date, kanal: str, kompleksitas: str, settings: Settings) -> dt.date:
     """The later of the channel's and the complexity's deadline, in working days."""
-    sla = {**DEFAULT_SLA, **settings.get("permintaan", {}).get("sla", {})}
+    sla = {**DEFAULT_SLA, **settings.permintaan.sla}
     return add_workdays(start, max(sla[kanal], sla[kompleksitas]))
 
 
@@ -172,7 +164,7 @@ def new(
     store: Store,
     req: NewRequest,
     petugas: str,
-    settings: dict,
+    settings: Settings,
     today: dt.date | None = None,
     salt: bytes | None = None,
 ) -> tuple[str, dt.date, list[str]]:
@@ -248,7 +240,7 @@ def advance(
     petugas: str,
     peran: str,
     catatan: str = "",
-    settings: dict | None = None,
+    settings: Settings | None = None,
 ) -> None:
     """Move a request one step; approval needs every role of the chain to have reviewed it.
 

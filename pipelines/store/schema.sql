@@ -93,15 +93,9 @@ FROM prelist_final GROUP BY ALL;
 CREATE OR REPLACE VIEW v_monthly_summary AS
 SELECT f.period,
        count(*) AS baris_usulan,
-       count(*) FILTER (outcome = 'usulan_baru') AS usulan_baru,
-       count(*) FILTER (outcome = 'perbaikan') AS perbaikan,
-       count(*) FILTER (outcome = 'usulan_nonaktif') AS usulan_nonaktif,
-       count(*) FILTER (outcome = 'terdaftar') AS terdaftar,
-       count(*) FILTER (outcome = 'perlu_verifikasi') AS perlu_verifikasi,
-       count(*) FILTER (outcome = 'duplikat_batch') AS duplikat_batch,
-       count(*) FILTER (outcome = 'ditolak_musyawarah') AS ditolak_musyawarah,
-       count(*) FILTER (outcome = 'ditolak_validasi') AS ditolak_validasi,
-       count(*) FILTER (outcome = 'ditolak_supervisor') AS ditolak_supervisor,
+       -- one column per outcome, in their order: count(*) FILTER (outcome = 'usulan_baru')
+       -- AS usulan_baru, ... filled in from pipelines/outcomes.py when the store opens
+       /*outcome_counts*/,
        any_value(c.closed_at) AS ditutup_pada
 FROM prelist_final AS f LEFT JOIN period_close AS c USING (period)
 GROUP BY f.period;

@@ -110,8 +110,10 @@ def open_store(path: Path, read_only: bool = False, memory_limit: str | None = N
     store = Store(con, path, read_only)
     if not read_only:
         from pipelines.dedup.names import macros_sql
+        from pipelines.outcomes import count_columns_sql
 
-        for statement in statements(store.sql_file("schema.sql")) + statements(macros_sql()):
+        schema = store.sql_file("schema.sql").replace("/*outcome_counts*/", count_columns_sql())
+        for statement in statements(schema) + statements(macros_sql()):
             store.run(statement)
     return store
 

@@ -16,7 +16,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from pipelines.normalize import BULAN
+from pipelines.dates import long_date, weekday
+from pipelines.outcomes import Outcome
 from pipelines.synth.population import Household
 from pipelines.synth.scenario import KelurahanPlan, Row
 from pipelines.validate import PERSON_COLUMNS
@@ -154,7 +155,7 @@ STYLES: list[dict[str, Any]] = [
             "RW",
         ],
         "date": lambda d, r: (
-            f"{d.day} {BULAN[d.month - 1]} {d.year}"
+            long_date(d)
             if r.random() < 0.6
             else f"{d.day:02d} {BULAN_SINGKAT[d.month - 1]} {d.year}"
         ),
@@ -299,12 +300,11 @@ def write_berita_acara(
     """The berita acara musyawarah: meeting facts above, one decision per household."""
     year, month = (int(x) for x in period.split("-"))
     day = dt.date(year, month, 1) - dt.timedelta(days=r.randint(3, 20))
-    hari = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"][day.weekday()]
     meta = [
         ["BERITA ACARA MUSYAWARAH KELURAHAN"],
         [f"KELURAHAN {name.upper()}"],
         [],
-        ["Hari/Tanggal", ":", f"{hari}, {day.day} {BULAN[day.month - 1]} {day.year}"],
+        ["Hari/Tanggal", ":", f"{weekday(day)}, {long_date(day)}"],
         ["Tempat", ":", f"Aula Kantor Lurah {name}"],
         ["Pimpinan Rapat", ":", f"Lurah {name}"],
         ["Jumlah Peserta", ":", f"{r.randint(12, 40)} orang"],
@@ -359,7 +359,7 @@ def _truth(path: str, sheet: str, row_number: int, row: Row) -> dict:
         "expected_outcome": row.expected,
         "plant": row.plant,
         "truth_id_dtks": row.truth_id_dtks or row.person.id_dtks
-        if row.expected in ("terdaftar", "perbaikan", "perlu_verifikasi")
+        if row.expected in (Outcome.TERDAFTAR, Outcome.PERBAIKAN, Outcome.PERLU_VERIFIKASI)
         else row.truth_id_dtks,
         "person_key": row.person.id_dtks,
     }

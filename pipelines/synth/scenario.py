@@ -11,6 +11,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from pipelines.outcomes import Outcome
 from pipelines.synth.population import Household, Person, Population
 
 APPROVE = ["SETUJU", "DISETUJUI", "LAYAK", "Setuju", "disetujui"]
@@ -74,11 +75,11 @@ def plan_period(
         for j, hh in enumerate(new):
             if j >= 5 and plan.has_ba and r.random() < 0.2:
                 if r.random() < 0.3:
-                    expected, decision = "ditolak_musyawarah", None  # missing from the BA
+                    expected, decision = Outcome.DITOLAK_MUSYAWARAH, None  # missing from the BA
                 else:
-                    expected, decision = "ditolak_musyawarah", r.choice(REJECT)
+                    expected, decision = Outcome.DITOLAK_MUSYAWARAH, r.choice(REJECT)
             else:
-                expected = "usulan_baru" if plan.has_ba else "ditolak_musyawarah"
+                expected = Outcome.USULAN_BARU if plan.has_ba else Outcome.DITOLAK_MUSYAWARAH
                 decision = r.choice(APPROVE)
             if decision:
                 plan.decisions.append((hh, decision))
@@ -88,7 +89,7 @@ def plan_period(
             r.shuffle(pool)
             for k, hh in enumerate(pool[: 2 + scale]):
                 plan.decisions.append((hh, r.choice(APPROVE)))
-                block = [Row(m, "terdaftar", "terdaftar", m.id_dtks) for m in hh.members]
+                block = [Row(m, Outcome.TERDAFTAR, "terdaftar", m.id_dtks) for m in hh.members]
                 if k == 0:  # a correction: one attribute changed
                     row = block[-1]
                     field_name, value = r.choice(
@@ -109,15 +110,15 @@ def plan_period(
                     ):  # married under 15 is rejected as implausible: change the job
                         field_name, value = "pekerjaan", "PEDAGANG KELILING"
                     row.person = row.person.copy(**{field_name: value})
-                    row.expected, row.plant = "perbaikan", f"perbaikan_{field_name}"
+                    row.expected, row.plant = Outcome.PERBAIKAN, f"perbaikan_{field_name}"
                 if k == 1 and len(block) > 1 and i % 2 == 0:  # NIK one digit off
                     row = block[-1]
                     nik = _one_digit_off(row.person.nik, r, all_nik)
                     all_nik.add(nik)
                     row.person = row.person.copy(nik=nik)
-                    row.expected, row.plant = "perlu_verifikasi", "nik_satu_digit"
+                    row.expected, row.plant = Outcome.PERLU_VERIFIKASI, "nik_satu_digit"
                 if k == 2 and i % 3 == 0:  # a newborn joins a registered household
-                    block.append(Row(pop.child_of(hh), "usulan_baru", "anggota_baru"))
+                    block.append(Row(pop.child_of(hh), Outcome.USULAN_BARU, "anggota_baru"))
                 blocks.append(block)
             # planted broken rows: non-head members of approved new households
             targets = [m for hh in approved_new[2:5] for m in hh.members[1:]]
@@ -131,7 +132,10 @@ def plan_period(
             if carry is not None and i % 5 == 0:
                 plan.decisions.append((carry, "SETUJU"))
                 blocks.append(
-                    [Row(m, "duplikat_batch", "duplikat_antar_kelurahan") for m in carry.members]
+                    [
+                        Row(m, Outcome.DUPLIKAT_BATCH, "duplikat_antar_kelurahan")
+                        for m in carry.members
+                    ]
                 )
             carry = approved_new[0]
             if i % 4 == 3:  # decided in the musyawarah but left out of the prelist
@@ -141,7 +145,7 @@ def plan_period(
         plan.rows = [row for b in blocks for row in b]
         if plan.has_ba and i % 3 == 1:  # the same person typed twice in one file
             first = next(x for x in plan.rows if x.person.no_kk == approved_new[1].no_kk)
-            plan.rows.append(Row(first.person, "duplikat_batch", "duplikat_satu_kelurahan"))
+            plan.rows.append(Row(first.person, Outcome.DUPLIKAT_BATCH, "duplikat_satu_kelurahan"))
         plans.append(plan)
     return plans
 
@@ -164,7 +168,7 @@ def _plant_invalid(
     person: Person, kind: str, blocks: list[list[Row]], today: dt.date, r: random.Random
 ) -> None:
     row = next(x for b in blocks for x in b if x.person is person)
-    row.expected, row.plant = "ditolak_validasi", kind
+    row.expected, row.plant = Outcome.DITOLAK_VALIDASI, kind
     p = person
     if kind == "nik_pendek":
         row.person = p.copy(nik=p.nik[:-1])

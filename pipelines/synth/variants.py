@@ -28,7 +28,8 @@ from typing import Any
 from openpyxl import Workbook
 
 from pipelines import wilayah
-from pipelines.normalize import BULAN
+from pipelines.dates import long_date
+from pipelines.outcomes import Outcome
 from pipelines.synth import names as N
 
 TODAY = dt.date.today()
@@ -121,7 +122,7 @@ class Person:
     rw: str = "001"
     shown_lahir: dt.date | None = None  # the date written, when a fault changes it
     shown_kk: str | None = None
-    expected: str = "usulan_baru"
+    expected: str = Outcome.USULAN_BARU
     needles: list[str] = field(default_factory=list)
 
 
@@ -351,7 +352,10 @@ def _family(
         wife_age = head_age - r.uniform(0, 8) if fault != "spouse_young" else r.uniform(13.2, 14.8)
         wife = person(_born(r, wife_age, wife_age), "P", "ISTRI", "KAWIN")
         if fault == "spouse_young":
-            wife.expected, wife.needles = "ditolak_validasi", ["ISTRI/SUAMI berumur di bawah 15"]
+            wife.expected, wife.needles = (
+                Outcome.DITOLAK_VALIDASI,
+                ["ISTRI/SUAMI berumur di bawah 15"],
+            )
         members.append(wife)
         youngest_parent = min(head_age, wife_age)
     kids = 0 if fault == "spouse_young" else (r.randint(2, 4) if shaped else r.randint(0, 4))
@@ -377,22 +381,25 @@ def _plant(fam: Family, r: random.Random) -> None:
     others = [m for m in fam.members if m is not head]
     if fam.fault == "head_future":
         head.shown_lahir = TODAY + dt.timedelta(days=r.randint(20, 400))
-        head.expected, head.needles = "ditolak_validasi", ["TANGGAL LAHIR berada di masa depan"]
+        head.expected, head.needles = (
+            Outcome.DITOLAK_VALIDASI,
+            ["TANGGAL LAHIR berada di masa depan"],
+        )
         for m in others:
-            m.expected, m.needles = "ditolak_validasi", ["Kepala keluarga {head_row} ditolak"]
+            m.expected, m.needles = Outcome.DITOLAK_VALIDASI, ["Kepala keluarga {head_row} ditolak"]
     elif fam.fault == "head_kk_typo" and others:
         pos = r.randrange(12, 16)
         digit = r.choice([d for d in "0123456789" if d != head.no_kk[pos]])
         head.shown_kk = head.no_kk[:pos] + digit + head.no_kk[pos + 1 :]
-        head.expected = "ditolak_validasi"
+        head.expected = Outcome.DITOLAK_VALIDASI
         head.needles = ["NO KK kepala keluarga berbeda 1 digit"]
         for m in others:
-            m.expected, m.needles = "ditolak_validasi", ["Kepala keluarga {head_row} ditolak"]
+            m.expected, m.needles = Outcome.DITOLAK_VALIDASI, ["Kepala keluarga {head_row} ditolak"]
     elif fam.fault == "child_married":
         kids = [m for m in others if m.hub == "ANAK" and _age(m.lahir) < 14]
         if kids:
             kids[0].kawin = "KAWIN"
-            kids[0].expected = "ditolak_validasi"
+            kids[0].expected = Outcome.DITOLAK_VALIDASI
             kids[0].needles = ["STATUS KAWIN menyatakan pernah kawin"]
     elif fam.fault == "born_1899" and others:
         m = others[-1]
@@ -400,7 +407,7 @@ def _plant(fam: Family, r: random.Random) -> None:
         m.nik = (
             m.nik[:6] + f"{m.lahir.day + (40 if m.jk == 'P' else 0):02d}{m.lahir:%m}99" + m.nik[12:]
         )
-        m.expected, m.needles = "ditolak_validasi", ["sebelum tahun 1900"]
+        m.expected, m.needles = Outcome.DITOLAK_VALIDASI, ["sebelum tahun 1900"]
 
 
 # ------------------------------------------------------------------ rendering
@@ -417,7 +424,7 @@ def _date(v: dt.date, style: str, fmt: str) -> Any:
         "dmy-": f"{v.day:02d}-{v.month:02d}-{v.year}",
         "dmy/": f"{v.day:02d}/{v.month:02d}/{v.year}",
         "iso": v.isoformat(),
-        "long": f"{v.day} {BULAN[v.month - 1]} {v.year}",
+        "long": long_date(v),
         "short": f"{v.day:02d} {BULAN_SINGKAT[v.month - 1]} {v.year}",
     }[style]
 
@@ -540,8 +547,8 @@ def render(v: Variant, folder: Path, period_dir: Path) -> list[dict]:
         head_row = rows_at[id(fam.head)]
         for p in fam.members:
             expected, needles = p.expected, list(p.needles)
-            if expected == "usulan_baru" and musy[id(fam)]:
-                expected = "ditolak_musyawarah"
+            if expected == Outcome.USULAN_BARU and musy[id(fam)]:
+                expected = Outcome.DITOLAK_MUSYAWARAH
                 needles = [*needles, musy[id(fam)]]
             truth.append(
                 {
@@ -685,7 +692,7 @@ def mismatches(truth, outcomes) -> list[str]:
             why.append(f"hasil {r.outcome}, seharusnya {r.expected_outcome}")
         reasons = r.reasons if isinstance(r.reasons, str) else ""
         why += [f"alasan tanpa '{n}'" for n in r.needles if n not in reasons]
-        if r.outcome in ("usulan_baru", "ditolak_musyawarah"):
+        if r.outcome in (Outcome.USULAN_BARU, Outcome.DITOLAK_MUSYAWARAH):
             for c in ("nik", "no_kk", "jenis_kelamin", "hubungan_keluarga"):
                 if getattr(r, c) != getattr(r, c + "_t"):
                     why.append(f"{c} {getattr(r, c)!r} != {getattr(r, c + '_t')!r}")
