@@ -67,13 +67,6 @@ class Outcome(StrEnum):
         "perbaikan", label="Perbaikan", short="Perbaikan", to_siksng=True,
         ba_line="perbaikan data yang dikirim ke SIKS-NG",
     )  # fmt: skip
-    # a registered person the musyawarah (or a field check) decided MENINGGAL, PINDAH, MAMPU,
-    # TIDAK DITEMUKAN or GANDA: a request to deactivate it (issue 17 item 3)
-    USULAN_NONAKTIF = _spec(
-        "usulan_nonaktif", label="Usulan Nonaktif", short="Nonaktif", to_siksng=True,
-        ba_line="usulan penonaktifan (meninggal, pindah, mampu, tidak ditemukan, ganda) yang "
-        "dikirim ke SIKS-NG",
-    )  # fmt: skip
     TERDAFTAR = _spec(
         "terdaftar", label="Sudah Terdaftar", short="Terdaftar",
         ba_line="sudah terdaftar (tidak dikirim)",
@@ -98,6 +91,14 @@ class Outcome(StrEnum):
     DITOLAK_SUPERVISOR = _spec(
         "ditolak_supervisor", label="Ditolak Supervisor", short="Tolak Sup", returned=True,
         ba_line="ditolak supervisor setelah telaah",
+    )  # fmt: skip
+
+    # a registered person the musyawarah (or a field check) decided MENINGGAL, PINDAH, MAMPU,
+    # TIDAK DITEMUKAN or GANDA: a request to deactivate it (issue 17 item 3)
+    USULAN_NONAKTIF = _spec(
+        "usulan_nonaktif", label="Usulan Nonaktif", short="Nonaktif", to_siksng=True,
+        ba_line="usulan penonaktifan (meninggal, pindah, mampu, tidak ditemukan, ganda) yang "
+        "dikirim ke SIKS-NG",
     )  # fmt: skip
 
 
