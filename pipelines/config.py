@@ -12,7 +12,6 @@ from pipelines.errors import ConfigError, NoRegister
 
 if TYPE_CHECKING:
     from pipelines.settings import Settings
-    from pipelines.store import Store
 
 PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -89,23 +88,6 @@ class Home:
         """Create the folders of the data root."""
         for p in (self.raw, self.processed, self.reports):
             p.mkdir(parents=True, exist_ok=True)
-
-
-def dinas_kabkota(home: Home, store: Store | None = None) -> str | None:
-    """The Dinas's own kab/kota (4 digits): dtks.toml [dinas] kode_kabkota, else the latest
-    DTKS snapshot's (from `store`, or the data root's store read-only); None when neither."""
-    configured = home.config.dinas.kode_kabkota
-    if configured:
-        return configured
-    if store is None:
-        if not home.store_path.exists():
-            return None
-        from pipelines.store import open_store
-
-        with open_store(home.store_path, read_only=True) as opened:
-            return dinas_kabkota(home, opened)
-    row = store.one("SELECT kode_kabkota FROM dtks_snapshot ORDER BY snapshot_id DESC LIMIT 1")
-    return row[0] if row else None
 
 
 def check_period(period: str) -> str:

@@ -14,7 +14,7 @@ import pandas as pd
 from pipelines import approval, carry, deactivation, intake, proposal, validate
 from pipelines import problems as P
 from pipelines import reasons as R
-from pipelines.config import Home, dinas_kabkota  # noqa: F401  (re-exported for callers)
+from pipelines.config import Home
 from pipelines.dedup import batch as batch_dups
 from pipelines.dedup import pending as earlier_proposals
 from pipelines.dedup import store_match

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,16 +26,42 @@ from reportlab.pdfgen import canvas
 from pipelines import signing, wilayah
 from pipelines.config import Home
 from pipelines.dates import long_date
-from pipelines.errors import DtksError
+from pipelines.errors import ConfigError, DtksError
 from pipelines.report.finalisation import Signatories
+from pipelines.settings import Settings
 from pipelines.store import Store
 from pipelines.vocabulary import say, use
 
 CODE_RE = re.compile(r"^[A-Z2-7]{10}$")
+CHECK_PATH = "/cek"  # the desk's public page that checks a letter (pipelines/web)
 
 
 class LetterRefused(DtksError):
     "The NIK or No KK is malformed; nothing was looked up."
+
+
+class RevokeRefused(DtksError):
+    "A letter cannot be revoked (unknown number, already revoked, no reason or officer)."
+
+
+def check_url(settings: Settings) -> str | None:
+    """The public page that checks letters: dtks.toml [surat] url_verifikasi + /cek, or None."""
+    base = (settings.surat.url_verifikasi or "").strip().rstrip("/")
+    if not base:
+        return None
+    if not re.match(r"^https?://[^\s/]+", base):
+        raise ConfigError(
+            f"dtks.toml [surat] url_verifikasi '{base}' bukan alamat web (http:// atau https://)."
+        )
+    return base + CHECK_PATH
+
+
+def letter_url(settings: Settings, nomor: str, kode: str) -> str | None:
+    """The address printed on a letter and in its QR code: the check page, number and code."""
+    base = check_url(settings)
+    if base is None:
+        return None
+    return base + "?" + urllib.parse.urlencode({"nomor": nomor, "kode": kode})
 
 
 @dataclass
@@ -98,8 +125,7 @@ def issue(
         kode = "".join(secrets.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(10))
         path = out / str(tahun) / f"SKT_{tahun}_{urut:04d}.pdf"
         draft = path.with_suffix(".draft.pdf")
-        desil = home.config.surat.tampilkan_desil
-        _letter(draft, who, person, nomor, kode, today, home.config.surat.kop, store, desil)
+        _letter(draft, who, person, nomor, kode, today, home.config, store)
         signing.sign_pdf(home, draft, path, reason=say(f"Surat Keterangan Terdaftar DTKS {nomor}"))
         draft.unlink()
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -139,7 +165,78 @@ def verify(store: Store, home: Home, path: Path) -> tuple[bool, str]:
         return False, "Kode verifikasi tidak ada dalam daftar surat yang diterbitkan."
     if hashlib.sha256(path.read_bytes()).hexdigest() != row[1]:
         return False, f"Berkas berbeda dari surat nomor {row[0]} yang diterbitkan."
+    revoked = _revoked(store, row[0])
+    if revoked is not None:
+        return False, (
+            f"Surat nomor {row[0]} telah DICABUT pada {revoked[0]:%d-%m-%Y %H:%M} oleh "
+            f"{revoked[1]}: {revoked[2]}"
+        )
     return True, f"Surat nomor {row[0]} sah, diterbitkan {row[2]:%d-%m-%Y %H:%M}."
+
+
+def _revoked(store: Store, nomor: str) -> tuple | None:
+    return store.one(
+        "SELECT dicabut_pada, petugas, alasan FROM letter_revoke WHERE nomor = ?", [nomor]
+    )
+
+
+def revoke(store: Store, nomor: str, alasan: str, petugas: str) -> dt.datetime:
+    """Revoke a letter issued in error, recorded with who, when and why; returns when."""
+    nomor, alasan, petugas = nomor.strip(), (alasan or "").strip(), (petugas or "").strip()
+    if not petugas:
+        raise RevokeRefused("Isi nama petugas: --petugas NAMA.")
+    if len(alasan) < 10:
+        raise RevokeRefused('Pencabutan surat wajib disertai alasan tertulis: --alasan "..."')
+    if store.one("SELECT 1 FROM letter_log WHERE nomor = ?", [nomor]) is None:
+        raise RevokeRefused(f"Surat nomor {nomor} tidak ada dalam daftar surat yang diterbitkan.")
+    done = _revoked(store, nomor)
+    if done is not None:
+        raise RevokeRefused(
+            f"Surat nomor {nomor} sudah dicabut pada {done[0]:%d-%m-%Y %H:%M} oleh {done[1]}."
+        )
+    now = dt.datetime.now()
+    store.run("INSERT INTO letter_revoke VALUES (?, ?, ?, ?)", [nomor, now, petugas, alasan])
+    return now
+
+
+@dataclass(frozen=True)
+class Check:
+    """What the public page may say about a letter: status, number, date, a masked name."""
+
+    status: str  # 'sah', 'dicabut' or 'tidak_dikenal'
+    nomor: str | None = None
+    tanggal: dt.date | None = None
+    nama_samar: str | None = None
+
+
+def check(store: Store, nomor: str, kode: str) -> Check:
+    """A letter by number and verification code, for anyone holding it; nothing else shown.
+
+    Both must match one issued letter: a right number with a wrong code is unknown, so the
+    page never tells which numbers exist.
+    """
+    nomor, kode = (nomor or "").strip()[:80], (kode or "").strip().upper()[:20]
+    if not nomor or not CODE_RE.match(kode):
+        return Check("tidak_dikenal")
+    row = store.one(
+        "SELECT l.nomor, l.issued_at, l.id_dtks, l.snapshot_id FROM letter_log AS l "
+        "WHERE l.nomor = ? AND l.kode_verifikasi = ?",
+        [nomor, kode],
+    )
+    if row is None:
+        return Check("tidak_dikenal")
+    name = store.one(
+        "SELECT nama FROM dtks_person WHERE id_dtks = ? AND (? IS NULL OR valid_from <= ?) "
+        "ORDER BY valid_from DESC LIMIT 1",
+        [row[2], row[3], row[3]],
+    )
+    status = "dicabut" if _revoked(store, row[0]) else "sah"
+    return Check(status, row[0], row[1].date(), mask_name(name[0] if name else ""))
+
+
+def mask_name(name: str) -> str:
+    """'BUDI SANTOSO' -> 'B*** S******': enough to match the letter in hand, no more."""
+    return " ".join(w[0] + "*" * (len(w) - 1) for w in str(name).split()) or "-"
 
 
 def _info(path: Path) -> dict[str, str]:
@@ -175,9 +272,8 @@ def _letter(
     nomor: str,
     kode: str,
     today: dt.date,
-    kop: list[str],
+    settings: Settings,
     store: Store,
-    desil: bool = False,
 ) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     w, _ = A4
@@ -185,7 +281,7 @@ def _letter(
     c.setTitle(say(f"Surat Keterangan Terdaftar DTKS {nomor}"))
     c.setAuthor(who.dinas)
     c.setKeywords(f"nomor={nomor};kode={kode}")
-    y = _header(c, who, kop)
+    y = _header(c, who, settings.surat.kop)
     c.setFont("Helvetica-Bold", 12)
     c.drawCentredString(w / 2, y, "SURAT KETERANGAN TERDAFTAR")
     c.drawCentredString(w / 2, y - 15, say("DALAM DATA TERPADU KESEJAHTERAAN SOSIAL (DTKS)"))
@@ -207,7 +303,7 @@ def _letter(
         ("Kelurahan/Desa", w_.name(p["kode_wilayah"] or "")),
         ("Kecamatan", w_.name((p["kode_wilayah"] or "")[:6])),
     ]
-    if desil:
+    if settings.surat.tampilkan_desil:
         rows.append(("Desil (DTSEN)", desil_text(store, p["no_kk"])))
     y -= 22
     for label, value in rows:
@@ -235,18 +331,32 @@ def _letter(
     c.setFont("Helvetica", 10)
     c.drawString(12 * cm, y - 70, who.kepala_dinas or "(.................................)")
     c.drawString(12 * cm, y - 84, f"NIP. {who.nip_kepala_dinas}")
-    qr = QrCodeWidget(f"DTKS-SKT|{nomor}|{kode}")
-    b = qr.getBounds()
-    d = Drawing(
-        3.2 * cm,
-        3.2 * cm,
-        transform=[3.2 * cm / (b[2] - b[0]), 0, 0, 3.2 * cm / (b[3] - b[1]), 0, 0],
-    )
-    d.add(qr)
-    renderPDF.draw(d, c, 2.5 * cm, y - 90)
+    url = letter_url(settings, nomor, kode)
+    if url is not None:  # the reader scans it, or types the address, number and code
+        qr = QrCodeWidget(url)
+        b = qr.getBounds()
+        d = Drawing(
+            3.2 * cm,
+            3.2 * cm,
+            transform=[3.2 * cm / (b[2] - b[0]), 0, 0, 3.2 * cm / (b[3] - b[1]), 0, 0],
+        )
+        d.add(qr)
+        renderPDF.draw(d, c, 2.5 * cm, y - 90)
     c.setFont("Helvetica", 8)
     c.drawString(2.5 * cm, y - 100, f"Kode verifikasi: {kode}")
-    c.drawString(2.5 * cm, y - 111, "Periksa keaslian: dtks letter verify BERKAS.pdf")
+    if url is not None:
+        c.drawString(
+            2.5 * cm, y - 111, "Periksa keaslian surat ini: pindai kode QR atau buka alamat"
+        )
+        c.drawString(2.5 * cm, y - 122, f"{check_url(settings)} lalu isi nomor surat dan kode")
+        c.drawString(2.5 * cm, y - 133, "verifikasi di atas.")
+    else:
+        c.drawString(
+            2.5 * cm,
+            y - 111,
+            f"Keaslian surat ini dapat ditanyakan ke {who.dinas} dengan menyebut",
+        )
+        c.drawString(2.5 * cm, y - 122, "nomor surat dan kode verifikasi di atas.")
     c.showPage()
     c.save()
 

@@ -31,14 +31,13 @@ from pipelines.finalize import (
     OUTCOMES,
     Batch,
     counts_table,
-    dinas_kabkota,
     latest_snapshot,
     store_outcomes,
 )
 from pipelines.ingest import evidence
 from pipelines.report import finalisation, rejections, summary
 from pipelines.sanitize import frame_to_csv
-from pipelines.store import Store
+from pipelines.store import Store, dinas_kabkota
 
 # outcomes.parquet: the final outcome of every row, with the flow's outcome and the decision
 PARQUET_COLUMNS = [*OUTCOME_COLUMNS, "row_key", "flow_outcome", "keputusan", "alasan", "petugas",

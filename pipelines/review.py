@@ -182,6 +182,31 @@ def write_workbook(store: Store, period: str, final: pd.DataFrame, path: Path) -
     return xlsx.save(wb, path, period_time(period))
 
 
+def doubtful_rows(store: Store, period: str) -> pd.DataFrame:
+    """The PERLU KEPUTUSAN sheet's rows as a frame (the web desk shows them).
+
+    Each doubtful row with its first DTKS candidate (columns `cand_*`), the evidence, the
+    decision in force (keputusan, alasan, petugas) and its STATUS KEPUTUSAN text (`status`).
+    """
+    doubt = store.df(
+        "SELECT * FROM prelist_final WHERE period = ? AND flow_outcome = 'perlu_verifikasi' "
+        "ORDER BY row_id",
+        [period],
+    )
+    ids = sorted({i for v in doubt["matched_id_dtks"].dropna() for i in str(v).split(",")})
+    cand = candidates(store, ids)
+    first = doubt["matched_id_dtks"].map(
+        lambda v: str(v).split(",")[0] if isinstance(v, str) and v else None
+    )
+    for col in ["nik", "no_kk", "nama", "tanggal_lahir", "nama_ibu_kandung"]:
+        doubt[f"cand_{col}"] = first.map(
+            lambda i, col=col: cand.at[i, col] if i is not None and i in cand.index else None
+        )
+    status = _status(store, period, doubt)
+    doubt["status"] = doubt["row_key"].map(lambda k: status.get(k, ""))
+    return doubt
+
+
 def _blank(v):
     return None if v is None or (not isinstance(v, str) and pd.isna(v)) else v
 
@@ -308,6 +333,22 @@ def read_decisions(path: Path) -> pd.DataFrame:
     return pd.DataFrame(out, columns=[*headers, "excel_row"])
 
 
+@dataclass(frozen=True)
+class Decision:
+    """One decision handed in: the row's content key, what the decider saw, and the decision.
+
+    `nik` and `kandidat` are the row's NIK and DTKS candidate as the decider saw them (the
+    workbook's key cells, or the desk's form); a mismatch with the store refuses the row.
+    """
+
+    key: str
+    keputusan: str
+    alasan: str = ""
+    nik: str | None = None
+    kandidat: str = ""
+    where: str = ""
+
+
 def apply(store: Store, period: str, path: Path, petugas: str, home: Home | None = None) -> Applied:
     """Check every row of the workbook, then record the decisions in one transaction.
 
@@ -321,6 +362,81 @@ def apply(store: Store, period: str, path: Path, petugas: str, home: Home | None
     if not petugas.strip():
         raise ReviewRefused("Isi nama petugas: --petugas NAMA.")
     got = read_decisions(path)
+    decisions = [
+        Decision(
+            rec["KUNCI"],
+            rec["KEPUTUSAN"],
+            rec["ALASAN"],
+            rec["NIK"],
+            rec["ID DTKS KANDIDAT"],
+            f"sheet '{SHEET}' baris {rec['excel_row']}",
+        )
+        for rec in got.to_dict("records")
+    ]
+    return _apply(
+        store,
+        period,
+        decisions,
+        petugas,
+        home,
+        source=path.name,
+        digest=hashlib.sha256(path.read_bytes()).hexdigest(),
+        refused=f"{path.name} ditolak",
+        fresh_hint="Gunakan workbook telaah terbaru dari dtks finalize.",
+    )
+
+
+DESK_SOURCE = "meja web"  # review_decision.source_file of decisions made in the web desk
+
+
+def apply_decisions(
+    store: Store, period: str, decisions: list[Decision], petugas: str, home: Home | None = None
+) -> Applied:
+    """The same checks and records as `apply`, for decisions handed in without a workbook.
+
+    The web desk calls this: each decision is recorded in review_decision exactly as from a
+    workbook, with source_file 'meja web' and the SHA-256 of the decisions as handed in.
+    """
+    import json
+
+    from pipelines.close import ensure_open
+
+    ensure_open(store, period)
+    if not petugas.strip():
+        raise ReviewRefused("Isi nama petugas.")
+    canonical = json.dumps(
+        [[d.key, d.keputusan, d.alasan, d.nik, d.kandidat] for d in decisions],
+        ensure_ascii=False,
+    )
+    return _apply(
+        store,
+        period,
+        [
+            d if d.where else Decision(**{**d.__dict__, "where": f"baris KUNCI {d.key}"})
+            for d in decisions
+        ],
+        petugas,
+        home,
+        source=DESK_SOURCE,
+        digest=hashlib.sha256(canonical.encode()).hexdigest(),
+        refused="Keputusan ditolak",
+        fresh_hint="Muat ulang halaman telaah untuk melihat baris terbaru.",
+    )
+
+
+def _apply(
+    store: Store,
+    period: str,
+    decisions: list[Decision],
+    petugas: str,
+    home: Home | None,
+    *,
+    source: str,
+    digest: str,
+    refused: str,
+    fresh_hint: str,
+) -> Applied:
+    """Check every decision against the store; record them all, or none."""
     stored = store.df(
         "SELECT row_key, row_id, nik, matched_id_dtks FROM prelist_outcome "
         "WHERE period = ? AND outcome = ?",
@@ -332,47 +448,46 @@ def apply(store: Store, period: str, path: Path, petugas: str, home: Home | None
         [period],
     ).set_index("row_key")
     errors, todo = [], []
-    for rec in got.to_dict("records"):
-        where = f"sheet '{SHEET}' baris {rec['excel_row']}"
-        key = rec["KUNCI"]
+    for d in decisions:
+        where = d.where
+        key = _cell(d.key)
         if not key:
             errors.append(f"{where}: KUNCI kosong; kembalikan isinya seperti semula.")
             continue
         if key not in stored.index:
             errors.append(
                 f"{where}: KUNCI {key} bukan baris perlu_verifikasi periode {period} (diubah, "
-                "atau data baris itu berubah sejak workbook dibuat). Gunakan workbook telaah "
-                "terbaru dari dtks finalize."
+                f"atau data baris itu berubah sejak workbook dibuat). {fresh_hint}"
             )
             continue
         s = stored.loc[key]
-        if rec["NIK"] != _cell(s["nik"]) or rec["ID DTKS KANDIDAT"] != _cell(s["matched_id_dtks"]):
+        if _cell(d.nik) != _cell(s["nik"]) or _cell(d.kandidat) != _cell(s["matched_id_dtks"]):
             errors.append(
                 f"{where}: kolom kunci (NIK atau ID DTKS KANDIDAT) diubah; kembalikan "
                 "isinya seperti semula."
             )
             continue
-        decision = rec["KEPUTUSAN"].upper()
+        decision = _cell(d.keputusan).upper()
         if not decision:
             continue
         if decision not in DECISIONS:
             errors.append(
-                f"{where}: KEPUTUSAN '{rec['KEPUTUSAN']}' tidak dikenal; isi BARU, SAMA, "
+                f"{where}: KEPUTUSAN '{d.keputusan}' tidak dikenal; isi BARU, SAMA, "
                 "PERBAIKAN atau TOLAK."
             )
             continue
-        if decision in NEEDS_CANDIDATE and not rec["ID DTKS KANDIDAT"]:
+        if decision in NEEDS_CANDIDATE and not _cell(d.kandidat):
             errors.append(f"{where}: {decision} butuh kandidat DTKS, baris ini tidak punya.")
             continue
-        if decision == "TOLAK" and not rec["ALASAN"]:
+        why = _cell(d.alasan)
+        if decision == "TOLAK" and not why:
             errors.append(f"{where}: TOLAK wajib disertai ALASAN.")
             continue
-        todo.append((key, decision, rec["ALASAN"]))
+        todo.append((key, decision, why))
     if errors:
         raise ReviewRefused(
-            f"{path.name} ditolak, tidak ada keputusan yang diterapkan:\n- " + "\n- ".join(errors)
+            f"{refused}, tidak ada keputusan yang diterapkan:\n- " + "\n- ".join(errors)
         )
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     now = dt.datetime.now()
     fresh = [
         t
@@ -399,7 +514,7 @@ def apply(store: Store, period: str, path: Path, petugas: str, home: Home | None
                     DECISIONS[decision],
                     petugas.strip(),
                     now,
-                    path.name,
+                    source,
                     digest,
                     key,
                     None if pd.isna(s["matched_id_dtks"]) else s["matched_id_dtks"],

@@ -119,6 +119,11 @@ class Surat:
     tampilkan_desil: bool = setting(
         False, "print the family's national desil (DTSEN) on letters; BPS restricts its use"
     )
+    url_verifikasi: str | None = setting(
+        None,
+        "public address of the web desk; letters then carry <address>/cek?nomor=&kode= "
+        "in text and QR code",
+    )
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from pipelines.close import ensure_open
 from pipelines.config import Home
 from pipelines.ingest import discover
 from pipelines.redact import guarded
-from pipelines.store import open_store
+from pipelines.store import dinas_kabkota, open_store
 
 log = logging.getLogger(__name__)
 # stage-by-stage progress for the CLI and the web desk (codes and counts only)
@@ -50,7 +50,7 @@ def decide(batch: fin.Batch, home: Home) -> pd.DataFrame:
     vocabulary.use(home)  # reasons and messages say DTKS or DTSEN as dtks.toml chooses
     resend = home.config.usulan.usul_ulang_bulan  # proposals waiting at Kemensos
     with open_store(home.store_path, memory_limit=home.memory_limit) as store:
-        return fin.decide(batch, store, fin.dinas_kabkota(home, store), resend)
+        return fin.decide(batch, store, dinas_kabkota(home, store), resend)
 
 
 @guarded("tulis-keluaran")

@@ -73,6 +73,7 @@ def test_demo_end_to_end_writes_only_inside_the_data_root(tmp_path):
     out = r.stdout
     assert "Snapshot #1 dimuat" in out
     assert "JUMLAH" in out
+    assert "user add NAMA --peran supervisor" in out and "serve --home" in out  # the desk
     for path in (
         "data/processed/2026-11/outcomes.parquet",
         "data/processed/2026-11/summary.xlsx",

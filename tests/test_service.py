@@ -23,7 +23,7 @@ def test_served_deployment_runs_a_finalisation(loaded_home, tmp_path, prefect_se
     served = None
     try:
         served = subprocess.Popen(
-            [sys.executable, "-m", "pipelines.cli", "serve", "--home", str(root)],
+            [sys.executable, "-m", "pipelines.cli", "serve-deployments", "--home", str(root)],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -12,9 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipelines import settings as S
-from pipelines.config import Home, dinas_kabkota
+from pipelines.config import Home
 from pipelines.errors import ConfigError
 from pipelines.ingest.schemes import SCHEMES
+from pipelines.store import dinas_kabkota
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

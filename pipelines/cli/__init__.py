@@ -18,6 +18,7 @@ from pipelines.cli import dtsen  # noqa: F401
 from pipelines.cli import officer  # noqa: F401
 from pipelines.cli import analyst  # noqa: F401
 from pipelines.cli import service  # noqa: F401
+from pipelines.cli import desk  # noqa: F401
 from pipelines.cli import demo  # noqa: F401
 
 # isort: on

@@ -76,6 +76,6 @@ def _rel(p: Path, home: Home) -> str:
 
 
 def _kabkota(h: Home) -> str | None:
-    from pipelines.config import dinas_kabkota
+    from pipelines.store import dinas_kabkota
 
     return dinas_kabkota(h)

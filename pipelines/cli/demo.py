@@ -158,6 +158,8 @@ def demo_cmd(
         home=h.root,
     )
     export_cmd(out=None, view=None, home=h.root)
+    console.rule("10. Meja web (dtks serve)")
+    show_desk_hint(h)
     console.rule("11. Istilah DTSEN (dtks.toml \\[dinas] istilah)")
     (h.root / "dtks.toml").write_text('[dinas]\nistilah = "DTSEN"\n', encoding="utf-8")
     console.print(
@@ -221,6 +223,32 @@ def _next_month(h: Home, period: str) -> None:
     console.print(
         f"{waiting} baris sudah diusulkan pada {period} dan menunggu Kemensos: tidak diusulkan "
         "lagi (\\[usulan] usul_ulang_bulan)."
+    )
+
+
+def show_desk_hint(h: Home) -> None:
+    """How to open this data root in the web desk (the dtks command written as it is found)."""
+    import os
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.argv[0] if sys.argv and sys.argv[0] else "dtks")
+    exe = exe if exe.name.startswith("dtks") else Path(sys.executable).parent / "dtks"
+    try:
+        cmd = str(exe.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        cmd = str(exe)
+    cmd = cmd if os.sep in cmd else "dtks"
+    try:
+        root = str(h.root.relative_to(Path.cwd()))
+    except ValueError:
+        root = str(h.root)
+    console.print(
+        "Buka data demo ini di meja web (peramban):\n"
+        f"  1. buat akun  : {cmd} user add NAMA --peran supervisor --home {root}\n"
+        f"  2. jalankan   : {cmd} serve --home {root}\n"
+        "  3. buka       : http://127.0.0.1:8765 lalu masuk dengan akun tadi",
+        soft_wrap=True,  # commands to copy stay on one line
     )
 
 

@@ -59,14 +59,26 @@ def keys_init_cmd(
 @app.command("letter")
 def letter_cmd(
     nik: Annotated[
-        str, typer.Argument(metavar="NIK|verify", help="NIK pada KTP pemohon, atau kata verify.")
+        str,
+        typer.Argument(
+            metavar="NIK|verify|revoke", help="NIK pada KTP pemohon, atau kata verify / revoke."
+        ),
     ],
-    file: Annotated[Path | None, typer.Argument(help="Dengan verify: berkas PDF surat.")] = None,
+    file: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[BERKAS|NOMOR]",
+            help="Dengan verify: berkas PDF surat; dengan revoke: nomor surat.",
+        ),
+    ] = None,
     kk: Annotated[str | None, typer.Option("--kk", help="Nomor KK pemohon (16 digit).")] = None,
     petugas: Annotated[str | None, typer.Option("--petugas", help="Nama petugas.")] = None,
+    alasan: Annotated[
+        str | None, typer.Option("--alasan", help="Dengan revoke: alasan pencabutan (dicatat).")
+    ] = None,
     home: HomeOpt = None,
 ) -> None:
-    """Surat Keterangan Terdaftar DTKS: terbitkan (dtks letter NIK) atau periksa (dtks letter verify).
+    """Surat Keterangan Terdaftar DTKS: terbitkan (dtks letter NIK), periksa (verify), cabut (revoke).
 
     dtks letter NIK --kk NO_KK --petugas NAMA: NIK dan KK harus milik orang yang sama dalam
     DTKS yang berlaku. Terdaftar: surat bernomor (urut per tahun), ditandatangani
@@ -74,9 +86,15 @@ def letter_cmd(
     terdaftar, tidak aktif atau KK berbeda: lembar informasi (bukan surat, tanpa nomor) yang
     menjelaskan cara diusulkan. Setiap surat dicatat (nomor, waktu, petugas).
 
-    dtks letter verify BERKAS.pdf: memeriksa tanda tangan Dinas, keutuhan isi, dan bahwa
-    nomor serta kode verifikasinya tercatat untuk berkas itu. Kode keluar: 0 SAH,
-    1 TIDAK SAH.
+    dtks letter verify BERKAS.pdf: memeriksa tanda tangan Dinas, keutuhan isi, bahwa nomor
+    serta kode verifikasinya tercatat untuk berkas itu, dan bahwa surat itu tidak dicabut.
+    Kode keluar: 0 SAH, 1 TIDAK SAH.
+
+    dtks letter revoke NOMOR --alasan "..." --petugas NAMA: mencabut surat yang terbit
+    keliru (tercatat); halaman pemeriksaan publik lalu menyatakannya DICABUT.
+
+    Surat memuat alamat halaman pemeriksaan dan kode QR-nya bila dtks.toml [surat]
+    url_verifikasi diisi (alamat meja web, mis. https://dtks.dinsos.example.go.id).
 
     Contoh: dtks letter 6271011508800001 --kk 6271010101100001 --petugas "Rina"
     """
@@ -84,11 +102,25 @@ def letter_cmd(
     from pipelines.store import open_store
 
     h = _home(home)
+    if nik == "revoke":
+        from pipelines.letters import revoke
+
+        if not file or not petugas or not alasan:
+            raise DtksError(
+                "Sebutkan nomor surat, --alasan dan --petugas: dtks letter revoke NOMOR "
+                '--alasan "..." --petugas NAMA'
+            )
+        with open_store(h.store_path) as store:
+            when = revoke(store, file, alasan, petugas)
+        console.print(
+            f"Surat nomor {file.strip()} dicabut {when:%d-%m-%Y %H:%M} oleh {petugas.strip()}."
+        )
+        return
     if nik == "verify":
-        if file is None or not file.is_file():
+        if file is None or not Path(file).is_file():
             raise DtksError("Sebutkan berkas PDF surat: dtks letter verify BERKAS.pdf")
         with open_store(h.store_path, read_only=True) as store:
-            ok, msg = verify(store, h, file)
+            ok, msg = verify(store, h, Path(file))
         if ok:
             console.print(f"SAH. {escape(msg)}")
             return
@@ -100,8 +132,15 @@ def letter_cmd(
     with open_store(h.store_path) as store:
         res = issue(store, h, nik, kk, petugas, kabkota)
     if res.registered:
+        from pipelines.letters import check_url
+
         console.print(f"TERDAFTAR. Surat nomor {res.nomor} diterbitkan: {_rel(res.path, h)}")
         console.print(f"Kode verifikasi: {res.kode}")
+        if check_url(h.config) is None:
+            console.print(
+                "Catatan: dtks.toml [surat] url_verifikasi belum diisi; surat tidak memuat "
+                "alamat pemeriksaan dan kode QR untuk pembacanya."
+            )
     else:
         console.print(f"TIDAK DITERBITKAN. {res.why}")
         console.print(f"Lembar informasi untuk pemohon: {_rel(res.path, h)}")

@@ -1,4 +1,4 @@
-"""Production commands: serving deployments, province-wide fan-out."""
+"""Production commands: serving Prefect deployments, province-wide fan-out."""
 
 from __future__ import annotations
 
@@ -53,17 +53,17 @@ def finalize_province_cmd(
     console.print(f"Selesai dalam {time.perf_counter() - t0:.1f} detik.")
 
 
-@app.command("serve")
-def serve_cmd(home: HomeOpt = None) -> None:
-    """Mode layanan: layani deployment Prefect (finalisasi bulanan terjadwal, pengingat SLA).
+@app.command("serve-deployments")
+def serve_deployments_cmd(home: HomeOpt = None) -> None:
+    """Mode layanan Prefect: layani deployment (finalisasi bulanan terjadwal, pengingat SLA).
 
     Butuh server Prefect yang berjalan, mis. `prefect server start --host 127.0.0.1
     --port 4200`, dan PREFECT_API_URL=http://127.0.0.1:4200/api. Finalisasi dijadwalkan
     setiap tanggal [jadwal] hari_finalisasi (bawaan 5) pukul 06.00 zona [jadwal] zona_waktu
     (bawaan Asia/Jakarta) untuk bulan sebelumnya; hanya satu finalisasi berjalan pada satu
-    waktu. Berhenti dengan Ctrl+C.
+    waktu. Berhenti dengan Ctrl+C. (Meja web: dtks serve.)
 
-    Contoh: dtks serve --home /srv/dtks   (setelah export PREFECT_API_URL=http://127.0.0.1:4200/api)
+    Contoh: dtks serve-deployments --home /srv/dtks   (setelah export PREFECT_API_URL=http://127.0.0.1:4200/api)
     """
     h = _home(home)
     if not os.environ.get("PREFECT_API_URL"):

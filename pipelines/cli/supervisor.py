@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -302,7 +303,11 @@ class _Progress(logging.Handler):
     def __init__(self, total: int) -> None:
         super().__init__(logging.INFO)
         self.total, self.done, self.bar = total, 0, None
-        if console.is_terminal:
+        # DTKS_PROGRESS=json: one JSON line per step (stage code and counts) for the web desk
+        self.json = os.environ.get("DTKS_PROGRESS") == "json"
+        if self.json:
+            self._json("mulai")
+        elif console.is_terminal:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
             self.bar = Progress(
@@ -315,11 +320,19 @@ class _Progress(logging.Handler):
             self.task = self.bar.add_task("Membaca kelurahan", total=total)
             self.bar.start()
 
+    def _json(self, stage: str, rows: int = 0) -> None:
+        line = {"tahap": stage, "selesai": self.done, "total": self.total, "baris": rows}
+        print(json.dumps(line), flush=True)  # noqa: T201 - the desk reads these lines
+
     def emit(self, record: logging.LogRecord) -> None:
         msg = record.getMessage()
         reading = msg.startswith("kelurahan ")
         self.done += reading
-        if self.bar is not None:
+        if self.json:
+            rows = next((int(w) for w in msg.split() if w.isdigit()), 0)
+            stage = "membaca" if reading else "validasi" if "validasi" in msg else "menulis"
+            self._json(stage, 0 if reading else rows)
+        elif self.bar is not None:
             self.bar.update(
                 self.task,
                 completed=self.done,

@@ -32,7 +32,7 @@ class Exported:
 def export(store: Store, home: Home, period: str, kabkota: str | None = None) -> Exported:
     """Rewrite the month's outputs from prelist_final; the import files and report in particular.
 
-    kabkota is taken from the store and dtks.toml (finalize.dinas_kabkota); the parameter is
+    kabkota is taken from the store and dtks.toml (store.dinas_kabkota); the parameter is
     kept for callers of the earlier signature.
     """
     month = rewrite(store, home, period)

@@ -233,6 +233,12 @@ COMMENT ON TABLE register_change IS 'New proposals and corrections sent when a m
 
 COMMENT ON TABLE letter_log IS 'Surat Keterangan Terdaftar issued: number, time, officer, ID DTKS, verification code, file hash.';
 
+COMMENT ON TABLE letter_revoke IS 'Letters revoked (dtks letter revoke or the web desk): number, when, who, why (the public check then says DICABUT).';
+
+COMMENT ON TABLE desk_user IS 'Web desk accounts (dtks user add): login name, role, argon2id password hash, active, version (ends old sessions).';
+
+COMMENT ON TABLE desk_action IS 'Every act done through the web desk: when, user, role, what, on what (period, request or letter number), never personal data.';
+
 COMMENT ON VIEW v_persons_current IS 'Current persons with their kecamatan code and programme flags.';
 
 COMMENT ON VIEW v_households_current IS 'Current households (No KK): head, size, region, programme flags.';

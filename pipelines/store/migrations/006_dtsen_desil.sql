@@ -1,4 +1,4 @@
--- 005: DTSEN family files (dtks load-dtsen): each load is a version of the family-level
+-- 006: DTSEN family files (dtks load-dtsen): each load is a version of the family-level
 -- DTSEN data (desil per No KK), with its date and release and who loaded it; the families
 -- are kept with history like dtks_person, so any earlier version can be recalled and two
 -- versions compared (issue 17).

@@ -1,4 +1,4 @@
--- 006: the optional fields of a complete proposal row (issue 17 item 4): dusun, disability,
+-- 007: the optional fields of a complete proposal row (issue 17 item 4): dusun, disability,
 -- programmes proposed with eligibility and reason, and the attachments found for the row
 -- (file names with SHA-256); the channel and kind of a usul/sanggah the Dinas recorded itself
 -- (item 7); the reason of a deactivation proposal (item 3: MENINGGAL, PINDAH, MAMPU, TIDAK
