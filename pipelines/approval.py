@@ -102,6 +102,8 @@ def check(
     held = held or {}
     d = resolve(decisions, rows if all_rows is None else all_rows)
     d = d[d["kk_cocok"].notna()]
+    if "alasan_kode" not in d.columns:
+        d = d.assign(alasan_kode=None)
     d = d.assign(
         _unknown=d["disetujui"].isna(),
         _yes=d["disetujui"].map(lambda v: v is True or v == True),  # noqa: E712
@@ -114,6 +116,7 @@ def check(
         alasan=("alasan", lambda s: ", ".join(sorted({a for a in s if a}))),
         asli=("keputusan_asli", lambda s: ", ".join(sorted({str(a) for a in s if a}))),
         baris=("source_row", lambda s: ", ".join(str(int(x)) for x in sorted(set(s)))),
+        kode=("alasan_kode", lambda s: ",".join(sorted({a for a in s if a}))),
     )
     keys = pd.MultiIndex.from_arrays([rows["folder_kode"], rows["no_kk"]])
     found = per_kk.reindex(keys)
@@ -142,6 +145,15 @@ def check(
             + "."
         ),
     )  # fmt: skip
+    # the reason code the decisions give (meninggal, pindah, ...; several joined by ','): on
+    # a registered person a request to deactivate it (deactivation.py)
+    code = found["kode"].fillna("").to_numpy(dtype=object)
+    code = np.where(approved | is_held | ~in_ba, "", code)
     return pd.DataFrame(
-        {"row_id": rows["row_id"].to_numpy(), "approved": approved, "reason": reason}
+        {
+            "row_id": rows["row_id"].to_numpy(),
+            "approved": approved,
+            "reason": reason,
+            "alasan_kode": code,
+        }
     )

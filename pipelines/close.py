@@ -129,10 +129,15 @@ def close(
         )
         store.run(
             f"INSERT INTO register_change (period, row_id, kind, id_dtks, {cols}) "
-            f"SELECT period, row_id, outcome, CASE WHEN outcome = ? "
+            f"SELECT period, row_id, outcome, CASE WHEN list_contains(?, outcome) "
             f"THEN matched_id_dtks END, {cols} FROM prelist_final "
             "WHERE period = ? AND list_contains(?, outcome)",
-            [Outcome.PERBAIKAN, period, [o.value for o in SIKSNG_KINDS]],
+            # a correction and a deactivation name the registered person
+            [
+                [Outcome.PERBAIKAN.value, Outcome.USULAN_NONAKTIF.value],
+                period,
+                [o.value for o in SIKSNG_KINDS],
+            ],  # fmt: skip
         )
     counts = dict(
         store.execute(

@@ -21,6 +21,10 @@ class SnapshotRejected(DtksError):
     "A DTKS snapshot export is malformed and was refused whole."
 
 
+class DtsenRejected(DtksError):
+    "A DTSEN family file is malformed, or loading it would damage the desil history; refused whole."
+
+
 class FileProblem(DtksError):
     "A kelurahan file cannot be read (corrupt, protected, empty, no header)."
 

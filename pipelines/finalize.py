@@ -11,25 +11,31 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines import approval, carry, validate
+from pipelines import approval, carry, deactivation, intake, proposal, validate
 from pipelines import problems as P
 from pipelines import reasons as R
 from pipelines.config import Home
 from pipelines.dedup import batch as batch_dups
+from pipelines.dedup import pending as earlier_proposals
 from pipelines.dedup import store_match
 from pipelines.errors import PeriodClosed  # noqa: F401  (re-exported for callers)
-from pipelines.ingest import evidence, musyawarah
+from pipelines.ingest import attachments, evidence, musyawarah
 from pipelines.ingest.discover import PROBLEM_COLUMNS, KelurahanInput
 from pipelines.outcomes import OUTCOMES, Outcome
 from pipelines.store import Store
 
 log = logging.getLogger(__name__)
 
+# a proposal of an earlier month still waiting at Kemensos: nothing to send (issue 17 item 6)
+PENDING = Outcome.TERDAFTAR
 OUTCOME_COLUMNS = [
     *["period", "row_id", "source_file", "source_sheet", "source_row", "folder_kode"],
     "kode_wilayah",
     *validate.PERSON_COLUMNS,
     *["outcome", "reasons", "problem_columns", "matched_id_dtks", "match_score"],
+    *proposal.FIELDS,  # optional fields of a complete proposal row (issue 17 item 4)
+    *intake.FIELDS,  # usul/sanggah recorded by the Dinas: channel and kind (item 7)
+    "alasan_nonaktif",  # MENINGGAL, PINDAH, ... on a deactivation proposal (item 3)
 ]
 
 
@@ -58,16 +64,21 @@ class Batch:
     evidence: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EVIDENCE_COLUMNS))
     # kelurahan whose rows wait for a readable decision list -> the one reason they get
     held: dict[str, str] = field(default_factory=dict)
+    # KTP, KK, SKTM and house photos sent beside the prelist (ingest/attachments.py)
+    attachments: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=attachments.COLUMNS)
+    )
 
 
 def combine(period: str, parts: list[KelurahanInput], folder_problems: list[dict]) -> Batch:
     """Stack the kelurahan inputs in folder order and number the rows of the batch."""
     pre, dec, meet, probs = [], [], [], list(folder_problems)
-    maps, scans = [], []
+    maps, scans, files = [], [], []
     for k in parts:
         probs.extend(k.problems)
         maps.extend(getattr(k, "mappings", []))
         scans.extend(getattr(k, "evidence", []))
+        files.extend(getattr(k, "attachments", []))
         if k.prelist is not None:
             pre.append(k.prelist.assign(folder_kode=k.kode_wilayah, folder=k.folder))
         if k.decisions is not None:
@@ -109,6 +120,7 @@ def combine(period: str, parts: list[KelurahanInput], folder_problems: list[dict
         mappings=pd.DataFrame(maps, columns=MAPPING_COLUMNS),
         evidence=pd.DataFrame(scans, columns=EVIDENCE_COLUMNS),
         held={k.kode_wilayah: k.held for k in parts if getattr(k, "held", None)},
+        attachments=pd.DataFrame(files, columns=attachments.COLUMNS),
     )
 
 
@@ -132,8 +144,17 @@ def ba_not_in_prelist(batch: Batch, outcomes: pd.DataFrame) -> pd.DataFrame:
     ].reset_index(drop=True)
 
 
-def decide(batch: Batch, store: Store, kabkota: str | None) -> pd.DataFrame:
-    """One outcome per prelist row, with Indonesian reasons."""
+def decide(
+    batch: Batch,
+    store: Store,
+    kabkota: str | None,
+    resend_after: int = earlier_proposals.DEFAULT_MONTHS,
+) -> pd.DataFrame:
+    """One outcome per prelist row, with Indonesian reasons.
+
+    RESEND_AFTER: months an earlier proposal waits at Kemensos before it may be proposed
+    again (dtks.toml [usulan] usul_ulang_bulan).
+    """
     raw = batch.prelist
     clean, prep_problems = validate.prepare(raw)
     clean["folder_kode"] = raw["folder_kode"].astype("str").to_numpy()
@@ -156,10 +177,30 @@ def decide(batch: Batch, store: Store, kabkota: str | None) -> pd.DataFrame:
     d.note(notes["note"], notes["matched_id_dtks"], notes["match_score"])
 
     valid = clean[~invalid]
+    # usul/sanggah the Dinas recorded itself: channel, kind, and a USUL's documents
+    direct = intake.read(raw, clean["row_id"])
+    lacking = direct["dokumen"].dropna()
+    lacking = lacking[lacking.index.isin(valid["row_id"])]
+    d.set(lacking.index, Outcome.DITOLAK_VALIDASI, lacking)
+    valid = valid[~valid["row_id"].isin(lacking.index)]
     musy = approval.check(
         valid, batch.decisions, batch.folders_with_ba, batch.held, all_rows=clean
     ).set_index("row_id")
     rejected = musy.index[~musy["approved"]]
+    # meninggal / pindah / mampu / tidak ditemukan / ganda on a registered person: a request
+    # to deactivate it, not a rejected proposal (issue 17 item 3)
+    decided = valid.set_index("row_id").loc[rejected, ["nik"]]
+    off = deactivation.find(
+        store, decided.assign(alasan_kode=musy.loc[rejected, "alasan_kode"]).reset_index()
+    ).set_index("row_id")
+    d.set(
+        off.index,
+        Outcome.USULAN_NONAKTIF,
+        off["reason"],
+        off["matched_id_dtks"],
+        pd.Series(1.0, off.index),
+    )
+    rejected = rejected.difference(off.index)
     d.set(rejected, Outcome.DITOLAK_MUSYAWARAH, musy.loc[rejected, "reason"])
 
     pending = valid[valid["row_id"].isin(musy.index[musy["approved"]])]
@@ -180,9 +221,16 @@ def decide(batch: Batch, store: Store, kabkota: str | None) -> pd.DataFrame:
     )
     d.note(_same_person_twice(found, clean))
     new = keepers[~keepers["row_id"].isin(found.index)]
+    earlier = earlier_proposals.find(store, batch.period, new, resend_after).set_index("row_id")
+    waiting = earlier.index[earlier["status"] == "menunggu"]
+    d.set(waiting, PENDING, earlier["reason"])
+    new = new[~new["row_id"].isin(waiting)]
     d.set(new["row_id"], Outcome.USULAN_BARU, "")
+    d.note(earlier.loc[earlier["status"] != "menunggu", "reason"])
     members = store_match.known_households(store, new).set_index("row_id")
     d.note(members["head_id_dtks"].map(lambda _: R.NEW_MEMBER))
+    extra = proposal.read(raw, clean, batch.attachments, batch.evidence)
+    d.note(extra.loc[new["row_id"], "catatan"].dropna())  # what SIKS-NG's form still lacks
     d.note(validate.notes_by_row(everything))  # notes for the supervisor, outcome unchanged
     outcome, reason, matched, score = d.outcome, d.reason, d.matched, d.score
 
@@ -194,6 +242,11 @@ def decide(batch: Batch, store: Store, kabkota: str | None) -> pd.DataFrame:
     out["matched_id_dtks"] = matched.to_numpy()
     out["match_score"] = score.to_numpy()
     out["tanggal_lahir"] = out["tanggal_lahir"].dt.date
+    for col in proposal.FIELDS:
+        out[col] = extra[col].reindex(out["row_id"]).to_numpy()
+    for col in intake.FIELDS:
+        out[col] = direct[col].reindex(out["row_id"]).to_numpy()
+    out["alasan_nonaktif"] = off["alasan_nonaktif"].reindex(out["row_id"]).to_numpy()
     for col in ("outcome", "reasons", "problem_columns", "matched_id_dtks"):
         out[col] = out[col].astype("str")
     assert out["row_id"].is_unique and len(out) == len(raw), "every row gets exactly one outcome"

@@ -30,6 +30,7 @@ from pipelines.errors import ConfigError, DtksError
 from pipelines.report.finalisation import Signatories
 from pipelines.settings import Settings
 from pipelines.store import Store
+from pipelines.vocabulary import say, use
 
 CODE_RE = re.compile(r"^[A-Z2-7]{10}$")
 CHECK_PATH = "/cek"  # the desk's public page that checks a letter (pipelines/web)
@@ -92,6 +93,7 @@ def issue(
     store: Store, home: Home, nik: str, no_kk: str, petugas: str, kabkota: str | None
 ) -> Issued:
     """Check the register and write the letter (or the printout); log every letter."""
+    use(home)  # the letter says DTKS or DTSEN as dtks.toml [dinas] istilah chooses
     if not petugas.strip():
         raise LetterRefused("Isi nama petugas: --petugas NAMA.")
     nik, no_kk = _clean_id(nik, "NIK"), _clean_id(no_kk, "NO KK")
@@ -108,6 +110,7 @@ def issue(
             "tidak_aktif": "NIK pernah terdaftar tetapi tidak ada dalam DTKS yang berlaku.",
             "tidak_ada": "NIK tidak terdaftar dalam DTKS yang berlaku.",
         }[status]
+        why = say(why)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         path = out / "informasi" / f"INFO_{stamp}.pdf"
         _printout(path, who, why, today)
@@ -123,7 +126,7 @@ def issue(
         path = out / str(tahun) / f"SKT_{tahun}_{urut:04d}.pdf"
         draft = path.with_suffix(".draft.pdf")
         _letter(draft, who, person, nomor, kode, today, home.config, store)
-        signing.sign_pdf(home, draft, path, reason=f"Surat Keterangan Terdaftar DTKS {nomor}")
+        signing.sign_pdf(home, draft, path, reason=say(f"Surat Keterangan Terdaftar DTKS {nomor}"))
         draft.unlink()
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         snapshot = store.one("SELECT max(snapshot_id) FROM dtks_snapshot")[0]
@@ -275,13 +278,13 @@ def _letter(
     path.parent.mkdir(parents=True, exist_ok=True)
     w, _ = A4
     c = canvas.Canvas(str(path), pagesize=A4)
-    c.setTitle(f"Surat Keterangan Terdaftar DTKS {nomor}")
+    c.setTitle(say(f"Surat Keterangan Terdaftar DTKS {nomor}"))
     c.setAuthor(who.dinas)
     c.setKeywords(f"nomor={nomor};kode={kode}")
     y = _header(c, who, settings.surat.kop)
     c.setFont("Helvetica-Bold", 12)
     c.drawCentredString(w / 2, y, "SURAT KETERANGAN TERDAFTAR")
-    c.drawCentredString(w / 2, y - 15, "DALAM DATA TERPADU KESEJAHTERAAN SOSIAL (DTKS)")
+    c.drawCentredString(w / 2, y - 15, say("DALAM DATA TERPADU KESEJAHTERAAN SOSIAL (DTKS)"))
     c.setFont("Helvetica", 10)
     c.drawCentredString(w / 2, y - 30, f"Nomor: {nomor}")
     y -= 60
@@ -300,6 +303,8 @@ def _letter(
         ("Kelurahan/Desa", w_.name(p["kode_wilayah"] or "")),
         ("Kecamatan", w_.name((p["kode_wilayah"] or "")[:6])),
     ]
+    if settings.surat.tampilkan_desil:
+        rows.append(("Desil (DTSEN)", desil_text(store, p["no_kk"])))
     y -= 22
     for label, value in rows:
         c.drawString(3 * cm, y, label)
@@ -316,7 +321,7 @@ def _letter(
         "",
         "Demikian surat keterangan ini dibuat untuk dipergunakan sebagaimana mestinya.",
     ]:
-        text.textLine(line)
+        text.textLine(say(line))
     c.drawText(text)
     y -= 100
     c.drawString(12 * cm, y, f"{who.kota}, {long_date(today)}")
@@ -356,14 +361,26 @@ def _letter(
     c.save()
 
 
+def desil_text(store: Store, no_kk: str) -> str:
+    """'Desil nasional 3 (data DTSEN 01-10-2026)', or why there is none."""
+    version = store.one("SELECT version_id, tanggal FROM dtsen_version ORDER BY 1 DESC LIMIT 1")
+    if version is None:
+        return "belum ada data DTSEN di Dinas"
+    row = store.one("SELECT desil_nasional FROM dtsen_current WHERE no_kk = ?", [no_kk])
+    when = f"data DTSEN {version[1]:%d-%m-%Y}"
+    if row is None or row[0] is None:
+        return f"keluarga tidak ada dalam {when}"
+    return f"desil nasional {row[0]} ({when})"
+
+
 def _printout(path: Path, who: Signatories, why: str, today: dt.date) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     w, _ = A4
     c = canvas.Canvas(str(path), pagesize=A4)
-    c.setTitle("Informasi pemeriksaan DTKS (bukan surat keterangan)")
+    c.setTitle(say("Informasi pemeriksaan DTKS (bukan surat keterangan)"))
     y = _header(c, who, [])
     c.setFont("Helvetica-Bold", 12)
-    c.drawCentredString(w / 2, y, "INFORMASI HASIL PEMERIKSAAN DTKS")
+    c.drawCentredString(w / 2, y, say("INFORMASI HASIL PEMERIKSAAN DTKS"))
     c.setFont("Helvetica", 9)
     c.drawCentredString(w / 2, y - 14, "(bukan surat keterangan)")
     text = c.beginText(2.5 * cm, y - 45)
@@ -382,7 +399,7 @@ def _printout(path: Path, who: Signatories, why: str, today: dt.date) -> None:
         "   untuk diverifikasi dan diteruskan ke Kementerian Sosial.",
         "Layanan ini tidak dipungut biaya.",
     ]:
-        text.textLine(line)
+        text.textLine(say(line))
     c.drawText(text)
     c.showPage()
     c.save()

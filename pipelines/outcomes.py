@@ -93,6 +93,14 @@ class Outcome(StrEnum):
         ba_line="ditolak supervisor setelah telaah",
     )  # fmt: skip
 
+    # a registered person the musyawarah (or a field check) decided MENINGGAL, PINDAH, MAMPU,
+    # TIDAK DITEMUKAN or GANDA: a request to deactivate it (issue 17 item 3)
+    USULAN_NONAKTIF = _spec(
+        "usulan_nonaktif", label="Usulan Nonaktif", short="Nonaktif", to_siksng=True,
+        ba_line="usulan penonaktifan (meninggal, pindah, mampu, tidak ditemukan, ganda) yang "
+        "dikirim ke SIKS-NG",
+    )  # fmt: skip
+
 
 OUTCOMES: list[Outcome] = list(Outcome)
 RETURNED: list[Outcome] = [o for o in Outcome if o.returned]

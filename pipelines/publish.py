@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines import review, stable
+from pipelines import review, stable, vocabulary
 from pipelines.carry import Carry
 from pipelines.config import Home
 from pipelines.export import siksng
@@ -111,6 +111,7 @@ def rewriting(store: Store, home: Home, period: str, report_only: bool = False) 
     The store changes and the files are built in one transaction; the files are swapped in
     once it commits. report_only rebuilds reports/PERIOD/ alone (closing changes only the BA).
     """
+    vocabulary.use(home)  # the month's files say DTKS or DTSEN as dtks.toml chooses
     out_dir, rep_dir = home.period_out(period), home.reports / period
     tag = uuid.uuid4().hex[:8]
     stage = _Stage(
@@ -181,6 +182,8 @@ def _build(store: Store, home: Home, period: str, stage: _Stage, report_only: bo
             f"Periode {period} belum difinalisasi. Jalankan dulu: dtks finalize {period}"
         )
     final["tanggal_lahir"] = pd.to_datetime(final["tanggal_lahir"]).dt.date
+    # reasons are stored as decided; the files say DTKS or DTSEN as dtks.toml chooses now
+    final["reasons"] = vocabulary.say_column(final["reasons"])
     folders = [
         r[0]
         for r in store.execute(
@@ -205,7 +208,13 @@ def _build(store: Store, home: Home, period: str, stage: _Stage, report_only: bo
         import_dir = out / "siks-ng"
         import_dir.mkdir()
         progress.info("menulis berkas SIKS-NG")
-        import_files = siksng.write(final, period, import_dir, when=stable.period_time(period))
+        import_files = siksng.write(
+            final,
+            period,
+            import_dir,
+            spec=siksng.layout(home.config.ekspor.tata_letak),  # dtks.toml [ekspor] tata_letak
+            when=stable.period_time(period),
+        )
         _check_import_rows(import_files, final)
         raw_dir = home.period_raw(period)
         progress.info("menulis berkas penolakan")

@@ -46,7 +46,9 @@ COLUMNS = [
     ("ID DTKS KANDIDAT", "row", "matched_id_dtks"), ("NIK KANDIDAT", "cand", "nik"),
     ("NO KK KANDIDAT", "cand", "no_kk"), ("NAMA KANDIDAT", "cand", "nama"),
     ("TANGGAL LAHIR KANDIDAT", "cand", "tanggal_lahir"),
-    ("NAMA IBU KANDIDAT", "cand", "nama_ibu_kandung"), ("SKOR", "row", "match_score"),
+    ("NAMA IBU KANDIDAT", "cand", "nama_ibu_kandung"),
+    ("DESIL", "row", "desil"),  # the row's No KK in the current DTSEN version (issue 17)
+    ("SKOR", "row", "match_score"),
     ("BUKTI", "row", "reasons"),
 ]  # fmt: skip
 KEYS = ["KUNCI", "NIK", "ID DTKS KANDIDAT"]  # refused when edited
@@ -79,6 +81,19 @@ def candidates(store: Store, ids: list[str]) -> pd.DataFrame:
     ).set_index("id_dtks")
 
 
+def desil_of(store: Store, kks: pd.Series) -> dict[str, int]:
+    """No KK -> national desil in the current DTSEN version (families without one left out)."""
+    wanted = sorted({k for k in kks.dropna()})
+    if not wanted:
+        return {}
+    rows = store.execute(
+        "SELECT no_kk, desil_nasional FROM dtsen_current "
+        "WHERE desil_nasional IS NOT NULL AND list_contains(?, no_kk)",
+        [wanted],
+    ).fetchall()
+    return {k: int(d) for k, d in rows}
+
+
 def write_workbook(store: Store, period: str, final: pd.DataFrame, path: Path) -> Path:
     """The review workbook: doubtful rows with candidates first, every final outcome after.
 
@@ -91,6 +106,7 @@ def write_workbook(store: Store, period: str, final: pd.DataFrame, path: Path) -
     ws = wb.active
     ws.title = SHEET
     doubt = final[final["flow_outcome"] == Outcome.PERLU_VERIFIKASI].sort_values("row_id")
+    doubt = doubt.assign(desil=doubt["no_kk"].map(desil_of(store, doubt["no_kk"])).astype("Int64"))
     ids = sorted({i for v in doubt["matched_id_dtks"].dropna() for i in str(v).split(",")})
     cand = candidates(store, ids)
     status = _status(store, period, doubt)

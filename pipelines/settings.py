@@ -51,6 +51,9 @@ class Dinas:
     nip_kepala_dinas: str = setting("", "NIP of the Kepala Dinas")
     kepala_bidang: str = setting("", "name of the Kepala Bidang on the Berita Acara")
     nip_kepala_bidang: str = setting("", "NIP of the Kepala Bidang")
+    istilah: str = setting(
+        "DTKS", 'the register\'s name in reports, letters and messages: "DTKS" or "DTSEN"'
+    )
 
 
 SKEMA_HUBUNGAN = ("dtks", "dukcapil")  # the keys of ingest.schemes.SCHEMES
@@ -113,6 +116,9 @@ class Surat:
         "400.9.2/{urut:04d}/DINSOS/{tahun}", "letter number format ({urut}, {tahun})"
     )
     kop: list[str] = setting([], "letterhead lines; default: the Dinas's name and region")
+    tampilkan_desil: bool = setting(
+        False, "print the family's national desil (DTSEN) on letters; BPS restricts its use"
+    )
     url_verifikasi: str | None = setting(
         None,
         "public address of the web desk; letters then carry <address>/cek?nomor=&kode= "
@@ -127,6 +133,40 @@ class TandaTangan:
     pkcs12: str | None = setting(
         None,
         "a PKCS#12 file (password in DTKS_PKCS12_PASSWORD); default: keys/ of dtks keys",
+    )
+
+
+@dataclass(frozen=True)
+class Usulan:
+    """[usulan]: proposals across months (issue 17)."""
+
+    usul_ulang_bulan: int = setting(
+        6, "months a proposal waits at Kemensos before it may be proposed again, 1-60"
+    )
+
+
+@dataclass(frozen=True)
+class Ekspor:
+    """[ekspor]: the SIKS-NG import files."""
+
+    tata_letak: str = setting(
+        "siksng", 'export layout: "siksng", "dtks", "dtsen" or the path of a layout TOML'
+    )
+
+
+@dataclass(frozen=True)
+class Dtsen:
+    """[dtsen]: DTSEN family files (dtks load-dtsen, dtks desil-berubah)."""
+
+    batas_rusak_persen: float = setting(
+        10, "percent of damaged No KK cells above which a DTSEN file is refused"
+    )
+    batas_hilang_persen: float = setting(
+        10, "percent of the current families a version may drop without --perubahan-besar"
+    )
+    ambang: dict[str, int] = setting(
+        {"PKH": 4, "SEMBAKO": 5, "PBI-JK": 5},
+        "highest national desil each programme serves (Kepmensos 79/HUK/2025)",
     )
 
 
@@ -169,6 +209,9 @@ class Settings:
     surat: Surat = field(default_factory=Surat)
     tanda_tangan: TandaTangan = field(default_factory=TandaTangan)
     permintaan: Permintaan = field(default_factory=Permintaan)
+    usulan: Usulan = field(default_factory=Usulan)
+    ekspor: Ekspor = field(default_factory=Ekspor)
+    dtsen: Dtsen = field(default_factory=Dtsen)
 
 
 def sections() -> dict[str, type]:
@@ -217,7 +260,7 @@ def _load(path: Path, mtime_ns: int, size: int) -> Settings:
     return parse(data)
 
 
-_TYPE_WORDS = {int: "bilangan bulat (mis. 5)", float: "angka (mis. 2.5)", str: "teks dalam tanda "
+_TYPE_WORDS = {bool: "true atau false (tanpa tanda petik)", int: "bilangan bulat (mis. 5)", float: "angka (mis. 2.5)", str: "teks dalam tanda "
                'petik (mis. "abc")', list: 'daftar teks (mis. ["a", "b"])',
                dict: "tabel nama = bilangan bulat"}  # fmt: skip
 
@@ -252,6 +295,8 @@ def _value(section: str, key: str, value: Any, hint: Any) -> Any:
     elif base is float:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
         value = float(value) if ok else value
+    elif base is bool:
+        ok = isinstance(value, bool)
     elif base is str:
         ok = isinstance(value, str)
     elif base is list:
@@ -311,6 +356,29 @@ def _checked(s: Settings) -> Settings:
             )
     if p.pembulatan is not None and p.pembulatan <= 0:
         raise ConfigError("dtks.toml [permintaan] pembulatan harus bilangan bulat lebih dari 0.")
+    name = s.dinas.istilah.strip().upper()
+    if name not in ("DTKS", "DTSEN"):
+        raise ConfigError(
+            f'dtks.toml [dinas] istilah = {s.dinas.istilah!r} tidak dikenali; isi "DTKS" atau '
+            '"DTSEN".'
+        )
+    s = replace(s, dinas=replace(s.dinas, istilah=name))
+    if not 1 <= s.usulan.usul_ulang_bulan <= 60:
+        raise ConfigError(
+            f"dtks.toml [usulan] usul_ulang_bulan = {s.usulan.usul_ulang_bulan}: isi jumlah "
+            "bulan 1-60, misalnya 6."
+        )
+    if not s.ekspor.tata_letak.strip():
+        raise ConfigError('dtks.toml [ekspor] tata_letak kosong; isi "siksng", "dtks", "dtsen" '
+                          "atau jalur berkas TOML.")  # fmt: skip
+    for key in ("batas_rusak_persen", "batas_hilang_persen"):
+        if not 0 <= getattr(s.dtsen, key) <= 100:
+            raise ConfigError(f"dtks.toml [dtsen] {key} harus 0 sampai 100 (persen).")
+    for prog, desil in s.dtsen.ambang.items():
+        if not 1 <= desil <= 10:
+            raise ConfigError(
+                f"dtks.toml [dtsen.ambang] {prog} = {desil}: desil harus 1 sampai 10."
+            )
     return s
 
 

@@ -26,7 +26,7 @@ import pandas as pd
 
 from pipelines import finalize as fin
 from pipelines import publish as pub
-from pipelines import runlock
+from pipelines import runlock, vocabulary
 from pipelines.close import ensure_open
 from pipelines.config import Home
 from pipelines.ingest import discover
@@ -47,8 +47,10 @@ def read_kelurahan(code: str, folder: Path, period_dir: Path) -> discover.Kelura
 @guarded("validasi-dan-pencocokan")
 def decide(batch: fin.Batch, home: Home) -> pd.DataFrame:
     """Stage 2: validate, check the berita acara, match; one outcome per prelist row."""
+    vocabulary.use(home)  # reasons and messages say DTKS or DTSEN as dtks.toml chooses
+    resend = home.config.usulan.usul_ulang_bulan  # proposals waiting at Kemensos
     with open_store(home.store_path, memory_limit=home.memory_limit) as store:
-        return fin.decide(batch, store, dinas_kabkota(home, store))
+        return fin.decide(batch, store, dinas_kabkota(home, store), resend)
 
 
 @guarded("tulis-keluaran")

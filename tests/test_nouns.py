@@ -42,7 +42,7 @@ def test_every_outcome_has_its_labels_and_routes():
         assert not (o.returned and o.to_siksng), f"{o}: back to the kelurahan or on, not both"
     assert len({o.label for o in Outcome}) == len(Outcome)
     assert len({o.short for o in Outcome}) == len(Outcome)
-    assert [o.value for o in SIKSNG_KINDS] == ["usulan_baru", "perbaikan"]
+    assert [o.value for o in SIKSNG_KINDS] == ["usulan_baru", "perbaikan", "usulan_nonaktif"]
     assert set(RETURNED) == {"ditolak_validasi", "ditolak_musyawarah", "ditolak_supervisor"}
 
 

@@ -120,10 +120,15 @@ def test_close_writes_the_sent_rows_once_and_the_register_can_be_recalled(home):
             f"SELECT sumber, count(*) n FROM register_as_of('{PERIOD}') GROUP BY ALL"
         ).set_index("sumber")["n"]
     assert (first.proposals, first.corrections) == (final["usulan_baru"], final["perbaikan"])
-    assert second.already and n_changes == first.proposals + first.corrections
+    # deactivation proposals (issue 17) are register changes too
+    assert second.already and n_changes == first.proposals + first.corrections + int(
+        final.get("usulan_nonaktif", 0)
+    )
     assert as_of["usulan_baru"] == first.proposals
     assert as_of["perbaikan"] == first.corrections
-    assert as_of["dtks"] == persons - first.corrections  # corrected persons appear once
+    # corrected persons appear once; persons proposed for deactivation leave the register
+    off = int(final.get("usulan_nonaktif", 0))
+    assert as_of["dtks"] == persons - first.corrections - off
 
 
 def test_a_later_snapshot_supersedes_accepted_proposals(home):
@@ -170,12 +175,21 @@ def test_a_later_snapshot_supersedes_accepted_proposals(home):
         before_total = store.one("SELECT count(*) FROM dtks_person WHERE valid_from = 1")[0]
     assert accepted == 5
     # the month's own picture is unchanged: the new snapshot came after it closed
-    assert as_of == before_total + store_changes_count(home) - corrections_count(home)
+    assert as_of == (
+        before_total + store_changes_count(home) - corrections_count(home) - off_count(home)
+    )
 
 
 def store_changes_count(home: Home) -> int:
+    """New proposals and corrections sent (a deactivation takes a person out instead)."""
     with open_store(home.store_path, read_only=True) as store:
-        return store.one("SELECT count(*) FROM register_change")[0]
+        return store.one("SELECT count(*) FROM register_change WHERE kind <> 'usulan_nonaktif'")[0]
+
+
+def off_count(home: Home) -> int:
+    """Registered persons proposed for deactivation: the register as of the month lacks them."""
+    with open_store(home.store_path, read_only=True) as store:
+        return store.one("SELECT count(*) FROM register_change WHERE kind = 'usulan_nonaktif'")[0]
 
 
 def corrections_count(home: Home) -> int:

@@ -155,6 +155,7 @@ _SKIP = {
     ("data", "skema_hubungan"),
     ("permintaan", "sla"),
     ("surat", "nomor"),
+    ("dinas", "istilah"),
 }  # fmt: skip  (their values have rules)
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from pipelines import vocabulary
 from pipelines.config import Home
 
 app = typer.Typer(
@@ -20,9 +21,18 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
+
+
+class _Console(Console):
+    """A console whose texts say DTKS or DTSEN as the data root chooses (vocabulary.py)."""
+
+    def print(self, *objects, **kwargs) -> None:
+        super().print(*(vocabulary.say(o) for o in objects), **kwargs)
+
+
 # a pipe or CI log gets 80 columns by default: too narrow for the per-kelurahan table
-console = Console(highlight=False, width=None if sys.stdout.isatty() else 132)
-err = Console(stderr=True, highlight=False)
+console = _Console(highlight=False, width=None if sys.stdout.isatty() else 132)
+err = _Console(stderr=True, highlight=False)
 HomeOpt = Annotated[
     Path | None,
     typer.Option(
@@ -40,6 +50,7 @@ def _home(home: Path | None) -> Home:
     folders: a mistyped --home never starts a new, empty register.
     """
     h = Home.resolve(home)
+    vocabulary.use(h)
     h.require_register()
     return h
 
@@ -48,6 +59,7 @@ def _new_home(home: Path | None) -> Home:
     """The data root of a command that may create it (synth, load-dtks, demo)."""
     h = Home.resolve(home)
     h.ensure()
+    vocabulary.use(h)
     return h
 
 

@@ -13,6 +13,7 @@ from pipelines.cli.common import (
     app,
     console,
 )
+from pipelines.cli.dtsen import desil_berubah_cmd, load_dtsen_cmd
 from pipelines.cli.officer import (
     keys_init_cmd,
     letter_cmd,
@@ -40,8 +41,11 @@ def demo_cmd(
 ) -> None:
     """Jalankan semua tugas yang ada pada data demo, dari data mentah sampai bulan ditutup.
 
-    Membuat data demo, memuat DTKS, finalisasi, mengisi dan menerapkan workbook telaah,
-    menulis berkas SIKS-NG dan laporan, lalu menutup bulan. Hanya berjalan di folder yang
+    Membuat data demo, memuat DTKS dan dua versi data DTSEN (desil) dengan daftar perubahan
+    desilnya, finalisasi (dengan usulan nonaktif dari musyawarah, usulan lengkap berlampiran,
+    dan usul/sanggah langsung), mengisi dan menerapkan workbook telaah, menulis berkas
+    SIKS-NG dan laporan, menutup bulan, memfinalisasi bulan berikutnya (usulan yang menunggu
+    Kemensos), dan menerbitkan surat dengan istilah DTSEN. Hanya berjalan di folder yang
     belum ada, folder kosong, atau folder yang dibuat dtks demo sebelumnya (berpenanda
     .dtks-demo); folder lain tidak pernah disentuh.
 
@@ -55,19 +59,36 @@ def demo_cmd(
 
     prev = sorted((h.raw / "dtks").glob(f"DTKS_{KABKOTA}_*.csv"))[-1]
     load_dtks_cmd(files=[prev], petugas="Supervisor Demo", home=h.root)
-    console.rule("3. Finalisasi bulanan (dtks finalize)")
+    console.rule("3. Data DTSEN: desil keluarga (dtks load-dtsen, dtks desil-berubah)")
+    from pipelines.dates import BULAN
+    from pipelines.synth.dtsen import version_dates
+
+    files = sorted((h.raw / "dtsen").glob(f"DTSEN_{KABKOTA}_*"))
+    for path, day in zip(files, version_dates(period), strict=True):
+        load_dtsen_cmd(
+            files=[path],
+            petugas="Supervisor Demo",
+            tanggal=day.isoformat(),
+            rilis=f"{BULAN[day.month - 1]} {day.year}",
+            perubahan_besar=False,
+            home=h.root,
+        )
+    desil_berubah_cmd(dari=None, ke=None, home=h.root)
+    console.rule("4. Finalisasi bulanan (dtks finalize)")
     finalize_cmd(period=period, home=h.root)
-    console.rule("4. Telaah supervisor (dtks review apply)")
+    _dtsen_era(h, period)
+    console.rule("5. Telaah supervisor (dtks review apply)")
     from pipelines.synth.decide import fill_review
 
     filled = fill_review(h.period_out(period) / f"telaah_{period}.xlsx")
     console.print(f"Keputusan demo ditulis ke {_rel(filled, h)}")
     review_apply_cmd(period=period, file=filled, petugas="Supervisor Demo", home=h.root)
-    console.rule("5. Berkas SIKS-NG dan laporan (dtks siks-ng)")
+    console.rule("6. Berkas SIKS-NG dan laporan (dtks siks-ng)")
     siks_ng_cmd(period=period, home=h.root)
-    console.rule("6. Tutup bulan (dtks close)")
+    console.rule("7. Tutup bulan (dtks close)")
     close_cmd(period=period, petugas="Supervisor Demo", force=False, alasan=None, home=h.root)
-    console.rule("7. Surat Keterangan Terdaftar DTKS (dtks keys init, dtks letter)")
+    _next_month(h, period)
+    console.rule("8. Surat Keterangan Terdaftar DTKS (dtks keys init, dtks letter)")
     from pipelines import signing
     from pipelines.store import open_store
 
@@ -88,7 +109,7 @@ def demo_cmd(
         petugas="Petugas Demo",
         home=h.root,
     )
-    console.rule("8. Permintaan data penelitian (dtks request)")
+    console.rule("9. Permintaan data penelitian (dtks request)")
     request_new_cmd(
         pemohon="Ani Lestari",
         identitas="6271014101990001",
@@ -128,7 +149,7 @@ def demo_cmd(
     )
     request_fulfil_cmd(nomor=nomor, petugas="Petugas Demo", home=h.root)
     request_verify_cmd(path=h.reports / "permintaan" / f"{nomor}.zip", home=h.root)
-    console.rule("9. Analisis (dtks sql, dtks export)")
+    console.rule("10. Analisis (dtks sql, dtks export)")
     sql_cmd(
         query="SELECT kode_wilayah, keluarga, jiwa, keluarga_pkh, keluarga_bpnt, "
         "keluarga_pbi FROM v_programme_coverage ORDER BY keluarga DESC",
@@ -139,6 +160,70 @@ def demo_cmd(
     export_cmd(out=None, view=None, home=h.root)
     console.rule("10. Meja web (dtks serve)")
     show_desk_hint(h)
+    console.rule("11. Istilah DTSEN (dtks.toml \\[dinas] istilah)")
+    (h.root / "dtks.toml").write_text('[dinas]\nistilah = "DTSEN"\n', encoding="utf-8")
+    console.print(
+        'dtks.toml: \\[dinas] istilah = "DTSEN"; laporan, surat dan pesan memakai istilah DTSEN:'
+    )
+    letter_cmd(nik=nik, file=None, kk=kk, petugas="Petugas Demo", home=h.root)
+
+
+def _dtsen_era(h: Home, period: str) -> None:
+    """What the DTSEN era added to the month, as the store holds it (no personal data)."""
+    from pipelines.store import open_store
+
+    with open_store(h.store_path, read_only=True) as store:
+        off = store.df(
+            "SELECT alasan_nonaktif, count(*) AS n FROM prelist_final WHERE period = ? "
+            "AND outcome = 'usulan_nonaktif' GROUP BY ALL ORDER BY 1",
+            [period],
+        )
+        direct = store.df(
+            "SELECT jenis_usul, kanal, outcome, count(*) AS n FROM prelist_final "
+            "WHERE period = ? AND kanal IS NOT NULL GROUP BY ALL ORDER BY ALL",
+            [period],
+        )
+        full = store.one(
+            "SELECT count(*) FILTER (jenis_disabilitas IS NOT NULL), "
+            "count(*) FILTER (usul_pkh IS NOT NULL), count(*) FILTER (lampiran LIKE '%KTP:%') "
+            "FROM prelist_final WHERE period = ? AND outcome = 'usulan_baru'",
+            [period],
+        )
+    said = ", ".join(f"{r.alasan_nonaktif} {r.n}" for r in off.itertuples())
+    console.print(f"Usulan nonaktif dari musyawarah/verifikasi: {said or '-'}")
+    for r in direct.itertuples():
+        console.print(
+            f"Usul/sanggah langsung: {r.jenis_usul} lewat {r.kanal} -> {r.outcome}: {r.n}"
+        )
+    console.print(
+        f"Usulan lengkap: {full[0]} baris dengan jenis disabilitas, {full[1]} dengan program "
+        f"usulan, {full[2]} dengan lampiran KTP (SHA-256); lihat kolom LAMPIRAN di "
+        f"data/processed/{period}/siks-ng/"
+    )
+
+
+def _next_month(h: Home, period: str) -> None:
+    """One kelurahan sends last month's prelist again: those proposals wait at Kemensos."""
+    import shutil
+
+    from pipelines.store import open_store
+
+    year, month = (int(x) for x in period.split("-"))
+    nxt = f"{year + month // 12:04d}-{month % 12 + 1:02d}"
+    console.rule(f"7b. Bulan berikutnya {nxt}: usulan yang menunggu Kemensos (dtks finalize)")
+    first = sorted(p for p in h.period_raw(period).iterdir() if p.is_dir())[0]
+    shutil.copytree(first, h.period_raw(nxt) / first.name, dirs_exist_ok=True)
+    finalize_cmd(period=nxt, home=h.root)
+    with open_store(h.store_path, read_only=True) as store:
+        waiting = store.one(
+            "SELECT count(*) FROM prelist_final WHERE period = ? "
+            "AND reasons LIKE '%menunggu penetapan Kemensos%'",
+            [nxt],
+        )[0]
+    console.print(
+        f"{waiting} baris sudah diusulkan pada {period} dan menunggu Kemensos: tidak diusulkan "
+        "lagi (\\[usulan] usul_ulang_bulan)."
+    )
 
 
 def show_desk_hint(h: Home) -> None:

@@ -40,8 +40,9 @@ def synth_cmd(
 ) -> None:
     """Buat data demo Kota Palangka Raya: snapshot DTKS dan folder prelist satu periode.
 
-    Menulis data/raw/dtks/DTKS_6271_<bulan lalu>.csv, data/raw/PERIODE/<kelurahan>/ dan
-    data/raw/PERIODE_truth.csv (jawaban benar tiap baris, untuk uji dan benchmark).
+    Menulis data/raw/dtks/DTKS_6271_<bulan lalu>.csv, data/raw/PERIODE/<kelurahan>/,
+    data/raw/PERIODE_truth.csv (jawaban benar tiap baris, untuk uji dan benchmark) dan dua
+    versi data DTSEN keluarga (desil) di data/raw/dtsen/.
 
     Contoh: dtks synth 2026-11 --seed 7
     """
@@ -54,6 +55,8 @@ def synth_cmd(
     )
     console.print(f"Prelist       : {_rel(g.period_dir, h)} ({ribu(g.prelist_rows)} baris)")
     console.print(f"Kunci jawaban : {_rel(g.truth, h)}")
+    for path in g.dtsen:
+        console.print(f"Data DTSEN    : {_rel(path, h)}")
 
 
 @app.command("load-dtks")
@@ -641,6 +644,50 @@ def template_ba_cmd(
         f"Formulir daftar keputusan: {_rel(path, h)}"
         + (f" ({len(households)} keluarga dari prelist {periode})" if periode else "")
     )
+
+
+@template_app.command("usul-sanggah")
+def template_intake_cmd(
+    kelurahan: Annotated[
+        str, typer.Option("--kelurahan", help="Kode wilayah 10 digit kelurahan/desa pengusul.")
+    ],
+    periode: Annotated[
+        str, typer.Option("--periode", help="Bulan berjalan (folder data/raw/PERIODE).")
+    ],
+    home: HomeOpt = None,
+) -> None:
+    """Tulis formulir usul dan sanggah yang diterima langsung oleh Dinas (xlsx) ke folder kelurahan.
+
+    Untuk usulan warga (USUL) dan keberatan (SANGGAH) yang datang langsung, lewat aplikasi
+    Cek Bansos, surat atau SP4N-LAPOR: satu baris per orang, dengan KANAL, daftar periksa
+    dokumen (KK, KTP, surat keterangan tidak mampu, foto rumah) dan HASIL VERIFIKASI
+    LAPANGAN. Berkas ditulis ke folder kelurahan itu pada periode itu
+    (data/raw/PERIODE/<kode> <nama>/usul_sanggah_dinas.xlsx; folder dibuat bila belum ada)
+    dan ikut diproses pada finalisasi bulan itu. Berkas yang sudah ada tidak ditimpa.
+
+    Contoh: dtks template usul-sanggah --kelurahan 62.71.01.1001 --periode 2026-11
+    """
+    from pipelines import intake, wilayah
+    from pipelines.ingest.discover import kelurahan_folders
+
+    h = Home.resolve(home)
+    kode = wilayah.parse_folder_code(kelurahan)
+    if kode is None or not wilayah.load().exists(kode):
+        raise DtksError(
+            f"Kode kelurahan '{kelurahan}' tidak dikenal; tulis kode wilayah 10 digit, "
+            "mis. 62.71.01.1001."
+        )
+    period_dir = h.period_raw(check_period(periode))
+    period_dir.mkdir(parents=True, exist_ok=True)
+    folders = dict(kelurahan_folders(period_dir)[0]) if any(period_dir.iterdir()) else {}
+    folder = folders.get(kode) or period_dir / f"{wilayah.dotted(kode)} {wilayah.load().name(kode)}"
+    path = folder / intake.FILE_NAME
+    if path.exists():
+        raise DtksError(
+            f"{_rel(path, h)} sudah ada; isi berkas itu (tambah baris) atau pindahkan dulu."
+        )
+    intake.write(path, kode)
+    console.print(f"Formulir usul dan sanggah: {_rel(path, h)}")
 
 
 def _households(h: Home, period: str, kode: str) -> list:

@@ -28,7 +28,7 @@ import pandas as pd
 from pipelines import reasons as R
 from pipelines.config import Home
 from pipelines.errors import FileProblem, PeriodNotFound
-from pipelines.ingest import evidence, guard, musyawarah, schemes
+from pipelines.ingest import attachments, evidence, guard, musyawarah, schemes
 from pipelines.ingest import prelist as prelist_table
 from pipelines.ingest.layout import find_table
 from pipelines.ingest.read import SUPPORTED, Limits, read_grids
@@ -54,6 +54,7 @@ class KelurahanInput:
     ignored_rows: int = 0
     mappings: list[dict] = field(default_factory=list)  # how each file's columns were read
     evidence: list[dict] = field(default_factory=list)  # scanned berita acara (SHA-256)
+    attachments: list[dict] = field(default_factory=list)  # KTP, KK, photos (SHA-256)
     held: str | None = None  # why the rows wait for a readable decision list, if they do
     unreadable_ba: list[str] = field(default_factory=list)  # berita acara without decisions
 
@@ -235,6 +236,9 @@ def read_kelurahan(code: str, folder: Path, period_dir: Path) -> KelurahanInput:
     prelists, decisions = [], []
     for path in _files(folder, period_dir, kin):
         rel = _rel(path, period_dir)
+        if found := attachments.kind(path):  # KTP_<NIK>.jpg, FOTO_RUMAH_<NO KK>.jpg, ...
+            kin.attachments.append(attachments.record(code, folder.name, path, rel, found))
+            continue
         if evidence.is_scan(path):  # a berita acara scanned or photographed: evidence
             kin.evidence.append(evidence.record(code, folder.name, path, rel))
             continue

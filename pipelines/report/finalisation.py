@@ -40,6 +40,7 @@ from pipelines.dates import long_date, month_year
 from pipelines.outcomes import SIKSNG_KINDS, Outcome
 from pipelines.settings import Settings
 from pipelines.store import Store
+from pipelines.vocabulary import current
 
 # the recap's columns: what was turned away first, then what goes on (an outcome not named
 # here comes last); the Berita Acara's sentences follow the outcomes' own order, the
@@ -147,7 +148,7 @@ def write_xlsx(
     wb = Workbook()
     ws = wb.active
     ws.title = "Rekap"
-    xlsx.append(ws, [f"REKAPITULASI FINALISASI USULAN DTKS {who.dinas.upper()}"])
+    xlsx.append(ws, [f"REKAPITULASI FINALISASI USULAN {current()} {who.dinas.upper()}"])
     xlsx.append(ws, [f"Periode {period_label(period)}"])
     ws["A1"].font = Font(bold=True, size=12)
     xlsx.append(ws, [])
@@ -232,7 +233,7 @@ def _ba_text(period: str, rec: pd.DataFrame, who: Signatories, state: BaState) -
     done = "telah menyelesaikan" if state.final else "sedang melaksanakan"
     lines += [
         f"Pada tanggal {long_date(day)}, {who.dinas} {done} "
-        f"finalisasi usulan DTKS periode {period_label(period)} dari "
+        f"finalisasi usulan {current()} periode {period_label(period)} dari "
         f"{len(rec)} kelurahan/desa dengan hasil sebagai berikut:",
         f"- jumlah baris usulan yang diterima: {t['diusulkan']}",
         *(f"- {o.ba_line}: {t[o.value]}" for o in BA_ORDER),
@@ -265,7 +266,7 @@ def write_pdf(
     small = ParagraphStyle("small", parent=body, fontSize=7.5, leading=9)
     title = ParagraphStyle("title", parent=styles["Title"], fontSize=14)
     story = [
-        Paragraph(f"REKAPITULASI FINALISASI USULAN DTKS<br/>{who.dinas.upper()}", title),
+        Paragraph(f"REKAPITULASI FINALISASI USULAN {current()}<br/>{who.dinas.upper()}", title),
         Paragraph(f"Periode {period_label(period)}", styles["Heading3"]),
         Spacer(1, 6),
     ]
@@ -362,7 +363,7 @@ def write_pdf(
         rightMargin=1.5 * cm,
         topMargin=1.3 * cm,
         bottomMargin=1.3 * cm,
-        title=f"Finalisasi DTKS {period}" + ("" if state.final else " (DRAF)"),
+        title=f"Finalisasi {current()} {period}" + ("" if state.final else " (DRAF)"),
         author=who.dinas,
         invariant=1,
     )
@@ -398,7 +399,7 @@ def _footer(period: str, state: BaState):
     def draw(canvas, doc) -> None:
         canvas.saveState()
         canvas.setFont("Helvetica", 7.5)
-        text = f"Laporan finalisasi DTKS periode {period}"
+        text = f"Laporan finalisasi {current()} periode {period}"
         if not state.final:
             text += f" - DRAF: {state.undecided} baris belum diputus"
         canvas.drawString(1.5 * cm, 0.8 * cm, text)

@@ -72,17 +72,21 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
         ).fetchall()
     }
     if "schema_migration" in tables:
-        return con.execute("SELECT coalesce(max(version), 0) FROM schema_migration").fetchone()[0]
+        # fetchall: a fetchone leaves the result unfinished, and DuckDB 2 then refuses to
+        # register a DataFrame on a read-only connection
+        return con.execute("SELECT coalesce(max(version), 0) FROM schema_migration").fetchall()[0][
+            0
+        ]
     return LEGACY_VERSION if "dtks_snapshot" in tables else 0
 
 
 def storage_too_new(con: duckdb.DuckDBPyConnection) -> str | None:
     """The file's storage version when newer than STORAGE_VERSION (e.g. 'v2.0.0+'), else None."""
-    row = con.execute(
+    rows = con.execute(
         "SELECT tags['storage_version'] FROM duckdb_databases() "
         "WHERE database_name = current_database()"
-    ).fetchone()
-    tag = row[0] if row else None
+    ).fetchall()
+    tag = rows[0][0] if rows else None
     if not tag or _version(tag) is None:
         return None
     return tag if _version(tag) > _version(STORAGE_VERSION) else None

@@ -20,4 +20,8 @@ UPDATE register_change SET accepted_snapshot_id = $snapshot_id
 WHERE accepted_snapshot_id IS NULL
   AND ((kind = 'usulan_baru' AND nik IN (SELECT nik FROM __dtks_snapshot))
        OR (kind = 'perbaikan' AND id_dtks IN (
-           SELECT id_dtks FROM dtks_person WHERE valid_from = $snapshot_id)));
+           SELECT id_dtks FROM dtks_person WHERE valid_from = $snapshot_id))
+       -- a deactivation is taken in once a snapshot no longer holds the person
+       -- (closed by this load and not in it: a load of one area leaves the others alone)
+       OR (kind = 'usulan_nonaktif' AND id_dtks IN (SELECT id_dtks FROM __dtks_closing)
+           AND id_dtks NOT IN (SELECT id_dtks FROM __dtks_snapshot)));

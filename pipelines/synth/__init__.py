@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines import wilayah
 from pipelines.config import Home, check_period
+from pipelines.synth.dtsen import write_dtsen
+from pipelines.synth.era import write_extras
 from pipelines.synth.population import Population
 from pipelines.synth.render import (
     NUMBER_STYLES,
@@ -52,6 +54,7 @@ class Generated:
     persons: int
     households: int
     prelist_rows: int
+    dtsen: list[Path] = field(default_factory=list)  # two DTSEN versions, oldest first
 
 
 def folder_name(kode: str, name: str, i: int) -> str:
@@ -119,10 +122,12 @@ def generate(home: Home, period: str, seed: int = 2026, scale: int = 1) -> Gener
     period_dir.mkdir(parents=True)
     r = random.Random(seed + 1)
     truth: list[dict] = []
+    placed = []
     for i, plan in enumerate(plans):
         name = w.name(plan.kode)
         folder = period_dir / folder_name(plan.kode, name, i)
         folder.mkdir()
+        placed.append((plan, folder))
         rel = lambda p: p.relative_to(period_dir).as_posix()  # noqa: E731
         truth += write_prelist(plan, folder, i, name, w.name(plan.kode[:6]), r, rel)
         if plan.has_ba:
@@ -132,4 +137,12 @@ def generate(home: Home, period: str, seed: int = 2026, scale: int = 1) -> Gener
         wr = csv.DictWriter(fh, fieldnames=list(truth[0]))
         wr.writeheader()
         wr.writerows(truth)
-    return Generated(snapshot, period_dir, truth_path, persons, len(dtks), len(truth))
+    # last, from its own random stream: the files above stay as they were before DTSEN
+    dtsen = write_dtsen(home.raw / "dtsen", KABKOTA, period, pop, dtks, seed)
+    # then the DTSEN era's extra files (deactivations, a complete proposal, the Dinas's own
+    # usul/sanggah form), again after everything else, appended to the truth
+    extra = write_extras(period_dir, placed, pop, dtks, seed)
+    with truth_path.open("a", newline="", encoding="utf-8") as fh:
+        csv.DictWriter(fh, fieldnames=list(truth[0])).writerows(extra)
+    rows = len(truth) + len(extra)
+    return Generated(snapshot, period_dir, truth_path, persons, len(dtks), rows, dtsen)
