@@ -62,8 +62,12 @@ class Batch:
 
 def combine(period: str, parts: list[KelurahanInput], folder_problems: list[dict]) -> Batch:
     """Stack the kelurahan inputs in folder order and number the rows of the batch."""
-    pre, dec, meet, probs = [], [], [], list(folder_problems)
-    maps, scans = [], []
+    pre: list[pd.DataFrame] = []
+    dec: list[pd.DataFrame] = []
+    meet: list[dict] = []
+    probs = list(folder_problems)
+    maps: list[dict] = []
+    scans: list[dict] = []
     for k in parts:
         probs.extend(k.problems)
         maps.extend(getattr(k, "mappings", []))

@@ -309,7 +309,7 @@ def read_decisions(path: Path) -> pd.DataFrame:
         raise ReviewRefused(f"{path.name} sheet '{SHEET}': kolom {', '.join(missing)} hilang.")
     out = []
     for n, row in enumerate(rows[2:], start=3):
-        rec = {h: _cell(v) for h, v in zip(headers, row, strict=False)}
+        rec: dict[str, object] = {h: _cell(v) for h, v in zip(headers, row, strict=False)}
         if not any(rec.values()):
             continue
         rec["excel_row"] = n

@@ -87,8 +87,8 @@ def write(path: Path, kode: str | None = None, households: list[Household] | Non
     )
     ws.add_data_validation(dv)
     dv.add(f"F{first}:F{last}")
-    for col, width in zip("ABCDEFG", [6, 22, 22, 32, 7, 20, 36], strict=True):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCDEFG", [6, 22, 22, 32, 7, 20, 36], strict=True):
+        ws.column_dimensions[letter].width = width
     ws.freeze_panes = f"A{first}"
     _instructions(wb.create_sheet("PETUNJUK", 0))
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -118,9 +118,10 @@ class Table:
 
     def frame(self) -> pd.DataFrame:
         """Data rows as a DataFrame of raw cells, canonical column names, plus source_row."""
-        rows = self.data_index
-        if len(rows) and rows[-1] - rows[0] == len(rows) - 1:  # no gaps: views, not copies
-            rows = slice(rows[0], rows[-1] + 1)
+        index = self.data_index
+        rows: np.ndarray | slice = index
+        if len(index) and index[-1] - index[0] == len(index) - 1:  # no gaps: views, not copies
+            rows = slice(index[0], index[-1] + 1)
         df = pd.DataFrame(
             {self.columns[c]: self.cells[c][rows] for c in sorted(self.columns)},
             dtype=object,

@@ -328,9 +328,9 @@ def _read_excel(path: Path, name: str, limits: Limits, sizes: dict[str, int]) ->
             with reading(path):
                 sheet = wb.get_sheet_by_name(meta.name)
             if sheet.height and sheet.width:
-                first = sheet.start or (0, 0)
+                start = sheet.start or (0, 0)
                 _check_area(
-                    (first[0] + sheet.height, first[1] + sheet.width),
+                    (start[0] + sheet.height, start[1] + sheet.width),
                     meta.name,
                     name,
                     limits,

@@ -182,8 +182,8 @@ def write_xlsx(
     chart.type, chart.grouping, chart.overlap = "col", "stacked", 100
     chart.title = "Usulan baru dan perbaikan per kelurahan"
     chart.y_axis.title = "Orang"
-    for col in (9, 10):  # Usulan Baru, Perbaikan
-        chart.add_data(Reference(ws, min_col=col, min_row=4, max_row=last), titles_from_data=True)
+    for idx in (9, 10):  # Usulan Baru, Perbaikan
+        chart.add_data(Reference(ws, min_col=idx, min_row=4, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=3, min_row=first, max_row=last))
     chart.height, chart.width = 9, 26
     ws.add_chart(chart, f"A{ws.max_row + 3}")

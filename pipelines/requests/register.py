@@ -139,7 +139,12 @@ def _fold(role: str) -> str:
 
 def _unique(roles: list[str]) -> list[str]:
     seen: set[str] = set()
-    return [r for r in roles if not (_fold(r) in seen or seen.add(_fold(r)))]
+    out = []
+    for r in roles:
+        if _fold(r) not in seen:
+            seen.add(_fold(r))
+            out.append(r)
+    return out
 
 
 def political_words(text: str) -> list[str]:

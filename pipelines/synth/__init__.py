@@ -129,7 +129,7 @@ def generate(home: Home, period: str, seed: int = 2026, scale: int = 1) -> Gener
             write_berita_acara(plan, folder, i, name, period, r)
     truth_path = home.raw / f"{period}_truth.csv"
     with truth_path.open("w", newline="", encoding="utf-8") as fh:
-        wr = csv.DictWriter(fh, fieldnames=list(truth[0]))
-        wr.writeheader()
-        wr.writerows(truth)
+        dw = csv.DictWriter(fh, fieldnames=list(truth[0]))
+        dw.writeheader()
+        dw.writerows(truth)
     return Generated(snapshot, period_dir, truth_path, persons, len(dtks), len(truth))
