@@ -122,7 +122,7 @@ def issue(
         kode = "".join(secrets.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(10))
         path = out / str(tahun) / f"SKT_{tahun}_{urut:04d}.pdf"
         draft = path.with_suffix(".draft.pdf")
-        _letter(draft, who, person, nomor, kode, today, home.config, store)
+        _letter(draft, who, person, nomor, kode, today, home.config)
         signing.sign_pdf(home, draft, path, reason=f"Surat Keterangan Terdaftar DTKS {nomor}")
         draft.unlink()
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -270,7 +270,6 @@ def _letter(
     kode: str,
     today: dt.date,
     settings: Settings,
-    store: Store,
 ) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     w, _ = A4
