@@ -89,7 +89,12 @@ def test_sql_command_prints_a_table(loaded_home, finalized):
         n = store.one("SELECT count(*) FROM v_persons_current")[0]
     r = CliRunner().invoke(
         app,
-        ["sql", "SELECT count(*) AS jumlah FROM v_persons_current", "--home", str(loaded_home.root)],
+        [
+            "sql",
+            "SELECT count(*) AS jumlah FROM v_persons_current",
+            "--home",
+            str(loaded_home.root),
+        ],
     )
     assert r.exit_code == 0, r.output
     assert n > 0
