@@ -1,6 +1,6 @@
 """Write tables to xlsx that open cleanly in Excel: NIK and KK as text cells, always.
 
-openpyxl corrupts integers above 2^53 (STACK.md) and Excel shows a 16-digit number in
+openpyxl corrupts integers above 2^53 (NIKs of provinces 91-94 among them) and Excel shows a 16-digit number in
 scientific notation, so identifier columns are written as strings with the Text format.
 Every text goes through the output sanitiser (pipelines.sanitize): control characters
 replaced, and always a string cell, never a formula, whatever it starts with. Workbooks built

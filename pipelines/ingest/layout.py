@@ -1,7 +1,7 @@
 """Find the table in a grid: the header row, the canonical column of each cell, the data rows.
 
 Header cells are matched case-, space- and punctuation-insensitively against the spellings
-seen in real kelurahan files (DOMAIN.md). Title rows above the header, a NO column, blank
+seen in real kelurahan files (docs/domain.md, Files as the kelurahan make them). Title rows above the header, a NO column, blank
 columns and a signature block under the table are recognised and left out.
 """
 

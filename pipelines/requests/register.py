@@ -23,7 +23,8 @@ CATEGORIES = [
 ]
 COMPLEXITY = ["sederhana", "sedang", "kompleks"]
 DEFAULT_SLA = SLA  # working days per channel and complexity (dtks.toml [permintaan.sla])
-# seed 002: Sekretaris -> Kepala Dinas -> Kepala Bidang -> Kepala Seksi review before approval,
+# the review chain of Kabupaten Sekadau (docs/domain.md, Data-use requests): Sekretaris ->
+# Kepala Dinas -> Kepala Bidang -> Kepala Seksi review before approval,
 # signed by the Kepala Dinas. dtks.toml [permintaan] rantai_telaah / penyetuju override them.
 DEFAULT_CHAIN = Permintaan().rantai_telaah
 DEFAULT_APPROVERS = Permintaan().penyetuju
@@ -87,7 +88,7 @@ class NewRequest:
 
 @dataclass
 class Roles:
-    """The roles that may take each step of a request, from dtks.toml or seed 002's chain."""
+    """The roles that may take each step of a request, from dtks.toml or the default chain."""
 
     chain: list[str]  # every one of them reviews (ditelaah) before approval
     approvers: list[str]  # may approve (disetujui)
