@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
 from pipelines import approval, carry, validate
 from pipelines import problems as P
 from pipelines import reasons as R
-from pipelines.config import Home
 from pipelines.dedup import batch as batch_dups
 from pipelines.dedup import store_match
 from pipelines.errors import PeriodClosed  # noqa: F401  (re-exported for callers)
@@ -114,26 +112,6 @@ def combine(period: str, parts: list[KelurahanInput], folder_problems: list[dict
         evidence=pd.DataFrame(scans, columns=EVIDENCE_COLUMNS),
         held={k.kode_wilayah: k.held for k in parts if getattr(k, "held", None)},
     )
-
-
-def ba_not_in_prelist(batch: Batch, outcomes: pd.DataFrame) -> pd.DataFrame:
-    """Households decided in a berita acara that the kelurahan's prelist does not hold."""
-    dec = batch.decisions
-    proposed = set(zip(outcomes["folder_kode"], outcomes["no_kk"], strict=True))
-    keys = list(zip(dec["folder_kode"], dec["no_kk"], strict=True))
-    # a boolean Series, not a list: an empty list would select columns (a month without any
-    # berita acara ended in a KeyError)
-    missing = dec[pd.Series([k not in proposed for k in keys], index=dec.index, dtype=bool)]
-    return missing[
-        [
-            "folder_kode",
-            "source_file",
-            "source_sheet",
-            "source_row",
-            "nama_kepala_keluarga",
-            "keputusan_asli",
-        ]
-    ].reset_index(drop=True)
 
 
 def decide(batch: Batch, store: Store, kabkota: str | None) -> pd.DataFrame:
@@ -355,11 +333,3 @@ def _insert(store: Store, table: str, frame: pd.DataFrame) -> None:
 def latest_snapshot(store: Store) -> int | None:
     row = store.one("SELECT max(snapshot_id) FROM dtks_snapshot")
     return row[0] if row else None
-
-
-def relpath(p: Path, home: Home) -> str:
-    """A path shown to the user: relative to the data root when inside it."""
-    try:
-        return str(p.relative_to(home.root))
-    except ValueError:
-        return str(p)

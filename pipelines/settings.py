@@ -206,7 +206,7 @@ def load(path: Path) -> Settings:
 
 
 @lru_cache(maxsize=32)
-def _load(path: Path, mtime_ns: int, size: int) -> Settings:
+def _load(path: Path, mtime_ns: int, size: int) -> Settings:  # noqa: ARG001 (cache key)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -190,17 +190,6 @@ def header_candidates(row: list[Any]) -> dict[int, list[str]]:
     return out
 
 
-def map_header(row: list[Any]) -> dict[int, str]:
-    """Column index -> canonical name for the cells of a header row (first wins)."""
-    out: dict[int, str] = {}
-    seen: set[str] = set()
-    for i, names in header_candidates(row).items():
-        if len(names) == 1 and names[0] not in seen:
-            out[i] = names[0]
-            seen.add(names[0])
-    return out
-
-
 def _named(cands: dict[int, list[str]]) -> set[str]:
     return {n for names in cands.values() for n in names}
 

@@ -273,7 +273,7 @@ def _too_large(request: Request) -> Response:
 
 def _errors(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
-    async def _login(request: Request, exc: LoginRequired):
+    async def _login(request: Request, _exc: LoginRequired):
         nxt = request.url.path if request.method == "GET" else "/"
         return back("/masuk?lanjut=" + quote(nxt, safe="/"))
 
@@ -289,7 +289,7 @@ def _errors(app: FastAPI) -> None:
         )
 
     @app.exception_handler(CsrfFailed)
-    async def _csrf(request: Request, exc: CsrfFailed):
+    async def _csrf(request: Request, _exc: CsrfFailed):
         return render(
             request,
             "galat.html",
@@ -300,7 +300,7 @@ def _errors(app: FastAPI) -> None:
         )
 
     @app.exception_handler(TooMany)
-    async def _many(request: Request, exc: TooMany):
+    async def _many(request: Request, _exc: TooMany):
         return render(
             request,
             "galat.html",
@@ -315,7 +315,7 @@ def _errors(app: FastAPI) -> None:
         return render(request, "galat.html", 404, judul="Tidak ditemukan", pesan=str(exc))
 
     @app.exception_handler(actions.StoreLocked)
-    async def _busy(request: Request, exc: actions.StoreLocked):
+    async def _busy(request: Request, _exc: actions.StoreLocked):
         return render(
             request,
             "galat.html",
