@@ -62,7 +62,7 @@ def test_query_results_keep_nik_as_text_in_every_format(ro, tmp_path):
         elif suffix == ".parquet":
             back = pd.read_parquet(path)
         else:
-            back = pd.read_excel(path, dtype=str)
+            back = pd.read_excel(path, dtype=str, engine="openpyxl")
         assert back["nik"].tolist() == frame["nik"].tolist()
 
 

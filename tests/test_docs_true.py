@@ -52,3 +52,12 @@ def test_no_markdown_table_is_broken_by_a_blank_line():
                 # a new table starts with a header row and a |---| rule
                 rule = i + 2 < len(lines) and re.fullmatch(r"\|[-:| ]+\|", lines[i + 2])
                 assert rule, f"{doc.name}:{i + 1}: a blank line splits a table"
+
+
+def test_every_test_marked_slow_exists():
+    from conftest import SLOW
+
+    for entry in SLOW:
+        module, name = entry.split("::")
+        text = (ROOT / "tests" / module).read_text(encoding="utf-8")
+        assert re.search(rf"^(def|class) {name}\b|^{name} = ", text, flags=re.M), entry
