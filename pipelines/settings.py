@@ -130,7 +130,8 @@ class TandaTangan:
     )
 
 
-# working days: seed 000 (letter 7, SP4N-LAPOR 8), seed 001 (data 3 to 14 by complexity)
+# working days: a letter 7, SP4N-LAPOR 8 (Kota Kupang), data 3 to 14 by complexity (Kota
+# Banjarmasin); docs/domain.md, Data-use requests
 SLA = {"surat": 7, "sp4n_lapor": 8, "email": 7, "tatap_muka": 1,
        "sederhana": 3, "sedang": 7, "kompleks": 14}  # fmt: skip
 

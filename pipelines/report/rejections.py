@@ -159,7 +159,7 @@ def _rows_sheet(
     for r in part.itertuples(index=False):
         raw = rows[r.source_row][:width]
         raw += [None] * (width - len(raw))
-        label = Outcome(r.outcome).label
+        label = Outcome(r.outcome).label  # type: ignore[call-arg]  # lookup by value
         tail = [outside[r.source_row] or None] if extra else []
         xlsx.append(ws, [*(_cell_value(v) for v in raw), r.source_row, label, r.reasons, *tail])
         excel_row = ws.max_row

@@ -96,7 +96,7 @@ class Roles:
 
     @classmethod
     def from_settings(cls, settings: Settings | None) -> Roles:
-        """The roles of dtks.toml [permintaan] (seed 002's chain when not set)."""
+        """The roles of dtks.toml [permintaan] (the default chain when not set)."""
         cfg = (settings or Settings()).permintaan
         return cls(
             chain=list(cfg.rantai_telaah),

@@ -111,7 +111,8 @@ async def form_of(request: Request) -> dict[str, str]:
     """The form's text fields, after checking its CSRF token."""
     # one decision is 5 fields; the body limit (MAX_FORM_BYTES) bounds the form anyway
     form = await request.form(max_fields=20_000)
-    if not csrf_ok(session(request), form.get(CSRF_FIELD)):
+    token = form.get(CSRF_FIELD)
+    if not csrf_ok(session(request), token if isinstance(token, str) else None):
         raise CsrfFailed()
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
