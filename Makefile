@@ -10,7 +10,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # (Python does not write them itself where PYTHONDONTWRITEBYTECODE is set)
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: env demo test lint format bench clean
+.PHONY: env demo check test lint format bench clean
 
 env: $(VENV)/.synced
 
@@ -25,12 +25,18 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 demo: env
 	$(VENV)/bin/dtks demo --home demo-data
 
+# the fast tier while developing: everything but the tests marked slow (see pyproject.toml)
+check: env
+	$(VENV)/bin/python -m pytest -q -m "not slow"
+
+# the whole suite, as CI runs it
 test: env
 	$(VENV)/bin/python -m pytest -q
 
 lint: env
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: env
 	$(VENV)/bin/ruff check --fix .

@@ -119,7 +119,9 @@ def check(
         kode=("alasan_kode", lambda s: ",".join(sorted({a for a in s if a}))),
     )
     keys = pd.MultiIndex.from_arrays([rows["folder_kode"], rows["no_kk"]])
-    found = per_kk.reindex(keys)
+    # object columns: with no decision found at all the texts come back float (NaN), and
+    # filling a float column with '' is deprecated in pandas 3 (an error in pandas 4)
+    found = per_kk.reindex(keys).astype({"alasan": object, "asli": object, "baris": object})
     folder = rows["folder_kode"].to_numpy()
     is_held = np.isin(folder, list(held))
     has_ba = np.isin(folder, list(folders_with_ba))

@@ -9,6 +9,7 @@ closed month's picture of the register (register_as_of) changes.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import pandas as pd
@@ -108,6 +109,7 @@ def close(
         raise PeriodNotReady('Penutupan paksa wajib disertai --alasan "..." (dicatat).')
     snapshot = store.one("SELECT max(snapshot_id) FROM dtks_snapshot")[0]
     cols = ", ".join(PERSON)
+    scope: AbstractContextManager[object]
     if home is None:
         scope = store.transaction()
     else:

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
 from pipelines import approval, carry, deactivation, intake, proposal, validate
 from pipelines import problems as P
 from pipelines import reasons as R
-from pipelines.config import Home
 from pipelines.dedup import batch as batch_dups
 from pipelines.dedup import pending as earlier_proposals
 from pipelines.dedup import store_match
@@ -72,8 +70,13 @@ class Batch:
 
 def combine(period: str, parts: list[KelurahanInput], folder_problems: list[dict]) -> Batch:
     """Stack the kelurahan inputs in folder order and number the rows of the batch."""
-    pre, dec, meet, probs = [], [], [], list(folder_problems)
-    maps, scans, files = [], [], []
+    pre: list[pd.DataFrame] = []
+    dec: list[pd.DataFrame] = []
+    meet: list[dict] = []
+    probs = list(folder_problems)
+    maps: list[dict] = []
+    scans: list[dict] = []
+    files: list[dict] = []
     for k in parts:
         probs.extend(k.problems)
         maps.extend(getattr(k, "mappings", []))
@@ -404,11 +407,3 @@ def _insert(store: Store, table: str, frame: pd.DataFrame) -> None:
 def latest_snapshot(store: Store) -> int | None:
     row = store.one("SELECT max(snapshot_id) FROM dtks_snapshot")
     return row[0] if row else None
-
-
-def relpath(p: Path, home: Home) -> str:
-    """A path shown to the user: relative to the data root when inside it."""
-    try:
-        return str(p.relative_to(home.root))
-    except ValueError:
-        return str(p)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
@@ -24,7 +25,7 @@ from pipelines.publish import Published
 from pipelines.redact import boundary, guarded
 from pipelines.store import open_store
 
-TASK = {"cache_policy": NO_CACHE, "persist_result": False}
+TASK: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
 prefect_server.install()  # a temporary Prefect server (no PREFECT_API_URL) dies with us
 
 # the stage functions of pipelines/stages.py, as visible Prefect tasks

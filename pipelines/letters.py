@@ -273,7 +273,6 @@ def _letter(
     kode: str,
     today: dt.date,
     settings: Settings,
-    store: Store,
 ) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     w, _ = A4

@@ -192,7 +192,7 @@ def _build(store: Store, home: Home, period: str, stage: _Stage, report_only: bo
         ).fetchall()
     ] or sorted(final["folder_kode"].unique())
     counts = counts_table(final, folders)
-    totals = {o: int(counts[o].sum()) for o in OUTCOMES}
+    totals: dict[str, int] = {o: int(counts[o].sum()) for o in OUTCOMES}
     out_dir = home.period_out(period)
     review_name = f"telaah_{period}.xlsx"
     ba_only = pd.DataFrame()

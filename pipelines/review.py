@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill, Protection
+from openpyxl.styles import PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipelines import xlsx
@@ -54,7 +54,6 @@ COLUMNS = [
 KEYS = ["KUNCI", "NIK", "ID DTKS KANDIDAT"]  # refused when edited
 TEXT = {"KUNCI", "NIK", "NO KK", "ID DTKS KANDIDAT", "NIK KANDIDAT", "NO KK KANDIDAT"}
 EDIT_FILL = PatternFill("solid", fgColor="FFF2CC")
-HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 class ReviewRefused(DtksError):
@@ -119,8 +118,7 @@ def write_workbook(store: Store, period: str, final: pd.DataFrame, path: Path) -
         ],
     )
     xlsx.append(ws, headers)
-    for c in ws[2]:
-        c.font, c.fill = Font(bold=True), HEAD_FILL
+    xlsx.style_header(ws[2])
     for r in doubt.itertuples(index=False):
         first_id = str(r.matched_id_dtks).split(",")[0] if pd.notna(r.matched_id_dtks) else None
         c = cand.loc[first_id] if first_id in cand.index else None
@@ -160,8 +158,7 @@ def write_workbook(store: Store, period: str, final: pd.DataFrame, path: Path) -
             elif headers[cell.column - 1] in TEXT:
                 cell.number_format = "@"
     ws.freeze_panes = "B3"
-    for i, h in enumerate(headers, 1):
-        ws.column_dimensions[_col(i)].width = 60 if h in ("BUKTI", STATUS) else 18
+    xlsx.set_widths(ws, [60 if h in ("BUKTI", STATUS) else 18 for h in headers])
     for outcome in Outcome:
         if outcome == Outcome.PERLU_VERIFIKASI:
             continue
@@ -172,8 +169,7 @@ def write_workbook(store: Store, period: str, final: pd.DataFrame, path: Path) -
         xlsx.append(
             sh, ["ROW_ID", "BERKAS", "BARIS", "NIK", "NAMA", "ID DTKS", "KETERANGAN", *extra]
         )
-        for c in sh[1]:
-            c.font, c.fill = Font(bold=True), HEAD_FILL
+        xlsx.style_header(sh[1])
         changes = _changes(store, part) if extra else {}
         for r in part[cols].itertuples(index=False):
             cells = [None if (not isinstance(v, str) and pd.isna(v)) else v for v in r]
@@ -253,8 +249,7 @@ def _dropped_sheet(wb: Workbook, store: Store, period: str) -> None:
         ["DIGUGURKAN PADA", "KEPUTUSAN", "PETUGAS", "BERKAS", "SHEET", "BARIS", "NIK", "NAMA",
          "ALASAN GUGUR"]
     )  # fmt: skip
-    for c in sh[1]:
-        c.font, c.fill = Font(bold=True), HEAD_FILL
+    xlsx.style_header(sh[1])
     drops = store.df(
         "SELECT dropped_at, keputusan, petugas, source_file, source_sheet, source_row, nik, "
         "nama, alasan FROM review_decision_drop WHERE period = ? "
@@ -264,8 +259,7 @@ def _dropped_sheet(wb: Workbook, store: Store, period: str) -> None:
     for r in drops.itertuples(index=False):
         xlsx.append(sh, [_when(r[0]), *[_blank(v) for v in r[1:]]])
         sh.cell(sh.max_row, 7).number_format = "@"
-    for i, width in enumerate([18, 12, 18, 36, 12, 8, 20, 28, 60], 1):
-        sh.column_dimensions[_col(i)].width = width
+    xlsx.set_widths(sh, [18, 12, 18, 36, 12, 8, 20, 28, 60])
 
 
 def _changes(store: Store, part: pd.DataFrame) -> dict[int, str]:
@@ -325,7 +319,7 @@ def read_decisions(path: Path) -> pd.DataFrame:
         raise ReviewRefused(f"{path.name} sheet '{SHEET}': kolom {', '.join(missing)} hilang.")
     out = []
     for n, row in enumerate(rows[2:], start=3):
-        rec = {h: _cell(v) for h, v in zip(headers, row, strict=False)}
+        rec: dict[str, object] = {h: _cell(v) for h, v in zip(headers, row, strict=False)}
         if not any(rec.values()):
             continue
         rec["excel_row"] = n

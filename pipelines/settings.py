@@ -170,7 +170,8 @@ class Dtsen:
     )
 
 
-# working days: seed 000 (letter 7, SP4N-LAPOR 8), seed 001 (data 3 to 14 by complexity)
+# working days: a letter 7, SP4N-LAPOR 8 (Kota Kupang), data 3 to 14 by complexity (Kota
+# Banjarmasin); docs/domain.md, Data-use requests
 SLA = {"surat": 7, "sp4n_lapor": 8, "email": 7, "tatap_muka": 1,
        "sederhana": 3, "sedang": 7, "kompleks": 14}  # fmt: skip
 
@@ -249,7 +250,7 @@ def load(path: Path) -> Settings:
 
 
 @lru_cache(maxsize=32)
-def _load(path: Path, mtime_ns: int, size: int) -> Settings:
+def _load(path: Path, mtime_ns: int, size: int) -> Settings:  # noqa: ARG001 (cache key)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -264,11 +264,14 @@ def sign_bytes(home: Home, data: bytes) -> bytes:
 def verify_bytes(home: Home, data: bytes, signature: bytes) -> bool:
     """True when signature is the Dinas's over data."""
     from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric import padding
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
     cert = x509.load_der_x509_certificate(trust_certificate(home).dump())
+    key = cert.public_key()
+    if not isinstance(key, rsa.RSAPublicKey):  # sign_bytes signs with RSA-PSS only
+        return False
     try:
-        cert.public_key().verify(
+        key.verify(
             signature,
             data,
             padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.MAX_LENGTH),

@@ -44,7 +44,7 @@ class _FixedTimeZip(zipfile.ZipFile):
             zinfo_or_arcname = self._info(zinfo_or_arcname, compress_type)
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # noqa: ARG002
         info = self._info(arcname or os.path.basename(filename), compress_type)
         info.file_size = os.path.getsize(filename)
         with open(filename, "rb") as src, self.open(info, "w") as dst:

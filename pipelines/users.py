@@ -19,7 +19,7 @@ from pipelines.errors import DtksError
 from pipelines.store import Store
 
 # The desk's roles, as the Dinas names them. Their rights are in pipelines/web/roles.py.
-# "kepala seksi" is there because the default review chain of data requests (seed 002)
+# "kepala seksi" is there because the default review chain of data requests (Kabupaten Sekadau; docs/domain.md, Data-use requests)
 # includes the Kepala Seksi, who must be able to review as themselves.
 ROLES = {
     "supervisor": "Supervisor",

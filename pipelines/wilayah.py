@@ -57,7 +57,7 @@ def load() -> Wilayah:
 
 
 def dotted(code: str) -> str:
-    """62710110001 style -> 62.71.01.1001 (works for any level)."""
+    """6271011001 -> 62.71.01.1001; shorter codes (province, kab/kota, kecamatan) too."""
     parts = [code[0:2], code[2:4], code[4:6], code[6:10]]
     return ".".join(p for p in parts if p)
 

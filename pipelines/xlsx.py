@@ -1,6 +1,6 @@
 """Write tables to xlsx that open cleanly in Excel: NIK and KK as text cells, always.
 
-openpyxl corrupts integers above 2^53 (STACK.md) and Excel shows a 16-digit number in
+openpyxl corrupts integers above 2^53 (NIKs of provinces 91-94 among them) and Excel shows a 16-digit number in
 scientific notation, so identifier columns are written as strings with the Text format.
 Every text goes through the output sanitiser (pipelines.sanitize): control characters
 replaced, and always a string cell, never a formula, whatever it starts with. Workbooks built
@@ -79,13 +79,8 @@ def add_sheet(
     if preamble:
         ws.append([])
     ws.freeze_panes = f"A{len(preamble) + (2 if preamble else 1) + 1}"
-    head = []
-    for h in headers:
-        c = _text_cell(ws, str(h))
-        c.font = Font(bold=True)
-        c.fill = HEADER_FILL
-        c.alignment = Alignment(wrap_text=True, vertical="top")
-        head.append(c)
+    head = [_text_cell(ws, str(h)) for h in headers]
+    style_header(head, wrap=True)
     ws.append(head)
     text_idx = {i for i, k in enumerate(keys) if k in TEXT_COLUMNS}
     for row in rows:
@@ -103,6 +98,26 @@ def add_sheet(
                     c.number_format = "DD-MM-YYYY"
             cells.append(c)
         ws.append(cells)
+
+
+def style_header(cells: Iterable[Cell], wrap: bool = False) -> None:
+    """The header look of every workbook: bold on the light blue fill; wrapped text when the
+    headers are long."""
+    for c in cells:
+        c.font, c.fill = Font(bold=True), HEADER_FILL
+        if wrap:
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def style_title(cell: Cell) -> None:
+    """A workbook's title line."""
+    cell.font = Font(bold=True, size=12)
+
+
+def set_widths(ws, widths: Iterable[float], first: int = 1) -> None:
+    """Column widths, from column `first` (1 = A) on."""
+    for i, width in enumerate(widths, start=first):
+        ws.column_dimensions[get_column_letter(i)].width = width
 
 
 def new_workbook() -> Workbook:

@@ -103,3 +103,27 @@ def tiny(tiny_world, tmp_path):
     return dataclasses.replace(
         world, home=home, snapshot=home.root / tiny_world.snapshot.relative_to(tiny_world.home.root)
     )
+
+
+# The slow integration tests (a Prefect server, Dask workers, the whole demo, long Hypothesis
+# and fuzz runs, the hostile month through the installed command): `make check` leaves them
+# out (-m "not slow"), `make test` and CI run them. tests/test_docs_true.py checks each name.
+SLOW = (
+    "test_service.py::test_province_run_fans_out_per_kabkota_on_dask",
+    "test_service.py::test_served_deployment_runs_a_finalisation",
+    "test_cli.py::test_demo_end_to_end_writes_only_inside_the_data_root",
+    "test_operator_life.py::TestOperatorLife",
+    "test_fuzz.py::test_fuzzed_corpus_files_never_crash_nor_vanish",
+    "test_hostile_cli.py::test_the_month_ends_normally_and_every_other_kelurahan_gets_its_outputs",
+    "test_hostile_cli.py::test_far_cell_workbook_and_zip_bomb_are_named_and_memory_stays_bounded",
+    "test_hostile_cli.py::test_a_reader_that_dies_costs_one_file_not_the_month",
+    "test_hostile_cli.py::test_every_skipped_folder_and_file_problem_is_listed_before_the_table",
+    "test_leaks.py::test_hostile_rows_put_no_personal_data_on_screen_or_in_prefect",
+    "test_leaks.py::test_a_killed_runs_scratch_folders_are_removed_by_the_next_run",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.nodeid.removeprefix("tests/").startswith(SLOW):
+            item.add_marker(pytest.mark.slow)

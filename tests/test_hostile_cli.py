@@ -337,7 +337,7 @@ def test_no_output_csv_field_starts_like_a_formula(run):
 
 
 @pytest.fixture(scope="module")
-def soffice(tmp_path_factory):
+def soffice():
     """LibreOffice's soffice: installed when missing and running as root (CI), else skip."""
     exe = shutil.which("soffice")
     if exe is None and hasattr(os, "geteuid") and os.geteuid() == 0:

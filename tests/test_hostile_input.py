@@ -134,7 +134,7 @@ def test_a_csv_row_far_right_counts_as_the_whole_rectangle(tmp_path):
         read_grids(path, limits=Limits(sel_per_sheet=100_000))
 
 
-def test_limits_from_dtks_toml(tmp_path):
+def test_limits_from_dtks_toml():
     from pipelines.settings import parse
 
     assert parse({}).batas_berkas == Limits()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 import pytest
@@ -32,12 +33,16 @@ def _issue(home, nik, kk, petugas="Rina"):
 
 
 def test_registered_person_gets_a_numbered_signed_letter(home, person):
+    year = dt.date.today().year
+    with open_store(home.store_path, read_only=True) as store:
+        before = store.one("SELECT count(*) FROM letter_log WHERE tahun = ?", [year])[0]
     first = _issue(home, person.nik[0], person.no_kk[0])
     second = _issue(home, person.nik[1], person.no_kk[1])
     assert first.registered and second.registered
-    year = first.nomor.split("/")[-1]
-    assert first.nomor == f"400.9.2/{int(first.nomor.split('/')[1]):04d}/DINSOS/{year}"
-    assert int(second.nomor.split("/")[1]) == int(first.nomor.split("/")[1]) + 1
+    # the year's letters are numbered 0001, 0002, ... in the default format of dtks.toml
+    assert first.nomor == f"400.9.2/{before + 1:04d}/DINSOS/{year}"
+    assert second.nomor == f"400.9.2/{before + 2:04d}/DINSOS/{year}"
+    assert first.path.name == f"SKT_{year}_{before + 1:04d}.pdf"
     assert signing.verify_pdf(home, first.path)[0]
     with open_store(home.store_path, read_only=True) as store:
         log = store.df("SELECT * FROM letter_log ORDER BY urut")

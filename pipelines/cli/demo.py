@@ -101,7 +101,7 @@ def demo_cmd(
         )
     letter_cmd(nik=nik, file=None, kk=kk, petugas="Petugas Demo", home=h.root)
     issued = sorted((h.reports / "surat").glob("*/SKT_*.pdf"))[-1]
-    letter_cmd(nik="verify", file=issued, kk=None, petugas=None, home=h.root)
+    letter_cmd(nik="verify", file=str(issued), kk=None, petugas=None, home=h.root)
     letter_cmd(
         nik="6271011508999999",
         file=None,

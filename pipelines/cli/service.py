@@ -47,7 +47,9 @@ def finalize_province_cmd(
     homes = [str(Home.resolve(r).root) for r in roots]
     t0 = time.perf_counter()
     runner = province_runner(workers, dask_address)
-    results = province_flow.with_options(task_runner=runner)(homes=homes, period=period)
+    results: dict[str, dict[str, int]] = province_flow.with_options(task_runner=runner)(
+        homes=homes, period=period
+    )
     for h, counts in results.items():
         console.print(f"{h}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     console.print(f"Selesai dalam {time.perf_counter() - t0:.1f} detik.")

@@ -504,7 +504,10 @@ def siks_ng_cmd(
         res = export(store, h, period)
     console.print(
         f"Berkas SIKS-NG : {_rel(res.import_dir, h)} ("
-        + ", ".join(f"{n} {Outcome(k).label.lower()}" for k, n in res.counts.items())
+        + ", ".join(
+            f"{n} {Outcome(k).label.lower()}"  # type: ignore[call-arg]  # lookup by value
+            for k, n in res.counts.items()
+        )
         + f"; {len(res.files)} berkas)"
     )
     state = (

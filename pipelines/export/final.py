@@ -29,7 +29,7 @@ class Exported:
     ba: BaState | None = None
 
 
-def export(store: Store, home: Home, period: str, kabkota: str | None = None) -> Exported:
+def export(store: Store, home: Home, period: str, kabkota: str | None = None) -> Exported:  # noqa: ARG001
     """Rewrite the month's outputs from prelist_final; the import files and report in particular.
 
     kabkota is taken from the store and dtks.toml (store.dinas_kabkota); the parameter is

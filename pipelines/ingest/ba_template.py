@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipelines import wilayah, xlsx
@@ -22,7 +22,6 @@ from pipelines.ingest.decisions import DROPDOWN
 HEADERS = ["NO", "NO KK", "NIK KEPALA KELUARGA", "NAMA KEPALA KELUARGA", "RT", "KEPUTUSAN",
            "KETERANGAN"]  # fmt: skip
 BLANK_ROWS = 300
-_FILL = PatternFill("solid", fgColor="DDEBF7")
 _THIN = Side(style="thin", color="999999")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
@@ -55,12 +54,13 @@ def write(path: Path, kode: str | None = None, households: list[Household] | Non
     ]
     for line in lines:
         ws.append([line])
-    ws["A1"].font = Font(bold=True, size=12)
+    xlsx.style_title(ws["A1"])
     ws.append([])
     ws.append(HEADERS)
     header_row = ws.max_row
+    xlsx.style_header(ws[header_row])
     for c in ws[header_row]:
-        c.font, c.fill, c.border = Font(bold=True), _FILL, _BOX
+        c.border = _BOX
         c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     first = header_row + 1
     for i, h in enumerate(households, start=1):
@@ -87,8 +87,7 @@ def write(path: Path, kode: str | None = None, households: list[Household] | Non
     )
     ws.add_data_validation(dv)
     dv.add(f"F{first}:F{last}")
-    for col, width in zip("ABCDEFG", [6, 22, 22, 32, 7, 20, 36], strict=True):
-        ws.column_dimensions[col].width = width
+    xlsx.set_widths(ws, [6, 22, 22, 32, 7, 20, 36])
     ws.freeze_panes = f"A{first}"
     _instructions(wb.create_sheet("PETUNJUK", 0))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -108,7 +107,7 @@ def _instructions(ws) -> None:
     ]:
         ws.append([line])
     ws["A1"].font = Font(bold=True)
-    ws.column_dimensions["A"].width = 100
+    xlsx.set_widths(ws, [100])
 
 
 def households_from_prelist(frame: pd.DataFrame) -> list[Household]:

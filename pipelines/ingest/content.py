@@ -328,7 +328,7 @@ def complete(
         limits = open_cols.get(c)
         return name not in taken and (limits is None or name in limits)
 
-    _assign_ids(open_cols, prof, allowed, take, taken, context, out, cells)
+    _assign_ids(open_cols, prof, allowed, take, taken, context, out)
     order = sorted(open_cols)
     simple = [
         ("keputusan", lambda p: p.decision_word >= FIT
@@ -344,7 +344,7 @@ def complete(
             if c in open_cols and allowed(c, name) and test(prof(c)):
                 take(c, name)
                 break
-    _assign_numbers(open_cols, prof, allowed, take, context, out, cells)
+    _assign_numbers(open_cols, prof, allowed, take, context, out)
     name_field = "nama_kepala_keluarga" if context == "musyawarah" else "nama"
     if context == "musyawarah" and "nama" in taken:
         name_field = ""  # a NAMA header in a berita acara is the head's name already
@@ -365,7 +365,7 @@ def _fit(p: Profile, name: str) -> float:
     return float(p.n)
 
 
-def _assign_ids(open_cols, prof, allowed, take, taken, context, out, cells) -> None:
+def _assign_ids(open_cols, prof, allowed, take, taken, context, out) -> None:
     """16-digit columns: NIK, NO KK, the head's NIK, or (berita acara) a key to match."""
     id_cols = [c for c in sorted(open_cols) if prof(c).id_share >= FIT]
     if context == "musyawarah":
@@ -412,7 +412,7 @@ def _assign_ids(open_cols, prof, allowed, take, taken, context, out, cells) -> N
             taken.add("no_kk")
 
 
-def _assign_numbers(open_cols, prof, allowed, take, context, out, cells) -> None:
+def _assign_numbers(open_cols, prof, allowed, take, context, out) -> None:
     """Small numbers, told apart within families (the families come from the No KK)."""
     kk = next((c for c, r in out.items() if r.field in ("no_kk", "kunci_id")), None)
     if kk is None:

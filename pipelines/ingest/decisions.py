@@ -2,7 +2,8 @@
 
 Any case and spacing ('Tidak  layak', 'tdk. layak', 'DISETUJUI'). A decision that names a
 reason (meninggal, pindah, mampu, tidak ditemukan, ganda, ...) is a rejection that keeps its
-reason: on a registered family it is a request to deactivate or correct it (DOMAIN.md).
+reason: on a registered family it is a request to deactivate or correct it (docs/domain.md,
+Musyawarah decisions).
 """
 
 from __future__ import annotations

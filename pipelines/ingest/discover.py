@@ -233,7 +233,8 @@ def read_kelurahan(code: str, folder: Path, period_dir: Path) -> KelurahanInput:
     limits = limits_of(period_dir)
     scheme = schemes.default_scheme(Home(data_root(period_dir)).config)
     quarantined = guard.load(data_root(period_dir))
-    prelists, decisions = [], []
+    prelists: list[pd.DataFrame] = []
+    decisions: list[pd.DataFrame] = []
     for path in _files(folder, period_dir, kin):
         rel = _rel(path, period_dir)
         if found := attachments.kind(path):  # KTP_<NIK>.jpg, FOTO_RUMAH_<NO KK>.jpg, ...

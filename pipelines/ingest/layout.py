@@ -1,7 +1,7 @@
 """Find the table in a grid: the header row, the canonical column of each cell, the data rows.
 
 Header cells are matched case-, space- and punctuation-insensitively against the spellings
-seen in real kelurahan files (DOMAIN.md). Title rows above the header, a NO column, blank
+seen in real kelurahan files (docs/domain.md, Files as the kelurahan make them). Title rows above the header, a NO column, blank
 columns and a signature block under the table are recognised and left out.
 """
 
@@ -140,9 +140,10 @@ class Table:
 
     def frame(self) -> pd.DataFrame:
         """Data rows as a DataFrame of raw cells, canonical column names, plus source_row."""
-        rows = self.data_index
-        if len(rows) and rows[-1] - rows[0] == len(rows) - 1:  # no gaps: views, not copies
-            rows = slice(rows[0], rows[-1] + 1)
+        index = self.data_index
+        rows: np.ndarray | slice = index
+        if len(index) and index[-1] - index[0] == len(index) - 1:  # no gaps: views, not copies
+            rows = slice(index[0], index[-1] + 1)
         df = pd.DataFrame(
             {self.columns[c]: self.cells[c][rows] for c in sorted(self.columns)},
             dtype=object,
@@ -208,17 +209,6 @@ def header_candidates(row: list[Any]) -> dict[int, list[str]]:
         names = list(dict.fromkeys(p for p in parts if p))
         if len(names) == 2 and len(parts) == 2:
             out[i] = out[i + 1] = names
-    return out
-
-
-def map_header(row: list[Any]) -> dict[int, str]:
-    """Column index -> canonical name for the cells of a header row (first wins)."""
-    out: dict[int, str] = {}
-    seen: set[str] = set()
-    for i, names in header_candidates(row).items():
-        if len(names) == 1 and names[0] not in seen:
-            out[i] = names[0]
-            seen.add(names[0])
     return out
 
 

@@ -109,8 +109,9 @@ def read_grids(path: Path, display: str | None = None, limits: Limits | None = N
         )
     if suffix in CSV_SUFFIXES:
         return [_read_csv(path, name, limits)]
-    sizes = check_zip(path, name, limits) if suffix in ZIP_SUFFIXES else {}
-    return _read_excel(path, name, limits, sizes)
+    if suffix in ZIP_SUFFIXES:
+        check_zip(path, name, limits)
+    return _read_excel(path, name, limits)
 
 
 # --- xlsx / ods packages: limits before parsing --------------------------------------------
@@ -304,7 +305,7 @@ def _mb(n: float) -> str:
 # --- reading -------------------------------------------------------------------------------
 
 
-def _read_excel(path: Path, name: str, limits: Limits, sizes: dict[str, int]) -> list[Grid]:
+def _read_excel(path: Path, name: str, limits: Limits) -> list[Grid]:
     try:
         with reading(path):
             wb = pc.CalamineWorkbook.from_path(str(path))
@@ -328,9 +329,9 @@ def _read_excel(path: Path, name: str, limits: Limits, sizes: dict[str, int]) ->
             with reading(path):
                 sheet = wb.get_sheet_by_name(meta.name)
             if sheet.height and sheet.width:
-                first = sheet.start or (0, 0)
+                start = sheet.start or (0, 0)
                 _check_area(
-                    (first[0] + sheet.height, first[1] + sheet.width),
+                    (start[0] + sheet.height, start[1] + sheet.width),
                     meta.name,
                     name,
                     limits,

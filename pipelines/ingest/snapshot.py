@@ -272,7 +272,7 @@ def _refuse_missing_columns(sources: list[_Source], in_register: dict[str, int])
 
 
 @functools.cache
-def _encoding_of(path: Path, size: int, mtime: int) -> str:
+def _encoding_of(path: Path, size: int, mtime: int) -> str:  # noqa: ARG001 (cache key)
     return _encoding(path)
 
 

@@ -98,7 +98,7 @@ def _text_cells(cells: np.ndarray) -> tuple[pa.Array, np.ndarray]:
         # the column to the mixed path below anyway
         return pa.array(cells, type=TEXT), np.empty(0, dtype=np.int64)
     except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers or dates among the text
-        is_text = np.equal(cell_types(cells), str)
+        is_text = np.equal(cell_types(cells), np.asarray(str, dtype=object))
         text = pa.array(np.where(is_text, cells, None), type=TEXT, from_pandas=True)
         return text, np.flatnonzero(~is_text)
 
@@ -143,7 +143,7 @@ def _split_bools(
     if not zero_one:
         return ids, uniques
     suspect = np.flatnonzero(np.isin(ids, zero_one))
-    is_bool = np.equal(cell_types(cells[suspect]), bool)
+    is_bool = np.equal(cell_types(cells[suspect]), np.asarray(bool, dtype=object))
     if is_bool.all() or not is_bool.any():
         return ids, uniques
     flags = suspect[is_bool]

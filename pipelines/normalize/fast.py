@@ -80,12 +80,16 @@ def fast_date_cells(cells: np.ndarray) -> pa.Array:
     kinds = cell_types(cells)
     out = pa.nulls(len(cells), DATE)
     for is_kind, convert in (
-        (np.equal(kinds, dt.date), lambda v: pa.array(v, type=DATE)),
+        (np.equal(kinds, np.asarray(dt.date, dtype=object)), lambda v: pa.array(v, type=DATE)),
         (
-            np.equal(kinds, dt.datetime),
+            np.equal(kinds, np.asarray(dt.datetime, dtype=object)),
             lambda v: pc.cast(pa.array(v, type=pa.timestamp("us")), DATE),
         ),
-        (np.equal(kinds, float) | np.equal(kinds, int), _serial_days),
+        (
+            np.equal(kinds, np.asarray(float, dtype=object))
+            | np.equal(kinds, np.asarray(int, dtype=object)),
+            _serial_days,
+        ),
     ):
         if is_kind.any():
             out = pc.replace_with_mask(out, is_kind, convert(cells[is_kind]))

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Font
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing
@@ -51,7 +51,6 @@ _RECAP_FIRST = [Outcome.DITOLAK_VALIDASI, Outcome.DITOLAK_MUSYAWARAH, Outcome.DI
 RECAP = [*_RECAP_FIRST, *(o for o in Outcome if o not in _RECAP_FIRST)]
 COLS = [("diusulkan", "Diusulkan"), *((o.value, o.recap) for o in RECAP)]
 BA_ORDER = [*(o for o in Outcome if o != Outcome.PERLU_VERIFIKASI), Outcome.PERLU_VERIFIKASI]
-HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 @dataclass
@@ -150,13 +149,12 @@ def write_xlsx(
     ws.title = "Rekap"
     xlsx.append(ws, [f"REKAPITULASI FINALISASI USULAN {current()} {who.dinas.upper()}"])
     xlsx.append(ws, [f"Periode {period_label(period)}"])
-    ws["A1"].font = Font(bold=True, size=12)
+    xlsx.style_title(ws["A1"])
     xlsx.append(ws, [])
     xlsx.append(
         ws, ["KODE", "KECAMATAN", "KELURAHAN/DESA", *[label for _, label in COLS], "TGL MUSYAWARAH"]
     )
-    for c in ws[4]:
-        c.font, c.fill = Font(bold=True), HEAD_FILL
+    xlsx.style_header(ws[4])
     first = ws.max_row + 1
     for r in rec.itertuples(index=False):
         xlsx.append(
@@ -175,16 +173,13 @@ def write_xlsx(
     xlsx.append(ws, ["", "", "JUMLAH", *[int(rec[k].sum()) for k, _ in COLS]])
     for c in ws[ws.max_row]:
         c.font = Font(bold=True)
-    for col, width in zip(
-        "ABCDEFGHIJKLM", [15, 16, 22, 11, 11, 11, 11, 11, 11, 11, 11, 11, 15], strict=True
-    ):
-        ws.column_dimensions[col].width = width
+    xlsx.set_widths(ws, [15, 16, 22, *[11] * len(COLS), 15])
     chart = BarChart()
     chart.type, chart.grouping, chart.overlap = "col", "stacked", 100
     chart.title = "Usulan baru dan perbaikan per kelurahan"
     chart.y_axis.title = "Orang"
-    for col in (9, 10):  # Usulan Baru, Perbaikan
-        chart.add_data(Reference(ws, min_col=col, min_row=4, max_row=last), titles_from_data=True)
+    for idx in (9, 10):  # Usulan Baru, Perbaikan
+        chart.add_data(Reference(ws, min_col=idx, min_row=4, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=3, min_row=first, max_row=last))
     chart.height, chart.width = 9, 26
     ws.add_chart(chart, f"A{ws.max_row + 3}")
@@ -195,8 +190,7 @@ def write_xlsx(
         ba["A1"].font = Font(bold=True, color="C00000")
     xlsx.append(ba, [])
     xlsx.append(ba, ["BERKAS IMPOR SIKS-NG", "SHA-256"])
-    for c in ba[ba.max_row]:
-        c.font, c.fill = Font(bold=True), HEAD_FILL
+    xlsx.style_header(ba[ba.max_row])
     for name, digest in files:
         xlsx.append(ba, [name, digest])
     xlsx.append(ba, [])
@@ -209,8 +203,7 @@ def write_xlsx(
         ],
     )
     xlsx.append(ba, [f"NIP. {who.nip_kepala_bidang}", f"NIP. {who.nip_kepala_dinas}"])
-    ba.column_dimensions["A"].width = 48
-    ba.column_dimensions["B"].width = 70
+    xlsx.set_widths(ba, [48, 70])
     return xlsx.save(wb, path, period_time(period))
 
 

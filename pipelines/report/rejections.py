@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import PatternFill
 
 from pipelines import wilayah, xlsx
 from pipelines.errors import FileProblem
@@ -30,7 +30,6 @@ from pipelines.outcomes import RETURNED, Outcome
 from pipelines.outcomes import label as outcome_label
 
 BAD = PatternFill("solid", fgColor="F4B6B6")
-HEAD = PatternFill("solid", fgColor="DDEBF7")
 
 
 def write(
@@ -67,12 +66,11 @@ def _summary_sheet(ws, kode: str, period: str, mine: pd.DataFrame) -> None:
     ws.title = "Ringkasan"
     name = wilayah.load().name(kode)
     xlsx.append(ws, [f"HASIL PEMERIKSAAN PRELIST PERIODE {period}"])
-    ws["A1"].font = Font(bold=True, size=12)
+    xlsx.style_title(ws["A1"])
     xlsx.append(ws, [f"Kelurahan/Desa: {name} ({wilayah.dotted(kode)})"])
     xlsx.append(ws, [])
     xlsx.append(ws, ["HASIL", "JUMLAH BARIS"])
-    for c in ws[4]:
-        c.font, c.fill = Font(bold=True), HEAD
+    xlsx.style_header(ws[4])
     counts = mine["outcome"].value_counts()
     for o in Outcome:
         xlsx.append(ws, [o.label, int(counts.get(o.value, 0))])
@@ -89,8 +87,7 @@ def _summary_sheet(ws, kode: str, period: str, mine: pd.DataFrame) -> None:
         "Ketik NIK dan NO KK sebagai teks (format sel Text), bukan angka.",
     ]:
         xlsx.append(ws, [line])
-    ws.column_dimensions["A"].width = 40
-    ws.column_dimensions["B"].width = 14
+    xlsx.set_widths(ws, [40, 14])
 
 
 def _cell_value(v: Any) -> Any:
@@ -157,14 +154,12 @@ def _rows_sheet(
         *extra,
     ]
     xlsx.append(ws, [None if h in ("None", "") else h for h in headers])
-    for c in ws[2]:
-        c.font, c.fill = Font(bold=True), HEAD
-        c.alignment = Alignment(wrap_text=True, vertical="top")
+    xlsx.style_header(ws[2], wrap=True)
     where = {canon: idx for idx, canon in table.columns.items()}
     for r in part.itertuples(index=False):
         raw = rows[r.source_row][:width]
         raw += [None] * (width - len(raw))
-        label = Outcome(r.outcome).label
+        label = Outcome(r.outcome).label  # type: ignore[call-arg]  # lookup by value
         tail = [outside[r.source_row] or None] if extra else []
         xlsx.append(ws, [*(_cell_value(v) for v in raw), r.source_row, label, r.reasons, *tail])
         excel_row = ws.max_row
@@ -177,11 +172,8 @@ def _rows_sheet(
             elif isinstance(v, dt.date):
                 ws.cell(excel_row, i).number_format = "DD-MM-YYYY"
     ws.freeze_panes = "A3"
-    ws.column_dimensions[_letter(width + 3)].width = 80
-    if extra:
-        ws.column_dimensions[_letter(width + 4)].width = 60
-    for i in range(1, width + 1):
-        ws.column_dimensions[_letter(i)].width = 18
+    xlsx.set_widths(ws, [18] * width)
+    xlsx.set_widths(ws, [80, 60] if extra else [80], first=width + 3)  # ALASAN, outside cells
 
 
 def _outside(cells: list, width: int) -> str:
@@ -191,9 +183,3 @@ def _outside(cells: list, width: int) -> str:
         for i, v in enumerate(cells[width:], start=width)
         if not is_missing(v)
     )
-
-
-def _letter(i: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(i)

@@ -23,7 +23,8 @@ CATEGORIES = [
 ]
 COMPLEXITY = ["sederhana", "sedang", "kompleks"]
 DEFAULT_SLA = SLA  # working days per channel and complexity (dtks.toml [permintaan.sla])
-# seed 002: Sekretaris -> Kepala Dinas -> Kepala Bidang -> Kepala Seksi review before approval,
+# the review chain of Kabupaten Sekadau (docs/domain.md, Data-use requests): Sekretaris ->
+# Kepala Dinas -> Kepala Bidang -> Kepala Seksi review before approval,
 # signed by the Kepala Dinas. dtks.toml [permintaan] rantai_telaah / penyetuju override them.
 DEFAULT_CHAIN = Permintaan().rantai_telaah
 DEFAULT_APPROVERS = Permintaan().penyetuju
@@ -87,7 +88,7 @@ class NewRequest:
 
 @dataclass
 class Roles:
-    """The roles that may take each step of a request, from dtks.toml or seed 002's chain."""
+    """The roles that may take each step of a request, from dtks.toml or the default chain."""
 
     chain: list[str]  # every one of them reviews (ditelaah) before approval
     approvers: list[str]  # may approve (disetujui)
@@ -95,7 +96,7 @@ class Roles:
 
     @classmethod
     def from_settings(cls, settings: Settings | None) -> Roles:
-        """The roles of dtks.toml [permintaan] (seed 002's chain when not set)."""
+        """The roles of dtks.toml [permintaan] (the default chain when not set)."""
         cfg = (settings or Settings()).permintaan
         return cls(
             chain=list(cfg.rantai_telaah),
@@ -139,7 +140,12 @@ def _fold(role: str) -> str:
 
 def _unique(roles: list[str]) -> list[str]:
     seen: set[str] = set()
-    return [r for r in roles if not (_fold(r) in seen or seen.add(_fold(r)))]
+    out = []
+    for r in roles:
+        if _fold(r) not in seen:
+            seen.add(_fold(r))
+            out.append(r)
+    return out
 
 
 def political_words(text: str) -> list[str]:

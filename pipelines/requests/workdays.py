@@ -40,12 +40,3 @@ def add_workdays(start: dt.date, n: int) -> dt.date:
         if is_workday(day):
             left -= 1
     return day
-
-
-def workdays_between(start: dt.date, end: dt.date) -> int:
-    """Working days after start up to and including end."""
-    n, day = 0, start
-    while day < end:
-        day += dt.timedelta(days=1)
-        n += is_workday(day)
-    return n

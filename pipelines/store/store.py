@@ -75,9 +75,6 @@ class Store:
         self.con.register(full, frame)
         return full
 
-    def has_snapshot(self) -> bool:
-        return bool(self.one("SELECT count(*) FROM dtks_snapshot")[0])
-
     def close(self) -> None:
         self.con.close()
 

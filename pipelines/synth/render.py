@@ -311,11 +311,11 @@ def write_berita_acara(
         [],
     ]
     header = ["NO", "NO KK", "NAMA KEPALA KELUARGA", "JUMLAH ART", "HASIL MUSYAWARAH", "KETERANGAN"]
-    body = [
+    body: list[list[Any]] = [
         [n, hh.no_kk, hh.head.nama, len(hh.members), decision, ""]
         for n, (hh, decision) in enumerate(_ordered(plan.decisions, r), start=1)
     ]
-    foot = [
+    foot: list[list[Any]] = [
         [],
         ["Demikian berita acara ini dibuat untuk dipergunakan sebagaimana mestinya."],
         [None, None, None, None, f"Lurah {name}"],

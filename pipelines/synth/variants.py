@@ -521,8 +521,8 @@ def render(v: Variant, folder: Path, period_dir: Path) -> list[dict]:
         ws.append(header)
         if sub:
             ws.append(sub)
-        for p, cells in body:
-            ws.append(cells)
+        for p, row in body:
+            ws.append(row)
             rows_at[id(p)] = ws.max_row
         ws.append([])
         ws.append([None, None, "Mengetahui, Lurah"])
@@ -537,8 +537,8 @@ def render(v: Variant, folder: Path, period_dir: Path) -> list[dict]:
             for t in [*titles, header, *([sub] if sub else [])]:
                 w.writerow(["" if c is None else c for c in t])
                 line += 1
-            for p, cells in body:
-                w.writerow(["" if c is None else c for c in cells])
+            for p, row in body:
+                w.writerow(["" if c is None else c for c in row])
                 line += 1
                 rows_at[id(p)] = line
         sheet = ""
@@ -603,7 +603,7 @@ def _write_ba(v: Variant, folder: Path) -> None:
     if v.ba != "no_decision":
         header.append(v.ba_decision_header)
     header.append("KETERANGAN")
-    rows = []
+    rows: list[list[Any]] = []
     fams = [f for f in v.families if f.decision is not None]
     random.Random(v.seed + 1).shuffle(fams)
     for i, fam in enumerate(fams, start=1):

@@ -332,7 +332,7 @@ def month(home: Home, period: str) -> Month:
             raise
         run, per, closed = _month_seen[period]
     by_code = {k.kode: k for k in kel}
-    totals = dict.fromkeys(OUTCOMES, 0)
+    totals: dict[str, int] = dict.fromkeys(OUTCOMES, 0)
     for code, outcome, n in per:
         if code in by_code:
             by_code[code].counts[outcome] = int(n)

@@ -111,7 +111,8 @@ async def form_of(request: Request) -> dict[str, str]:
     """The form's text fields, after checking its CSRF token."""
     # one decision is 5 fields; the body limit (MAX_FORM_BYTES) bounds the form anyway
     form = await request.form(max_fields=20_000)
-    if not csrf_ok(session(request), form.get(CSRF_FIELD)):
+    token = form.get(CSRF_FIELD)
+    if not csrf_ok(session(request), token if isinstance(token, str) else None):
         raise CsrfFailed()
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
@@ -273,7 +274,7 @@ def _too_large(request: Request) -> Response:
 
 def _errors(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
-    async def _login(request: Request, exc: LoginRequired):
+    async def _login(request: Request, _exc: LoginRequired):
         nxt = request.url.path if request.method == "GET" else "/"
         return back("/masuk?lanjut=" + quote(nxt, safe="/"))
 
@@ -289,7 +290,7 @@ def _errors(app: FastAPI) -> None:
         )
 
     @app.exception_handler(CsrfFailed)
-    async def _csrf(request: Request, exc: CsrfFailed):
+    async def _csrf(request: Request, _exc: CsrfFailed):
         return render(
             request,
             "galat.html",
@@ -300,7 +301,7 @@ def _errors(app: FastAPI) -> None:
         )
 
     @app.exception_handler(TooMany)
-    async def _many(request: Request, exc: TooMany):
+    async def _many(request: Request, _exc: TooMany):
         return render(
             request,
             "galat.html",
@@ -315,7 +316,7 @@ def _errors(app: FastAPI) -> None:
         return render(request, "galat.html", 404, judul="Tidak ditemukan", pesan=str(exc))
 
     @app.exception_handler(actions.StoreLocked)
-    async def _busy(request: Request, exc: actions.StoreLocked):
+    async def _busy(request: Request, _exc: actions.StoreLocked):
         return render(
             request,
             "galat.html",

@@ -201,12 +201,13 @@ async def upload(request: Request, period: str):
     user = require(request, "unggah")
     _period(period)
     form = await request.form(max_files=20, max_fields=20)
-    if not csrf_ok(session(request), form.get(CSRF_FIELD)):
+    token = form.get(CSRF_FIELD)
+    if not csrf_ok(session(request), token if isinstance(token, str) else None):
         raise CsrfFailed()
     files = [
         (f.filename, f.file)  # spooled to disk by the form parser; copied in blocks
         for f in form.getlist("berkas")
-        if hasattr(f, "file") and getattr(f, "filename", "")
+        if not isinstance(f, str) and f.filename
     ]
     kode = str(form.get("kode", "")).replace(".", "")
     try:

@@ -1,0 +1,172 @@
+"""approval.check directly: each prelist row's musyawarah decision and the reason it reads."""
+
+from __future__ import annotations
+
+import random
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipelines import approval
+from pipelines import reasons as R
+
+A, B = "6271011001", "6271011002"  # two kelurahan folders
+
+
+def _kk(n: int) -> str:
+    return f"6271010101{n:06d}"
+
+
+def _nik(n: int, i: int) -> str:
+    return f"627101410{n:04d}{i:03d}"
+
+
+def _head_name(n: int) -> str:
+    return "KEPALA " + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[n % 26] * 3
+
+
+def _prelist(households: list[tuple[str, int, int]]) -> pd.DataFrame:
+    """(folder, household number, members): the head first, then the others."""
+    rows = []
+    for folder, n, size in households:
+        for i in range(size):
+            rel = "KEPALA KELUARGA" if i == 0 else "ANAK"
+            rows.append((folder, _kk(n), _nik(n, i), _head_name(n) if i == 0 else "X", "003", rel))
+    df = pd.DataFrame(
+        rows, columns=["folder_kode", "no_kk", "nik", "nama", "rt", "hubungan_keluarga"]
+    )
+    df.insert(0, "row_id", range(1, len(df) + 1))
+    return df
+
+
+def _decisions(rows: list[dict]) -> pd.DataFrame:
+    """Berita acara rows; each names its household one way (no_kk, nik_kepala, kunci_id, or
+    nama_kepala_keluarga with rt) and says disetujui True/False/None."""
+    base = {
+        "no_kk": None,
+        "nik_kepala": None,
+        "kunci_id": None,
+        "nama_kepala_keluarga": None,
+        "rt": None,
+        "alasan": "",  # ingest.decisions gives '' where the word carries no reason
+    }
+    out = [{**base, "keputusan_asli": "SETUJU" if r.get("disetujui") else None, **r} for r in rows]
+    df = pd.DataFrame(out, columns=[*base, "folder_kode", "disetujui", "keputusan_asli"])
+    df["source_row"] = range(7, 7 + len(df))
+    return df.astype({"disetujui": object})
+
+
+def _by_row(result: pd.DataFrame) -> dict[int, tuple[bool, str]]:
+    return {
+        int(r.row_id): (bool(r.approved), str(r.reason)) for r in result.itertuples(index=False)
+    }
+
+
+def test_each_row_gets_its_households_decision_or_the_reason_it_has_none():
+    rows = _prelist([(A, 1, 2), (A, 2, 1), (A, 3, 1), (A, 4, 1), (B, 5, 1), ("6271011003", 6, 1)])
+    dec = _decisions(
+        [
+            {"folder_kode": A, "no_kk": _kk(1), "disetujui": True},
+            {"folder_kode": A, "no_kk": _kk(2), "disetujui": False, "alasan": "mampu"},
+            {"folder_kode": A, "no_kk": _kk(3), "disetujui": False},
+            {"folder_kode": B, "no_kk": _kk(5), "disetujui": True},
+        ]
+    )
+    got = _by_row(approval.check(rows, dec, {A, B}, held={B: "Ditahan: pindaian."}))
+    assert got == {
+        1: (True, ""),
+        2: (True, ""),  # the whole household follows its one decision
+        3: (False, "Ditolak dalam musyawarah: mampu."),
+        4: (False, "Ditolak dalam musyawarah: tidak layak."),
+        5: (False, R.MUSY_MISSING),  # kelurahan A sent a berita acara without this household
+        6: (False, "Ditahan: pindaian."),  # held: even an approved household waits
+        7: (False, R.MUSY_NO_BA),
+    }
+
+
+def test_a_household_is_found_by_its_heads_nik_a_key_of_either_kind_or_name_and_rt():
+    rows = _prelist([(A, 1, 2), (A, 2, 2), (A, 3, 1), (A, 4, 1)])
+    dec = _decisions(
+        [
+            {"folder_kode": A, "nik_kepala": _nik(1, 0), "disetujui": True},
+            {"folder_kode": A, "kunci_id": _nik(2, 1), "disetujui": True},  # a member's NIK
+            {"folder_kode": A, "kunci_id": _kk(3), "disetujui": True},
+            {
+                "folder_kode": A,
+                "nama_kepala_keluarga": "kepala  eee",
+                "rt": "003",
+                "disetujui": True,
+            },
+        ]
+    )
+    got = approval.check(rows, dec, {A})
+    assert got["approved"].all(), got
+    how = approval.resolve(dec, rows)
+    assert list(how["cocok_lewat"]) == ["NIK", "NIK", "NO KK", "nama+RT"]
+    assert list(how["kk_cocok"]) == [_kk(1), _kk(2), _kk(3), _kk(4)]
+
+
+def test_a_split_or_unreadable_decision_is_not_an_approval():
+    rows = _prelist([(A, 1, 1), (A, 2, 1), (A, 3, 1)])
+    dec = _decisions(
+        [
+            {"folder_kode": A, "no_kk": _kk(1), "disetujui": True},
+            {"folder_kode": A, "no_kk": _kk(1), "disetujui": False, "alasan": "pindah"},
+            {"folder_kode": A, "no_kk": _kk(2), "disetujui": None, "keputusan_asli": "MUNGKIN"},
+            {"folder_kode": A, "no_kk": _kk(3), "disetujui": None, "keputusan_asli": None},
+        ]
+    )
+    got = _by_row(approval.check(rows, dec, {A}))
+    assert got[1] == (False, "Ditolak dalam musyawarah: pindah.")
+    assert not got[2][0] and got[2][1].startswith("Keputusan musyawarah 'MUNGKIN' tidak dikenali")
+    assert got[3] == (
+        False,
+        "Keputusan musyawarah untuk keluarga ini kosong di berita acara (baris 10); "
+        "isi keputusannya.",
+    )
+
+
+def test_a_decision_in_one_kelurahan_never_approves_the_same_card_in_another():
+    rows = _prelist([(A, 1, 1), (B, 1, 1)])
+    dec = _decisions([{"folder_kode": A, "no_kk": _kk(1), "disetujui": True}])
+    assert _by_row(approval.check(rows, dec, {A, B})) == {
+        1: (True, ""),
+        2: (False, R.MUSY_MISSING),
+    }
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 15), seed=st.integers(0, 2**32))
+def test_generated_decisions_approve_exactly_the_households_approved_in_their_kelurahan(n, seed):
+    """Model: a row is approved iff its kelurahan sent a berita acara, is not held, and every
+    decision row naming its household (by card or head's NIK) approves it, at least one."""
+    r = random.Random(seed)
+    folders = [A, B, "6271011003"]
+    households = [(r.choice(folders), k, r.randint(1, 3)) for k in range(1, n + 1)]
+    rows = _prelist(households)
+    with_ba = {f for f in folders if r.random() < 0.8}
+    held = {f: "Ditahan." for f in with_ba if r.random() < 0.2}
+    dec_rows, said = [], {}
+    for folder, k, _ in households:
+        if folder not in with_ba:  # decisions come from a berita acara
+            continue
+        for _ in range(r.choice([0, 1, 1, 1, 2])):
+            yes = r.random() < 0.7
+            key = {"no_kk": _kk(k)} if r.random() < 0.5 else {"nik_kepala": _nik(k, 0)}
+            dec_rows.append({"folder_kode": folder, "disetujui": yes, **key})
+            said.setdefault(k, []).append(yes)
+    dec = _decisions(dec_rows)
+    got = _by_row(approval.check(rows, dec, with_ba, held))
+    row = 0
+    for folder, k, size in households:
+        want = folder in with_ba and folder not in held and bool(said.get(k)) and all(said[k])
+        for _ in range(size):
+            row += 1
+            assert got[row][0] == want, (folder, k, said.get(k))
+            if folder in held:
+                assert got[row][1] == "Ditahan."
+            elif folder not in with_ba:
+                assert got[row][1] == R.MUSY_NO_BA
+            elif k not in said:
+                assert got[row][1] == R.MUSY_MISSING
