@@ -2,7 +2,7 @@
 
 A berita acara decision of MENINGGAL, PINDAH, MAMPU, TIDAK DITEMUKAN or GANDA on a person
 the register holds is not a rejected proposal: it asks Kemensos to deactivate that person
-(DOMAIN.md, "DTSEN"). Such a row ends as `usulan_nonaktif`, goes to SIKS-NG in its own file
+(docs/domain.md, "DTSEN"). Such a row ends as `usulan_nonaktif`, goes to SIKS-NG in its own file
 (one per kelurahan) with the reason, and is counted in every report. A decision of that kind
 on a person the register does not hold stays `ditolak_musyawarah` (nothing to deactivate),
 and so does a household whose decisions name more than one reason (a person must sort it).

@@ -125,10 +125,10 @@ def write(path: Path, kode: str, rows: list[list] | None = None) -> Path:
         ("HASIL VERIFIKASI LAPANGAN", DROPDOWN),
         *[(h, ["ADA", "TIDAK"]) for h in ("DOK KK", "DOK KTP", "DOK SKTM", "DOK FOTO RUMAH")],
     ]:
-        col = xlsx_col(HEADERS.index(header) + 1)
+        letter = xlsx_col(HEADERS.index(header) + 1)
         dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
         ws.add_data_validation(dv)
-        dv.add(f"{col}{first}:{col}{last}")
+        dv.add(f"{letter}{first}:{letter}{last}")
     ws.freeze_panes = f"E{first}"
     guide = wb.create_sheet("PETUNJUK", 0)
     for line in [

@@ -273,6 +273,7 @@ def _letter(
     kode: str,
     today: dt.date,
     settings: Settings,
+    store: Store,
 ) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     w, _ = A4

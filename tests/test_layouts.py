@@ -110,7 +110,7 @@ def test_coded_layouts_write_the_target_codes(finalized, tmp_path):
         assert {r[marital] for r in got} <= {"1", "2", "3", "4"}
         by_nik = dict(zip(rows["nik"], rows["hubungan_keluarga"], strict=True))
         nik = "NIK" if name == "dtks" else "nomor_induk_kependudukan"
-        for r in got:  # DOMAIN.md: DTKS 2 ISTRI/SUAMI, 3 ANAK (Dukcapil's 3 is ISTRI)
+        for r in got:  # docs/domain.md: DTKS 2 ISTRI/SUAMI, 3 ANAK (Dukcapil's 3 is ISTRI)
             assert {"KEPALA KELUARGA": "1", "ISTRI": "2", "SUAMI": "2", "ANAK": "3"}.get(
                 by_nik[r[nik]], r[rel]
             ) == r[rel]

@@ -282,7 +282,7 @@ def _tables(path: Path, limits: Limits) -> list[_Table]:
     found = []
     for sheet, rows, first in heads:
         for i, row in enumerate(rows):
-            columns = {}
+            columns: dict[int, str] = {}
             for j, cell in enumerate(row):
                 canon = _LOOKUP.get(header_key(cell))
                 if canon and canon not in columns.values():
@@ -312,7 +312,7 @@ def _encoding(path: Path) -> str:
 
 
 @functools.cache
-def _encoding_of(path: Path, size: int, mtime: int) -> str:
+def _encoding_of(path: Path, size: int, mtime: int) -> str:  # noqa: ARG001 (size, mtime: cache key)
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         with path.open("rb") as fh:
@@ -667,7 +667,7 @@ def _regions(
     return pa.array(codes, cols.TEXT), pa.array(given, cols.TEXT)
 
 
-def _per_distinct(columns: list[np.ndarray], fn, arrow: list[pa.Array] | None = None) -> list:
+def _per_distinct(columns: list[np.ndarray], fn, arrow: Any = None) -> list:
     """fn(values of the columns) for each row, called once per distinct combination. With
     the columns as Arrow text, the combinations are found in Arrow."""
     if arrow:

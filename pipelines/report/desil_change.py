@@ -26,7 +26,7 @@ from pipelines.store import Store
 from pipelines.store import dtsen as history
 from pipelines.vocabulary import say
 
-# Kepmensos 79/HUK/2025 (DOMAIN.md "DTSEN"): the highest national desil each programme serves
+# Kepmensos 79/HUK/2025 (docs/domain.md, "DTSEN"): the highest national desil each programme serves
 DEFAULT_CUTOFFS = {"PKH": 4, "SEMBAKO": 5, "PBI-JK": 5}
 CHANGE_LABELS = {
     "turun": "TURUN",

@@ -134,9 +134,9 @@ def generate(home: Home, period: str, seed: int = 2026, scale: int = 1) -> Gener
             write_berita_acara(plan, folder, i, name, period, r)
     truth_path = home.raw / f"{period}_truth.csv"
     with truth_path.open("w", newline="", encoding="utf-8") as fh:
-        wr = csv.DictWriter(fh, fieldnames=list(truth[0]))
-        wr.writeheader()
-        wr.writerows(truth)
+        dw = csv.DictWriter(fh, fieldnames=list(truth[0]))
+        dw.writeheader()
+        dw.writerows(truth)
     # last, from its own random stream: the files above stay as they were before DTSEN
     dtsen = write_dtsen(home.raw / "dtsen", KABKOTA, period, pop, dtks, seed)
     # then the DTSEN era's extra files (deactivations, a complete proposal, the Dinas's own

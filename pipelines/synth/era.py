@@ -40,7 +40,7 @@ def _truth(rel: str, row: int, expected: str, plant: str, p: Person, registered:
     }
 
 
-def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
+def _write(path: Path, header: list[str], rows: list[list[object]]) -> None:
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, delimiter=";")
         w.writerow(header)
@@ -84,7 +84,7 @@ def write_extras(
                             (pop.household(plan2.kode).members, "MAMPU", False)]),
     ]:  # fmt: skip
         path = fo / "usulan_penonaktifan.csv"
-        rows = []
+        rows: list[list[object]] = []
         for members, decision, registered in picks:
             for m in members:
                 rows.append([len(rows) + 1, *_cells(m), decision])
