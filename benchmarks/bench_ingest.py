@@ -35,6 +35,7 @@ from pipelines import validate
 from pipelines.ingest import prelist, schemes
 from pipelines.ingest.layout import find_table
 from pipelines.ingest.read import gc_paused, read_grids
+from pipelines.outcomes import Outcome
 from pipelines.synth import KABKOTA
 from pipelines.synth.population import Population
 from pipelines.synth.render import STYLES, render_values
@@ -79,7 +80,9 @@ def generate(folder: Path, rows: int, files: int) -> list[Path]:
                     break
                 n += 1
                 fault = r.choice(FAULTS) if r.random() < 0.01 else {}
-                ws.append([n, *render_values(Row(p, "usulan_baru", overrides=fault), style, r)])
+                ws.append(
+                    [n, *render_values(Row(p, Outcome.USULAN_BARU, overrides=fault), style, r)]
+                )
         path = folder / f"prelist_{f:03d}.xlsx"
         wb.save(path)
         paths.append(path)
