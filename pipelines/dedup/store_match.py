@@ -16,6 +16,8 @@ from importlib import resources
 import pandas as pd
 
 from pipelines import reasons as R
+from pipelines.dedup import blocking, rules
+from pipelines.dedup.rules import EVIDENCE, NAME_NEAR, NAME_SIMILAR
 from pipelines.outcomes import Outcome
 from pipelines.reasons import LABELS
 from pipelines.store import Store
@@ -28,9 +30,21 @@ QUERY_COLUMNS = ["row_id", "nik", "nik_ok", "no_kk", "nama_key", "tanggal_lahir"
 RESULT_COLUMNS = ["row_id", "outcome", "reason", "matched_id_dtks", "match_score"]
 
 
+# the parts of the .sql files generated from one definition (blocking.py)
+GENERATED = {
+    "near_nik.sql": lambda: blocking.nik_pairs_sql("q", "d", "a.row_id, b.id_dtks"),
+    "batch_near.sql": lambda: blocking.nik_pairs_sql(
+        "q", "q", "a.row_id AS later, b.row_id AS earlier", "b.row_id < a.row_id"
+    ),
+}
+
+
 def sql(name: str) -> str:
-    """A .sql file of this package."""
-    return resources.files("pipelines.dedup").joinpath(name).read_text(encoding="utf-8")
+    """A .sql file of this package, with its generated blocking filled in."""
+    text = resources.files("pipelines.dedup").joinpath(name).read_text(encoding="utf-8")
+    if name in GENERATED:
+        text = text.replace("/* pairs */", GENERATED[name]())
+    return text
 
 
 def query_frame(rows: pd.DataFrame, nik_ok: pd.Series | bool = True) -> pd.DataFrame:
@@ -40,38 +54,30 @@ def query_frame(rows: pd.DataFrame, nik_ok: pd.Series | bool = True) -> pd.DataF
     return q
 
 
+def run_sql(store: Store, file: str) -> pd.DataFrame:
+    """A .sql file's rows, its rule thresholds bound (rules.py)."""
+    text = sql(file)
+    return store.df(text, rules.bind(text))
+
+
 def _run(store: Store, query: pd.DataFrame, file: str) -> pd.DataFrame:
     store.register("query", query)
     try:
-        return store.df(sql(file))
+        return run_sql(store, file)
     finally:
         store.con.unregister("__dtks_query")
 
 
 def evidence(r) -> str:
-    """Indonesian evidence text for one candidate pair."""
-    parts = [f"nama mirip ({r.name_sim:.2f})"]
-    if r.same_birth:
-        parts.append("tanggal lahir sama")
-    if r.same_kk:
-        parts.append("NO KK sama")
-    if pd.notna(r.mother_sim) and r.mother_sim >= 0.85:
-        parts.append(f"nama ibu mirip ({r.mother_sim:.2f})")
-    if r.same_place:
-        parts.append("tempat lahir sama")
-    return ", ".join(parts)
+    """Indonesian evidence text for one candidate pair (rules.EVIDENCE's labels)."""
+    values = [(ev, getattr(r, ev.column)) for ev in EVIDENCE]
+    return ", ".join(ev.text(v) for ev, v in values if ev.shown(v))
 
 
 def scores(found: pd.DataFrame) -> pd.Series:
-    """The match score in [0, 1] of each candidate pair: the evidence that evidence() names."""
-    mother = found["mother_sim"].astype("float64").fillna(0.0) >= 0.85
-    return (
-        0.4 * found["name_sim"].astype("float64").fillna(0.0)
-        + 0.2 * found["same_birth"].astype(bool)
-        + 0.2 * found["same_kk"].astype(bool)
-        + 0.1 * mother
-        + 0.1 * found["same_place"].astype(bool)
-    ).round(3)
+    """The match score in [0, 1] of each candidate pair: the evidence that evidence() names,
+    each weighted by its share in rules.EVIDENCE."""
+    return sum(ev.weight * ev.score(found[ev.column]) for ev in EVIDENCE).round(3)
 
 
 def ranked(found: pd.DataFrame) -> pd.DataFrame:
@@ -142,7 +148,7 @@ def match(store: Store, rows: pd.DataFrame, timings: dict | None = None) -> pd.D
     exact = _run(store, query, "exact_nik.sql")
     clock("exact_nik")
     # the same NIK under another name is a typo hitting someone else, or a shared NIK
-    other = exact[(exact["n_candidates"] == 1) & (exact["name_sim"] < 0.85)]
+    other = exact[(exact["n_candidates"] == 1) & ~NAME_SIMILAR.holds(exact["name_sim"])]
     exact = exact[~exact["row_id"].isin(other["row_id"])]
     results = [_judge_exact(rows, exact)]
     clock("judge_exact")
@@ -204,9 +210,9 @@ def annotate_rejected(store: Store, rows: pd.DataFrame, nik_ok: pd.Series) -> pd
 
     Any 16-digit NIK is looked up as it is, even one the row was rejected for (its birth-date
     digits disagree with the birth date, or its region is not in today's list): held by a
-    registered person of a near-identical name (>= 0.95), or a similar one (>= 0.85) born
-    the same day or a day/month typo apart, the row is probably that person. Otherwise the
-    search goes on: a NIK one digit away (pass 2's rules), then name and birth date (pass 3;
+    registered person of a near-identical name (rules.NAME_NEAR), or a similar one
+    (NAME_SIMILAR) born the same day or a day/month typo apart, the row is probably that
+    person. Otherwise the search goes on: a NIK one digit away (pass 2's rules), then name and birth date (pass 3;
     `nik_ok`, the NIK passed every check, decides how it searches); found by neither, the
     note says the NIK is registered (under a very different name, if so), naming nobody.
     """
@@ -219,7 +225,7 @@ def annotate_rejected(store: Store, rows: pd.DataFrame, nik_ok: pd.Series) -> pd
     exact = best_candidates(exact_evidence(rows, exact)) if len(exact) else exact
     if len(exact):
         sim = exact["name_sim"]
-        same_person = (sim >= 0.95) | ((sim >= 0.85) & exact["birth_close"])
+        same_person = NAME_NEAR.holds(sim) | (NAME_SIMILAR.holds(sim) & exact["birth_close"])
         other, exact = exact[~same_person], exact[same_person]
     else:
         other = exact
@@ -242,8 +248,8 @@ def annotate_rejected(store: Store, rows: pd.DataFrame, nik_ok: pd.Series) -> pd
     other = other[~other["row_id"].isin(by_name["row_id"]) & ~other["row_id"].isin(near["row_id"])]
     out += [
         (r.row_id,
-         "Catatan: " + R.NIK_OTHER_NAME.format(sim=r.name_sim) if r.name_sim < 0.85
-         else R.ALSO_REGISTERED_NIK, None, None)
+         "Catatan: " + R.NIK_OTHER_NAME.format(sim=r.name_sim)
+         if not NAME_SIMILAR.holds(r.name_sim) else R.ALSO_REGISTERED_NIK, None, None)
         for r in other.itertuples()
     ]  # fmt: skip
     return pd.DataFrame(out, columns=columns)
