@@ -21,6 +21,7 @@ from pipelines.dedup import blocking
 from pipelines.synth import names as N
 
 KEC = ["627101", "627102", "627103", "627104", "627105"]
+REGION_SERIAL = [*range(1, 7), *range(13, 17)]
 # what each class slips: ("sub", digit) or ("swap", digit and the next one)
 CLASSES = {
     "region_digit": [("sub", p) for p in range(1, 7)],
@@ -183,12 +184,14 @@ def test_every_class_of_one_digit_slip_is_found_inside_the_batch(worlds, seed, k
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_the_blocks_cover_every_slip_a_block_must_find(seed):
+def test_the_windows_cover_every_slip_a_block_must_find(seed):
     """blocking.covers, the mirror of the SQL blocks, holds for every substitution and
-    neighbour swap."""
+    neighbour swap, and for a birth-date slip with one more in a region or serial digit."""
     r = random.Random(seed)
     p = _person(r, "X")
     for kind in ("sub", "swap"):
         for pos in range(1, 17 if kind == "sub" else 16):
             nik = _slipped(r, p["nik"], kind, pos)
             assert nik is None or blocking.covers(p["nik"], nik), (kind, pos)
+    nik = _slipped(r, p["nik"], "sub", r.randint(7, 12))
+    assert blocking.covers(p["nik"], _slipped(r, nik, "sub", r.choice(REGION_SERIAL)))

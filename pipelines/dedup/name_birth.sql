@@ -12,26 +12,35 @@
 -- The thresholds are bound from rules.py.
 -- Every candidate that passes is returned: store_match ranks them by all the evidence.
 WITH q AS MATERIALIZED (
-    SELECT row_id, nik, nik_ok, no_kk, nama_norm(nama_key) AS nn, tanggal_lahir::DATE AS tanggal_lahir,
-           jenis_kelamin, nama_ibu_kandung, nama_norm(nama_ibu_kandung) AS ibu, tempat_lahir,
-           kode_wilayah, left(kode_wilayah, 6) AS kec
+    SELECT row_id, nik_ok, no_kk, nn, tanggal_lahir::DATE AS tanggal_lahir, jenis_kelamin,
+           nama_ibu_kandung, ibu_n AS ibu, tempat_lahir, kode_wilayah,
+           left(kode_wilayah, 6) AS kec
     FROM __dtks_query WHERE tanggal_lahir IS NOT NULL AND nama_key IS NOT NULL
 ),
-d AS (
-    SELECT id_dtks, nik, regexp_full_match(coalesce(nik, ''), '[0-9]{16}') AS nik_ok, no_kk,
-           nama, tanggal_lahir, jenis_kelamin, nama_ibu_kandung, tempat_lahir, kode_wilayah,
+-- every register person (read only for the rows whose own NIK is broken) ...
+d AS NOT MATERIALIZED (
+    SELECT id_dtks, no_kk, nama, tanggal_lahir, jenis_kelamin, nama_ibu_kandung,
            left(kode_wilayah, 6) AS kec
     FROM dtks_current
 ),
-pairs AS (  -- split so that each side's NIK test is pushed below the join
+-- ... and those registered with a broken NIK, for every row
+broken AS MATERIALIZED (
+    SELECT * FROM (
+        SELECT id_dtks, nik, no_kk, nama, tanggal_lahir, jenis_kelamin, nama_ibu_kandung,
+               left(kode_wilayah, 6) AS kec
+        FROM dtks_current
+    ) WHERE NOT regexp_full_match(coalesce(nik, ''), '[0-9]{16}')
+),
+pairs AS (  -- a row with a good NIK meets only persons registered with a broken one
     SELECT q.row_id, d.id_dtks FROM q JOIN d
         ON d.tanggal_lahir = q.tanggal_lahir AND d.kec = q.kec WHERE NOT q.nik_ok
     UNION
-    SELECT q.row_id, d.id_dtks FROM q JOIN d
-        ON d.tanggal_lahir = q.tanggal_lahir AND d.kec = q.kec WHERE q.nik_ok AND NOT d.nik_ok
+    SELECT q.row_id, d.id_dtks FROM q JOIN broken AS d
+        ON d.tanggal_lahir = q.tanggal_lahir AND d.kec = q.kec WHERE q.nik_ok
     UNION
-    SELECT q.row_id, d.id_dtks FROM q JOIN d ON d.no_kk = q.no_kk
-        WHERE NOT (q.nik_ok AND d.nik_ok)
+    SELECT q.row_id, d.id_dtks FROM q JOIN d ON d.no_kk = q.no_kk WHERE NOT q.nik_ok
+    UNION
+    SELECT q.row_id, d.id_dtks FROM q JOIN broken AS d ON d.no_kk = q.no_kk WHERE q.nik_ok
     UNION
     SELECT q.row_id, d.id_dtks FROM q JOIN d
         ON d.tanggal_lahir = q.tanggal_lahir AND d.jenis_kelamin = q.jenis_kelamin
@@ -39,22 +48,23 @@ pairs AS (  -- split so that each side's NIK test is pushed below the join
           AND jaro_winkler_similarity(q.ibu, upper(d.nama_ibu_kandung)) >= $mother_prefilter
           AND jaccard(replace(q.nn, ' ', ''), upper(d.nama)) >= $letters_prefilter
     UNION
-    SELECT q.row_id, d.id_dtks FROM q JOIN d
+    SELECT q.row_id, d.id_dtks FROM q JOIN broken AS d
         ON d.tanggal_lahir = q.tanggal_lahir AND d.jenis_kelamin = q.jenis_kelamin
-        WHERE q.nik_ok AND NOT d.nik_ok AND q.ibu <> ''
+        WHERE q.nik_ok AND q.ibu <> ''
           AND jaro_winkler_similarity(q.ibu, upper(d.nama_ibu_kandung)) >= $mother_prefilter
           AND jaccard(replace(q.nn, ' ', ''), upper(d.nama)) >= $letters_prefilter
 ),
 -- Names are normalised once per pair and compared as columns (a macro inside a filter is
 -- expanded at every use); mothers' names only where the name is close enough for a rule.
 named AS MATERIALIZED (
-    SELECT q.row_id, d.id_dtks, q.nik_ok AS row_nik_ok, d.nik_ok AS dtks_nik_ok, q.nn,
+    SELECT q.row_id, d.id_dtks, q.nik_ok AS row_nik_ok,
+           regexp_full_match(coalesce(d.nik, ''), '[0-9]{16}') AS dtks_nik_ok, q.nn,
            nama_norm(d.nama) AS d_nn, q.ibu, d.nama_ibu_kandung AS d_ibu,
            q.tanggal_lahir AS q_lahir, d.tanggal_lahir, q.no_kk AS q_kk, d.no_kk,
            q.jenis_kelamin AS q_jk, d.jenis_kelamin, q.tempat_lahir AS q_tempat, d.tempat_lahir,
-           q.kode_wilayah AS q_wilayah, d.kode_wilayah, q.kec AS q_kec, d.kec
-    FROM pairs JOIN q USING (row_id) JOIN d USING (id_dtks)
-    WHERE NOT (q.nik_ok AND d.nik_ok)
+           q.kode_wilayah AS q_wilayah, d.kode_wilayah, q.kec AS q_kec, left(d.kode_wilayah, 6) AS kec
+    FROM pairs JOIN q USING (row_id) JOIN dtks_current AS d USING (id_dtks)
+    WHERE NOT (q.nik_ok AND regexp_full_match(coalesce(d.nik, ''), '[0-9]{16}'))
 ),
 close AS MATERIALIZED (
     SELECT *, nama_norm(d_ibu) AS d_ibu_n

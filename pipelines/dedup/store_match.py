@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 
 from pipelines import reasons as R
@@ -32,9 +33,18 @@ RESULT_COLUMNS = ["row_id", "outcome", "reason", "matched_id_dtks", "match_score
 
 # the parts of the .sql files generated from one definition (blocking.py)
 GENERATED = {
-    "near_nik.sql": lambda: blocking.nik_pairs_sql("q", "d", "a.row_id, b.id_dtks"),
+    "near_nik.sql": lambda: blocking.nik_pairs_sql(
+        "q",
+        "d",
+        "a.row_id, b.id_dtks",
+        two_edits="a.no_kk = b.no_kk OR a.jenis_kelamin = b.jenis_kelamin",
+    ),
     "batch_near.sql": lambda: blocking.nik_pairs_sql(
-        "q", "q", "a.row_id AS later, b.row_id AS earlier", "b.row_id < a.row_id"
+        "q",
+        "q",
+        "a.row_id AS later, b.row_id AS earlier",
+        "b.row_id < a.row_id",
+        two_edits="a.no_kk = b.no_kk",
     ),
 }
 
@@ -44,14 +54,28 @@ def sql(name: str) -> str:
     text = resources.files("pipelines.dedup").joinpath(name).read_text(encoding="utf-8")
     if name in GENERATED:
         text = text.replace("/* pairs */", GENERATED[name]())
+        text = text.replace("/* keys */", blocking.key_columns_sql("nik_int"))
     return text
 
 
-def query_frame(rows: pd.DataFrame, nik_ok: pd.Series | bool = True) -> pd.DataFrame:
-    """The columns the SQL passes read, birth dates as DATE."""
+def query_frame(
+    rows: pd.DataFrame, nik_ok: pd.Series | bool = True, store: Store | None = None
+) -> pd.DataFrame:
+    """The columns the SQL passes read, birth dates as DATE; with a store, also each row's
+    name and mother's name normalised (`nn`, `ibu_n`), once for every pass."""
     q = rows.assign(nik_ok=nik_ok)[QUERY_COLUMNS].copy()
     q["tanggal_lahir"] = q["tanggal_lahir"].dt.date
-    return q
+    if store is None:
+        return q
+    store.register("names", q[["row_id", "nama_key", "nama_ibu_kandung"]])
+    try:
+        names = store.df(
+            "SELECT row_id, nama_norm(nama_key) AS nn, nama_norm(nama_ibu_kandung) AS ibu_n "
+            "FROM __dtks_names"
+        )
+    finally:
+        store.con.unregister("__dtks_names")
+    return q.merge(names, on="row_id", how="left")
 
 
 def run_sql(store: Store, file: str) -> pd.DataFrame:
@@ -144,7 +168,7 @@ def match(store: Store, rows: pd.DataFrame, timings: dict | None = None) -> pd.D
     if rows.empty:
         return _no_result()
     clock = _Clock(timings)
-    query = query_frame(rows)
+    query = query_frame(rows, store=store)
     exact = _run(store, query, "exact_nik.sql")
     clock("exact_nik")
     # the same NIK under another name is a typo hitting someone else, or a shared NIK
@@ -191,18 +215,22 @@ def _no_result() -> pd.DataFrame:
 
 
 class _Clock:
-    """Records the seconds since the previous call under a name (no-op without a dict)."""
+    """Records [wall, CPU] seconds since the previous call under a name (no-op without a dict).
+
+    CPU is user+sys of the whole process, so DuckDB's threads count.
+    """
 
     def __init__(self, into: dict | None) -> None:
         import time
 
-        self.into, self.now, self.t = into, time.perf_counter, time.perf_counter()
+        self.into, self.now, self.cpu = into, time.perf_counter, time.process_time
+        self.t, self.c = self.now(), self.cpu()
 
     def __call__(self, name: str) -> None:
         if self.into is not None:
-            t = self.now()
-            self.into[name] = round(t - self.t, 2)
-            self.t = t
+            t, c = self.now(), self.cpu()
+            self.into[name] = [round(t - self.t, 2), round(c - self.c, 2)]
+            self.t, self.c = t, c
 
 
 def annotate_rejected(store: Store, rows: pd.DataFrame, nik_ok: pd.Series) -> pd.DataFrame:
@@ -219,7 +247,7 @@ def annotate_rejected(store: Store, rows: pd.DataFrame, nik_ok: pd.Series) -> pd
     columns = ["row_id", "note", "matched_id_dtks", "match_score"]
     if rows.empty:
         return pd.DataFrame(columns=columns)
-    query = query_frame(rows, nik_ok)
+    query = query_frame(rows, nik_ok, store)
     sixteen = query["nik"].str.fullmatch(r"\d{16}").fillna(False).astype(bool)
     exact = _run(store, query[sixteen], "exact_nik.sql")
     exact = best_candidates(exact_evidence(rows, exact)) if len(exact) else exact
@@ -262,16 +290,20 @@ def known_households(store: Store, rows: pd.DataFrame) -> pd.DataFrame:
     return _run(store, query_frame(rows), "known_kk.sql")
 
 
+# what str.split() splits on: runs of it become one space in a compared value
+_WHITESPACE = "[" + "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "]+"
+
+
 def norm_values(s: pd.Series) -> pd.Series:
-    """Values made comparable column-wise: dates as ISO text, text upper-cased and squeezed."""
+    """Values made comparable column-wise: dates as ISO text, text upper-cased, whitespace
+    squeezed to single spaces and trimmed."""
     if pd.api.types.is_datetime64_any_dtype(s):
         return s.dt.strftime("%Y-%m-%d").fillna("")
-    text = (
-        s.astype(object)
-        .where(s.notna(), "")
-        .map(lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v))
-    )
-    return text.astype("str").str.upper().str.split().str.join(" ").fillna("")
+    if s.dtype == object:  # may hold dates
+        s = s.map(lambda v: v.isoformat() if hasattr(v, "isoformat") else v)
+    text = s.astype("str").where(s.notna(), "")
+    text = text.str.upper().str.replace(_WHITESPACE, " ", regex=True).str.strip(" ")
+    return text.fillna("")
 
 
 def _judge_exact(rows: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
@@ -296,16 +328,13 @@ def _judge_exact(rows: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
     one = exact[exact["n_candidates"] == 1]
     mine = rows.set_index("row_id").loc[one["row_id"], COMPARED].reset_index(drop=True)
     theirs = one[COMPARED].reset_index(drop=True)
-    changed = pd.DataFrame(
-        {
-            f: (norm_values(mine[f]) != "") & (norm_values(mine[f]) != norm_values(theirs[f]))
-            for f in COMPARED
-        }
-    )
-    labels = [
-        ", ".join(LABELS[f] for f, c in zip(COMPARED, flags, strict=True) if c)
-        for flags in changed.itertuples(index=False)
-    ]
+    # the labels of the fields a row changes, joined with ", " (no per-row Python loop)
+    labels = np.full(len(one), "", dtype=object)
+    for f in COMPARED:
+        a, b = norm_values(mine[f]), norm_values(theirs[f])
+        changed = ((a != "") & (a != b)).to_numpy()
+        labels = labels + np.where(changed, LABELS[f] + ", ", "").astype(object)
+    labels = [lab[:-2] for lab in labels]
     out.append(
         pd.DataFrame(
             {
