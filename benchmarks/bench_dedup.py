@@ -47,7 +47,8 @@ import numpy as np
 import pandas as pd
 import splink_setup
 
-from pipelines import validate
+from pipelines import household, validate
+from pipelines import problems as P
 from pipelines.dedup import batch as batch_dups
 from pipelines.dedup import store_match
 from pipelines.dedup.names import macros_sql
@@ -292,9 +293,9 @@ def ours(store, clean: pd.DataFrame, prep_problems: pd.DataFrame):
     """Links {row_id: id_dtks} and in-batch repeats {row_id}, routed as finalize.decide does."""
     rules = validate.check_rules(clean, KABKOTA)
     # household checks left out: the benchmark's rows are persons drawn from many households
-    household = validate.household_problems(clean)
+    household_found = household.problems(clean, P.rejecting(rules))
     key = ["row_id", "code"]
-    rules = rules.merge(household[key].drop_duplicates(), on=key, how="left", indicator=True)
+    rules = rules.merge(household_found[key].drop_duplicates(), on=key, how="left", indicator=True)
     rules = rules[rules["_merge"] == "left_only"].drop(columns="_merge")
     problems = pd.concat([prep_problems, rules], ignore_index=True)
     invalid = clean["row_id"].isin(problems["row_id"])

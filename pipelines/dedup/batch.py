@@ -46,7 +46,7 @@ def find(rows: pd.DataFrame) -> pd.DataFrame:
 
 def near(store, rows: pd.DataFrame) -> pd.DataFrame:
     """Later rows whose NIK is one digit from an earlier row's (batch_near.sql)."""
-    from pipelines.dedup.store_match import sql
+    from pipelines.dedup.store_match import run_sql
 
     if rows.empty:
         return pd.DataFrame(columns=["row_id", "outcome", "reason"])
@@ -64,7 +64,7 @@ def near(store, rows: pd.DataFrame) -> pd.DataFrame:
     frame["tanggal_lahir"] = frame["tanggal_lahir"].dt.date
     store.register("batch", frame)
     try:
-        found = store.df(sql("batch_near.sql"))
+        found = run_sql(store, "batch_near.sql")
     finally:
         store.con.unregister("__dtks_batch")
     return pd.DataFrame(

@@ -1,69 +1,57 @@
 -- Pass 2: a DTKS person whose NIK is one substitution or one adjacent transposition away
 -- from the row's, with the same birth date or No KK and a near-identical name (nama_sim >=
--- 0.95; >= 0.85 within the same No KK); by birth date, not when the No KK and the mother's
--- name (given on both sides, similarity < 0.8) both differ; a name >= 0.85 where also the
--- mother's name (>= 0.85) and the kelurahan agree. Common first names make 0.90
--- frequent between strangers born the same day in the same kecamatan, whose NIK serials are
--- consecutive. Two slips: the same birth date, a name >= 0.95, and the same No KK or else
--- the same mother's name, sex and birthplace.
+-- $name_near; >= $name_similar within the same No KK); by birth date, not when the No KK and
+-- the mother's name (given on both sides, similarity < $mother_other) both differ; a name >=
+-- $name_similar where also the mother's name (>= $mother_similar) and the kelurahan agree.
+-- Common first names make 0.90 frequent between strangers born the same day in the same
+-- kecamatan, whose NIK serials are consecutive. Two slips: the same birth date, a name >=
+-- $name_near, and the same No KK or else the same mother's name (>= $mother_same), sex and
+-- birthplace. The thresholds are bound from rules.py.
 --
--- Blocking: the NIK as four 4-digit chunks. A substitution, or a swap inside a chunk, leaves
--- three chunks intact; a swap across a chunk boundary leaves the other two. Each block is the
--- birth date plus the intact chunks, so blocks stay small even in a 10M register (the same
--- birth date and kecamatan alone give ~60 candidates there). The costly name comparison runs
--- only on the pairs one edit apart (MATERIALIZED keeps it after that filter).
+-- Blocking (blocking.py, the same for batch_near.sql): the birth date and the NIK with one
+-- window of digits left free, and the same No KK. The register is read once into the few
+-- columns the blocks join on; each block's hash table is built on the rows (the register's
+-- 16-character NIKs are selected with LIKE: DuckDB estimates `length(nik) = 16` as one row
+-- and would build every table on the register). The other columns are read for the pairs
+-- one or two edits apart; the register's names are normalised only where the other facts
+-- leave a rule that can hold (MATERIALIZED keeps each step after its filter); the rows'
+-- names come normalised (store_match.query_frame).
 --
 -- Every candidate that passes is returned: store_match ranks them by all the evidence.
 WITH q AS MATERIALIZED (
-    SELECT row_id, nik, no_kk, nama_norm(nama_key) AS nn, tanggal_lahir, nama_ibu_kandung,
-           nama_norm(nama_ibu_kandung) AS ibu_n, tempat_lahir, kode_wilayah, jenis_kelamin
-    FROM __dtks_query WHERE nik_ok
+    SELECT row_id, nik, no_kk, tanggal_lahir, jenis_kelamin, /* keys */
+    FROM (SELECT *, TRY_CAST(nik AS BIGINT) AS nik_int FROM __dtks_query WHERE nik_ok)
 ),
-d AS (
-    SELECT id_dtks, nik, no_kk, nama, tanggal_lahir, nama_ibu_kandung, tempat_lahir, kode_wilayah,
-           jenis_kelamin
-    FROM dtks_current WHERE length(nik) = 16
+d AS MATERIALIZED (
+    SELECT id_dtks, nik, no_kk, tanggal_lahir, jenis_kelamin, /* keys */
+    FROM (SELECT *, TRY_CAST(nik AS BIGINT) AS nik_int FROM dtks_current
+          WHERE nik LIKE '________________')
 ),
-pairs AS (
-    SELECT q.row_id, d.id_dtks FROM q JOIN d
-        ON d.tanggal_lahir = q.tanggal_lahir AND substr(d.nik, 5, 4) = substr(q.nik, 5, 4) AND substr(d.nik, 9, 4) = substr(q.nik, 9, 4) AND substr(d.nik, 13, 4) = substr(q.nik, 13, 4)
-    UNION
-    SELECT q.row_id, d.id_dtks FROM q JOIN d
-        ON d.tanggal_lahir = q.tanggal_lahir AND substr(d.nik, 1, 4) = substr(q.nik, 1, 4) AND substr(d.nik, 9, 4) = substr(q.nik, 9, 4) AND substr(d.nik, 13, 4) = substr(q.nik, 13, 4)
-    UNION
-    SELECT q.row_id, d.id_dtks FROM q JOIN d
-        ON d.tanggal_lahir = q.tanggal_lahir AND substr(d.nik, 1, 4) = substr(q.nik, 1, 4) AND substr(d.nik, 5, 4) = substr(q.nik, 5, 4) AND substr(d.nik, 13, 4) = substr(q.nik, 13, 4)
-    UNION
-    SELECT q.row_id, d.id_dtks FROM q JOIN d
-        ON d.tanggal_lahir = q.tanggal_lahir AND substr(d.nik, 1, 4) = substr(q.nik, 1, 4) AND substr(d.nik, 5, 4) = substr(q.nik, 5, 4) AND substr(d.nik, 9, 4) = substr(q.nik, 9, 4)
-    UNION
-    SELECT q.row_id, d.id_dtks FROM q JOIN d
-        ON d.tanggal_lahir = q.tanggal_lahir AND substr(d.nik, 9, 4) = substr(q.nik, 9, 4) AND substr(d.nik, 13, 4) = substr(q.nik, 13, 4)
-    UNION
-    SELECT q.row_id, d.id_dtks FROM q JOIN d
-        ON d.tanggal_lahir = q.tanggal_lahir AND substr(d.nik, 1, 4) = substr(q.nik, 1, 4) AND substr(d.nik, 13, 4) = substr(q.nik, 13, 4)
-    UNION
-    SELECT q.row_id, d.id_dtks FROM q JOIN d
-        ON d.tanggal_lahir = q.tanggal_lahir AND substr(d.nik, 1, 4) = substr(q.nik, 1, 4) AND substr(d.nik, 5, 4) = substr(q.nik, 5, 4)
-    UNION
-    SELECT q.row_id, d.id_dtks FROM q JOIN d ON d.no_kk = q.no_kk
+pairs AS MATERIALIZED (
+    /* pairs */
 ),
 edits AS MATERIALIZED (
-    SELECT q.row_id, d.id_dtks, damerau_levenshtein(d.nik, q.nik) AS nik_edits, q.nn, d.nama,
-           q.tanggal_lahir AS q_lahir, d.tanggal_lahir,
+    SELECT pairs.row_id, pairs.id_dtks, pairs.nik_edits,
+           q.nn, d.nama, q.tanggal_lahir AS q_lahir, d.tanggal_lahir,
            q.no_kk AS q_kk, d.no_kk, q.nama_ibu_kandung AS q_ibu, q.ibu_n AS q_ibu_n,
            d.nama_ibu_kandung,
            q.tempat_lahir AS q_tempat, d.tempat_lahir, q.kode_wilayah AS q_wilayah, d.kode_wilayah,
            q.jenis_kelamin AS q_jk, d.jenis_kelamin
-    FROM pairs JOIN q USING (row_id) JOIN d USING (id_dtks)
-    WHERE d.nik <> q.nik AND damerau_levenshtein(d.nik, q.nik) <= 2
+    FROM pairs JOIN __dtks_query AS q USING (row_id) JOIN dtks_current AS d USING (id_dtks)
+    -- two slips count only with the same birth date, and the same No KK or the same sex
+    -- and birthplace (the full rule below)
+    WHERE pairs.nik_edits = 1
+       OR (d.tanggal_lahir = q.tanggal_lahir
+           AND (coalesce(d.no_kk = q.no_kk, false)
+                OR (coalesce(d.jenis_kelamin = q.jenis_kelamin, false)
+                    AND coalesce(upper(d.tempat_lahir) = upper(q.tempat_lahir), false))))
 ),
--- Names are normalised once per pair and compared as columns (a macro inside a filter is
--- expanded at every use); mothers' names only where the name is close enough for a rule.
+-- The register's names are normalised once per pair and compared as columns (a macro inside
+-- a filter is expanded at every use); mothers' names only where the name is close enough.
 named AS MATERIALIZED (SELECT *, nama_norm(nama) AS d_nn FROM edits),
 close AS MATERIALIZED (
     SELECT *, nama_norm(nama_ibu_kandung) AS d_ibu_n
-    FROM (SELECT *, nama_sim(nn, d_nn) AS name_sim FROM named) WHERE name_sim >= 0.85
+    FROM (SELECT *, nama_sim(nn, d_nn) AS name_sim FROM named) WHERE name_sim >= $name_similar
 ),
 scored AS MATERIALIZED (
     SELECT row_id, id_dtks, nik_edits, name_sim,
@@ -77,15 +65,15 @@ scored AS MATERIALIZED (
     FROM close
 )
 SELECT * FROM scored
-WHERE (nik_edits = 1 AND ((same_birth AND name_sim >= 0.95
+WHERE (nik_edits = 1 AND ((same_birth AND name_sim >= $name_near
                            -- unless two things say stranger: another household and mother
-                           AND (same_kk OR NOT both_mothers OR mother_sim >= 0.8))
+                           AND (same_kk OR NOT both_mothers OR mother_sim >= $mother_other))
                           -- a name typo more, where the mother's name and kelurahan agree
-                          OR (same_birth AND name_sim >= 0.85 AND mother_sim >= 0.85
-                              AND same_kelurahan)
-                          OR (same_kk AND name_sim >= 0.85)))
+                          OR (same_birth AND name_sim >= $name_similar
+                              AND mother_sim >= $mother_similar AND same_kelurahan)
+                          OR (same_kk AND name_sim >= $name_similar)))
    -- two slips in one NIK: born the same day, same name and household, or else the same
    -- mother's name, sex and birthplace (strangers born the same day in one kecamatan have
    -- NIKs a digit or two apart, and common names)
-   OR (nik_edits = 2 AND same_birth AND name_sim >= 0.95
-       AND (same_kk OR (mother_sim >= 0.95 AND same_sex AND same_place)))
+   OR (nik_edits = 2 AND same_birth AND name_sim >= $name_near
+       AND (same_kk OR (mother_sim >= $mother_same AND same_sex AND same_place)))

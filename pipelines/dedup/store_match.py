@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 
 from pipelines import reasons as R
+from pipelines.dedup import blocking, rules
+from pipelines.dedup.rules import EVIDENCE, NAME_NEAR, NAME_SIMILAR
 from pipelines.outcomes import Outcome
 from pipelines.reasons import LABELS
 from pipelines.store import Store
@@ -28,50 +31,77 @@ QUERY_COLUMNS = ["row_id", "nik", "nik_ok", "no_kk", "nama_key", "tanggal_lahir"
 RESULT_COLUMNS = ["row_id", "outcome", "reason", "matched_id_dtks", "match_score"]
 
 
+# the parts of the .sql files generated from one definition (blocking.py)
+GENERATED = {
+    "near_nik.sql": lambda: blocking.nik_pairs_sql(
+        "q",
+        "d",
+        "a.row_id, b.id_dtks",
+        two_edits="a.no_kk = b.no_kk OR a.jenis_kelamin = b.jenis_kelamin",
+    ),
+    "batch_near.sql": lambda: blocking.nik_pairs_sql(
+        "q",
+        "q",
+        "a.row_id AS later, b.row_id AS earlier",
+        "b.row_id < a.row_id",
+        two_edits="a.no_kk = b.no_kk",
+    ),
+}
+
+
 def sql(name: str) -> str:
-    """A .sql file of this package."""
-    return resources.files("pipelines.dedup").joinpath(name).read_text(encoding="utf-8")
+    """A .sql file of this package, with its generated blocking filled in."""
+    text = resources.files("pipelines.dedup").joinpath(name).read_text(encoding="utf-8")
+    if name in GENERATED:
+        text = text.replace("/* pairs */", GENERATED[name]())
+        text = text.replace("/* keys */", blocking.key_columns_sql("nik_int"))
+    return text
 
 
-def query_frame(rows: pd.DataFrame, nik_ok: pd.Series | bool = True) -> pd.DataFrame:
-    """The columns the SQL passes read, birth dates as DATE."""
+def query_frame(
+    rows: pd.DataFrame, nik_ok: pd.Series | bool = True, store: Store | None = None
+) -> pd.DataFrame:
+    """The columns the SQL passes read, birth dates as DATE; with a store, also each row's
+    name and mother's name normalised (`nn`, `ibu_n`), once for every pass."""
     q = rows.assign(nik_ok=nik_ok)[QUERY_COLUMNS].copy()
     q["tanggal_lahir"] = q["tanggal_lahir"].dt.date
-    return q
+    if store is None:
+        return q
+    store.register("names", q[["row_id", "nama_key", "nama_ibu_kandung"]])
+    try:
+        names = store.df(
+            "SELECT row_id, nama_norm(nama_key) AS nn, nama_norm(nama_ibu_kandung) AS ibu_n "
+            "FROM __dtks_names"
+        )
+    finally:
+        store.con.unregister("__dtks_names")
+    return q.merge(names, on="row_id", how="left")
+
+
+def run_sql(store: Store, file: str) -> pd.DataFrame:
+    """A .sql file's rows, its rule thresholds bound (rules.py)."""
+    text = sql(file)
+    return store.df(text, rules.bind(text))
 
 
 def _run(store: Store, query: pd.DataFrame, file: str) -> pd.DataFrame:
     store.register("query", query)
     try:
-        return store.df(sql(file))
+        return run_sql(store, file)
     finally:
         store.con.unregister("__dtks_query")
 
 
 def evidence(r) -> str:
-    """Indonesian evidence text for one candidate pair."""
-    parts = [f"nama mirip ({r.name_sim:.2f})"]
-    if r.same_birth:
-        parts.append("tanggal lahir sama")
-    if r.same_kk:
-        parts.append("NO KK sama")
-    if pd.notna(r.mother_sim) and r.mother_sim >= 0.85:
-        parts.append(f"nama ibu mirip ({r.mother_sim:.2f})")
-    if r.same_place:
-        parts.append("tempat lahir sama")
-    return ", ".join(parts)
+    """Indonesian evidence text for one candidate pair (rules.EVIDENCE's labels)."""
+    values = [(ev, getattr(r, ev.column)) for ev in EVIDENCE]
+    return ", ".join(ev.text(v) for ev, v in values if ev.shown(v))
 
 
 def scores(found: pd.DataFrame) -> pd.Series:
-    """The match score in [0, 1] of each candidate pair: the evidence that evidence() names."""
-    mother = found["mother_sim"].astype("float64").fillna(0.0) >= 0.85
-    return (
-        0.4 * found["name_sim"].astype("float64").fillna(0.0)
-        + 0.2 * found["same_birth"].astype(bool)
-        + 0.2 * found["same_kk"].astype(bool)
-        + 0.1 * mother
-        + 0.1 * found["same_place"].astype(bool)
-    ).round(3)
+    """The match score in [0, 1] of each candidate pair: the evidence that evidence() names,
+    each weighted by its share in rules.EVIDENCE."""
+    return sum(ev.weight * ev.score(found[ev.column]) for ev in EVIDENCE).round(3)
 
 
 def ranked(found: pd.DataFrame) -> pd.DataFrame:
@@ -138,11 +168,11 @@ def match(store: Store, rows: pd.DataFrame, timings: dict | None = None) -> pd.D
     if rows.empty:
         return _no_result()
     clock = _Clock(timings)
-    query = query_frame(rows)
+    query = query_frame(rows, store=store)
     exact = _run(store, query, "exact_nik.sql")
     clock("exact_nik")
     # the same NIK under another name is a typo hitting someone else, or a shared NIK
-    other = exact[(exact["n_candidates"] == 1) & (exact["name_sim"] < 0.85)]
+    other = exact[(exact["n_candidates"] == 1) & ~NAME_SIMILAR.holds(exact["name_sim"])]
     exact = exact[~exact["row_id"].isin(other["row_id"])]
     results = [_judge_exact(rows, exact)]
     clock("judge_exact")
@@ -185,18 +215,22 @@ def _no_result() -> pd.DataFrame:
 
 
 class _Clock:
-    """Records the seconds since the previous call under a name (no-op without a dict)."""
+    """Records [wall, CPU] seconds since the previous call under a name (no-op without a dict).
+
+    CPU is user+sys of the whole process, so DuckDB's threads count.
+    """
 
     def __init__(self, into: dict | None) -> None:
         import time
 
-        self.into, self.now, self.t = into, time.perf_counter, time.perf_counter()
+        self.into, self.now, self.cpu = into, time.perf_counter, time.process_time
+        self.t, self.c = self.now(), self.cpu()
 
     def __call__(self, name: str) -> None:
         if self.into is not None:
-            t = self.now()
-            self.into[name] = round(t - self.t, 2)
-            self.t = t
+            t, c = self.now(), self.cpu()
+            self.into[name] = [round(t - self.t, 2), round(c - self.c, 2)]
+            self.t, self.c = t, c
 
 
 def annotate_rejected(store: Store, rows: pd.DataFrame, nik_ok: pd.Series) -> pd.DataFrame:
@@ -204,22 +238,22 @@ def annotate_rejected(store: Store, rows: pd.DataFrame, nik_ok: pd.Series) -> pd
 
     Any 16-digit NIK is looked up as it is, even one the row was rejected for (its birth-date
     digits disagree with the birth date, or its region is not in today's list): held by a
-    registered person of a near-identical name (>= 0.95), or a similar one (>= 0.85) born
-    the same day or a day/month typo apart, the row is probably that person. Otherwise the
-    search goes on: a NIK one digit away (pass 2's rules), then name and birth date (pass 3;
+    registered person of a near-identical name (rules.NAME_NEAR), or a similar one
+    (NAME_SIMILAR) born the same day or a day/month typo apart, the row is probably that
+    person. Otherwise the search goes on: a NIK one digit away (pass 2's rules), then name and birth date (pass 3;
     `nik_ok`, the NIK passed every check, decides how it searches); found by neither, the
     note says the NIK is registered (under a very different name, if so), naming nobody.
     """
     columns = ["row_id", "note", "matched_id_dtks", "match_score"]
     if rows.empty:
         return pd.DataFrame(columns=columns)
-    query = query_frame(rows, nik_ok)
+    query = query_frame(rows, nik_ok, store)
     sixteen = query["nik"].str.fullmatch(r"\d{16}").fillna(False).astype(bool)
     exact = _run(store, query[sixteen], "exact_nik.sql")
     exact = best_candidates(exact_evidence(rows, exact)) if len(exact) else exact
     if len(exact):
         sim = exact["name_sim"]
-        same_person = (sim >= 0.95) | ((sim >= 0.85) & exact["birth_close"])
+        same_person = NAME_NEAR.holds(sim) | (NAME_SIMILAR.holds(sim) & exact["birth_close"])
         other, exact = exact[~same_person], exact[same_person]
     else:
         other = exact
@@ -242,8 +276,8 @@ def annotate_rejected(store: Store, rows: pd.DataFrame, nik_ok: pd.Series) -> pd
     other = other[~other["row_id"].isin(by_name["row_id"]) & ~other["row_id"].isin(near["row_id"])]
     out += [
         (r.row_id,
-         "Catatan: " + R.NIK_OTHER_NAME.format(sim=r.name_sim) if r.name_sim < 0.85
-         else R.ALSO_REGISTERED_NIK, None, None)
+         "Catatan: " + R.NIK_OTHER_NAME.format(sim=r.name_sim)
+         if not NAME_SIMILAR.holds(r.name_sim) else R.ALSO_REGISTERED_NIK, None, None)
         for r in other.itertuples()
     ]  # fmt: skip
     return pd.DataFrame(out, columns=columns)
@@ -256,16 +290,20 @@ def known_households(store: Store, rows: pd.DataFrame) -> pd.DataFrame:
     return _run(store, query_frame(rows), "known_kk.sql")
 
 
+# what str.split() splits on: runs of it become one space in a compared value
+_WHITESPACE = "[" + "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "]+"
+
+
 def norm_values(s: pd.Series) -> pd.Series:
-    """Values made comparable column-wise: dates as ISO text, text upper-cased and squeezed."""
+    """Values made comparable column-wise: dates as ISO text, text upper-cased, whitespace
+    squeezed to single spaces and trimmed."""
     if pd.api.types.is_datetime64_any_dtype(s):
         return s.dt.strftime("%Y-%m-%d").fillna("")
-    text = (
-        s.astype(object)
-        .where(s.notna(), "")
-        .map(lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v))
-    )
-    return text.astype("str").str.upper().str.split().str.join(" ").fillna("")
+    if s.dtype == object:  # may hold dates
+        s = s.map(lambda v: v.isoformat() if hasattr(v, "isoformat") else v)
+    text = s.astype("str").where(s.notna(), "")
+    text = text.str.upper().str.replace(_WHITESPACE, " ", regex=True).str.strip(" ")
+    return text.fillna("")
 
 
 def _judge_exact(rows: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
@@ -290,16 +328,13 @@ def _judge_exact(rows: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
     one = exact[exact["n_candidates"] == 1]
     mine = rows.set_index("row_id").loc[one["row_id"], COMPARED].reset_index(drop=True)
     theirs = one[COMPARED].reset_index(drop=True)
-    changed = pd.DataFrame(
-        {
-            f: (norm_values(mine[f]) != "") & (norm_values(mine[f]) != norm_values(theirs[f]))
-            for f in COMPARED
-        }
-    )
-    labels = [
-        ", ".join(LABELS[f] for f, c in zip(COMPARED, flags, strict=True) if c)
-        for flags in changed.itertuples(index=False)
-    ]
+    # the labels of the fields a row changes, joined with ", " (no per-row Python loop)
+    labels = np.full(len(one), "", dtype=object)
+    for f in COMPARED:
+        a, b = norm_values(mine[f]), norm_values(theirs[f])
+        changed = ((a != "") & (a != b)).to_numpy()
+        labels = labels + np.where(changed, LABELS[f] + ", ", "").astype(object)
+    labels = [lab[:-2] for lab in labels]
     out.append(
         pd.DataFrame(
             {
