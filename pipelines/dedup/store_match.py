@@ -334,14 +334,14 @@ def _judge_exact(rows: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
         a, b = norm_values(mine[f]), norm_values(theirs[f])
         changed = ((a != "") & (a != b)).to_numpy()
         labels = labels + np.where(changed, LABELS[f] + ", ", "").astype(object)
-    labels = [lab[:-2] for lab in labels]
+    fields = [lab[:-2] for lab in labels]
     out.append(
         pd.DataFrame(
             {
                 "row_id": one["row_id"].to_numpy(),
-                "outcome": [Outcome.PERBAIKAN if lab else Outcome.TERDAFTAR for lab in labels],
+                "outcome": [Outcome.PERBAIKAN if lab else Outcome.TERDAFTAR for lab in fields],
                 "reason": [
-                    R.CORRECTION.format(fields=lab) if lab else R.REGISTERED for lab in labels
+                    R.CORRECTION.format(fields=lab) if lab else R.REGISTERED for lab in fields
                 ],
                 "matched_id_dtks": one["id_dtks"].to_numpy(),
                 "match_score": 1.0,
