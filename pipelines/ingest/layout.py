@@ -71,8 +71,8 @@ ALIASES: dict[str, list[str]] = {
     "jenis_usul": ["JENIS USUL", "USUL/SANGGAH", "USUL ATAU SANGGAH", "JENIS PENGAJUAN"],
     "kanal": ["KANAL", "KANAL PENGAJUAN", "KANAL USUL", "SALURAN", "SUMBER USULAN"],
     "tanggal_terima": ["TANGGAL TERIMA", "TGL TERIMA", "TANGGAL DITERIMA"],
-    "dok_kk": ["DOK KK", "DOKUMEN KK", "FC KK", "FOTOKOPI KK"],
-    "dok_ktp": ["DOK KTP", "DOKUMEN KTP", "FC KTP", "FOTOKOPI KTP"],
+    "dok_kk": ["DOK KK", "FC KK", "FOTOKOPI KK"],
+    "dok_ktp": ["DOK KTP", "FC KTP", "FOTOKOPI KTP"],
     "dok_sktm": ["DOK SKTM", "DOKUMEN SKTM", "SKTM", "SURAT KETERANGAN TIDAK MAMPU"],
     "dok_foto_rumah": ["DOK FOTO RUMAH", "DOKUMEN FOTO RUMAH", "FOTO RUMAH"],
     # musyawarah (berita acara) tables
