@@ -36,7 +36,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pv
 import pyarrow.parquet as pq
-import python_calamine as pcal
 
 from pipelines import wilayah
 from pipelines.errors import DtsenRejected, FileProblem
@@ -46,8 +45,11 @@ from pipelines.ingest.read import (
     MIB,
     ZIP_SUFFIXES,
     Limits,
+    Workbook,
     check_zip,
+    first_row,
     sniff_delimiter,
+    worksheets,
 )
 from pipelines.ingest.snapshot import DAMAGE_LABELS
 from pipelines.normalize import columns as cols
@@ -344,44 +346,16 @@ def _csv_head(path: Path) -> tuple[str, list[list[Any]], int]:
     return "", rows, 1
 
 
-class _Workbook:
-    """A calamine workbook, closed on exit; an unreadable file becomes FileProblem."""
-
-    def __init__(self, path: Path) -> None:
-        try:
-            self.wb = pcal.CalamineWorkbook.from_path(str(path))
-        except pcal.PasswordError as exc:
-            raise FileProblem(path.name, "berkas dilindungi kata sandi.") from exc
-        except Exception as exc:  # calamine raises several types for a damaged file
-            raise FileProblem(path.name, "berkas rusak atau bukan berkas Excel yang sah.") from exc
-
-    def __enter__(self) -> pcal.CalamineWorkbook:
-        return self.wb
-
-    def __exit__(self, *exc: object) -> None:
-        self.wb.close()
-
-
-def _worksheets(wb: pcal.CalamineWorkbook) -> Iterator[Any]:
-    for meta in wb.sheets_metadata:
-        if str(meta.typ) == str(pcal.SheetTypeEnum.WorkSheet):
-            yield wb.get_sheet_by_name(meta.name)
-
-
-def _first_row(sheet: Any) -> int:
-    return (sheet.start[0] + 1) if sheet.start else 1
-
-
 def _excel_heads(path: Path) -> list[tuple[str, list[list[Any]], int]]:
     out = []
-    with _Workbook(path) as wb:
-        for sheet in _worksheets(wb):
+    with Workbook(path) as wb:
+        for sheet in worksheets(wb):
             rows = []
             for row in sheet.iter_rows():
                 rows.append(row)
                 if len(rows) >= SCAN_ROWS:
                     break
-            out.append((sheet.name, rows, _first_row(sheet)))
+            out.append((sheet.name, rows, first_row(sheet)))
     return out
 
 
@@ -414,10 +388,10 @@ def _chunks(table: _Table, limits: Limits, fast: bool = True) -> Iterator[Chunk]
         yield from (_csv_arrow(table, limits) if fast else _csv_python(table, limits))
         return
     try:
-        with _Workbook(table.path) as wb:
+        with Workbook(table.path) as wb:
             sheet = wb.get_sheet_by_name(table.sheet)
             rows = sheet.iter_rows()
-            for _ in range(table.header_row - _first_row(sheet) + 1):
+            for _ in range(table.header_row - first_row(sheet) + 1):
                 next(rows, None)
             for cells, numbers in _blocks(table, rows, limits):
                 yield cells, numbers, None

@@ -435,3 +435,36 @@ def _csv_error(exc: csv.Error) -> str:
     if "field larger than field limit" in text:
         return "satu sel terlalu panjang"
     return "format CSV tidak sah"
+
+
+# --- whole-file readers (register snapshots, DTSEN files) ---------------------------------
+
+
+class Workbook:
+    """A calamine workbook, closed on exit; an unreadable file becomes FileProblem."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            self.wb = pc.CalamineWorkbook.from_path(str(path))
+        except pc.PasswordError as exc:
+            raise FileProblem(path.name, "berkas dilindungi kata sandi.") from exc
+        except Exception as exc:  # calamine raises several types for a damaged file
+            raise FileProblem(path.name, "berkas rusak atau bukan berkas Excel yang sah.") from exc
+
+    def __enter__(self) -> pc.CalamineWorkbook:
+        return self.wb
+
+    def __exit__(self, *exc: object) -> None:
+        self.wb.close()
+
+
+def worksheets(wb: pc.CalamineWorkbook) -> Iterator[Any]:
+    """The worksheets of a workbook (chart sheets and the like left out)."""
+    for meta in wb.sheets_metadata:
+        if str(meta.typ) == str(pc.SheetTypeEnum.WorkSheet):
+            yield wb.get_sheet_by_name(meta.name)
+
+
+def first_row(sheet: Any) -> int:
+    """The spreadsheet row number of a calamine sheet's first row."""
+    return (sheet.start[0] + 1) if sheet.start else 1

@@ -29,11 +29,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pv
 import pyarrow.parquet as pq
-import python_calamine as pcal
 
 from pipelines.errors import FileProblem, SnapshotRejected
 from pipelines.ingest import layout
-from pipelines.ingest.read import CSV_SUFFIXES, EXCEL_SUFFIXES, Grid, sniff_delimiter
+from pipelines.ingest.read import (
+    CSV_SUFFIXES,
+    EXCEL_SUFFIXES,
+    Grid,
+    Workbook,
+    first_row,
+    sniff_delimiter,
+    worksheets,
+)
 from pipelines.normalize.columns import TEXT, Problems, normalise_column
 from pipelines.normalize.fast import fast_text, sixteen_digits
 from pipelines.normalize.values import parse_yes_no, text_value
@@ -318,46 +325,18 @@ def _csv_head(path: Path) -> Grid:
 
 def _excel_heads(path: Path) -> list[Grid]:
     try:
-        with _workbook(path) as wb:
+        with Workbook(path) as wb:
             grids = []
-            for sheet in _sheets(wb):
+            for sheet in worksheets(wb):
                 rows = []
                 for row in sheet.iter_rows():
                     rows.append(row)
                     if len(rows) > SCAN_ROWS:
                         break
-                grids.append(Grid(sheet.name, rows, _first_row(sheet)))
+                grids.append(Grid(sheet.name, rows, first_row(sheet)))
             return grids
     except FileProblem as exc:
         raise SnapshotRejected(f"Snapshot DTKS ditolak: {exc}") from exc
-
-
-class _workbook:
-    """A calamine workbook, closed on exit; unreadable files become FileProblem."""
-
-    def __init__(self, path: Path) -> None:
-        try:
-            self.wb = pcal.CalamineWorkbook.from_path(str(path))
-        except pcal.PasswordError as exc:
-            raise FileProblem(path.name, "berkas dilindungi kata sandi.") from exc
-        except Exception as exc:  # calamine raises several types for a damaged file
-            raise FileProblem(path.name, "berkas rusak atau bukan berkas Excel yang sah.") from exc
-
-    def __enter__(self) -> pcal.CalamineWorkbook:
-        return self.wb
-
-    def __exit__(self, *exc: object) -> None:
-        self.wb.close()
-
-
-def _sheets(wb: pcal.CalamineWorkbook) -> Iterator[Any]:
-    for meta in wb.sheets_metadata:
-        if str(meta.typ) == str(pcal.SheetTypeEnum.WorkSheet):
-            yield wb.get_sheet_by_name(meta.name)
-
-
-def _first_row(sheet: Any) -> int:
-    return (sheet.start[0] + 1) if sheet.start else 1
 
 
 # ---------------------------------------------------------------- streaming the rows
@@ -517,10 +496,10 @@ def _csv_chunks_python(src: _Source) -> Iterator[_Chunk]:
 
 
 def _excel_chunks(src: _Source) -> Iterator[_Chunk]:
-    with _workbook(src.path) as wb:
+    with Workbook(src.path) as wb:
         sheet = wb.get_sheet_by_name(src.sheet)
         rows = sheet.iter_rows()
-        first = _first_row(sheet)
+        first = first_row(sheet)
         for _ in range(src.header_row - first + 1):
             next(rows, None)
         yield from _list_chunks(src, rows, src.header_row + 1)
