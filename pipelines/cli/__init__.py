@@ -14,6 +14,7 @@ from typer._click import exceptions as cx
 # isort: off
 # the commands register in this order, which is the order `dtks --help` lists them
 from pipelines.cli import supervisor  # noqa: F401
+from pipelines.cli import templates  # noqa: F401
 from pipelines.cli import dtsen  # noqa: F401
 from pipelines.cli import officer  # noqa: F401
 from pipelines.cli import analyst  # noqa: F401
