@@ -127,26 +127,6 @@ def combine(period: str, parts: list[KelurahanInput], folder_problems: list[dict
     )
 
 
-def ba_not_in_prelist(batch: Batch, outcomes: pd.DataFrame) -> pd.DataFrame:
-    """Households decided in a berita acara that the kelurahan's prelist does not hold."""
-    dec = batch.decisions
-    proposed = set(zip(outcomes["folder_kode"], outcomes["no_kk"], strict=True))
-    keys = list(zip(dec["folder_kode"], dec["no_kk"], strict=True))
-    # a boolean Series, not a list: an empty list would select columns (a month without any
-    # berita acara ended in a KeyError)
-    missing = dec[pd.Series([k not in proposed for k in keys], index=dec.index, dtype=bool)]
-    return missing[
-        [
-            "folder_kode",
-            "source_file",
-            "source_sheet",
-            "source_row",
-            "nama_kepala_keluarga",
-            "keputusan_asli",
-        ]
-    ].reset_index(drop=True)
-
-
 def decide(
     batch: Batch,
     store: Store,
