@@ -138,7 +138,7 @@ def letter_cmd(
         console.print(f"Kode verifikasi: {res.kode}")
         if check_url(h.config) is None:
             console.print(
-                "Catatan: dtks.toml [surat] url_verifikasi belum diisi; surat tidak memuat "
+                "Catatan: dtks.toml \\[surat] url_verifikasi belum diisi; surat tidak memuat "
                 "alamat pemeriksaan dan kode QR untuk pembacanya."
             )
     else:
