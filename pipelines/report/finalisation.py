@@ -264,7 +264,9 @@ def write_pdf(
         Spacer(1, 6),
     ]
     header = ["Kode", "Kecamatan", "Kelurahan/Desa", *[label for _, label in COLS], "Tgl Musy."]
-    rows: list[list] = [[Paragraph(f"<b>{h}</b>", small) for h in header]]
+    # 7 pt with 2 pt padding: the longest title word ("Musyawarah") fits a 1.7 cm column whole
+    head = ParagraphStyle("head", parent=small, fontSize=7, leading=8.5)
+    rows: list[list] = [[Paragraph(f"<b>{h}</b>", head) for h in header]]
     for kec, part in rec.groupby("kecamatan", sort=False):
         for r in part.itertuples(index=False):
             rows.append(
@@ -289,6 +291,8 @@ def write_pdf(
         ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDEBF7")),
         ("FONTSIZE", (0, 1), (-1, -1), 7.5),
+        ("LEFTPADDING", (0, 0), (-1, 0), 2),
+        ("RIGHTPADDING", (0, 0), (-1, 0), 2),
         ("ALIGN", (3, 1), (-2, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ]
