@@ -174,7 +174,6 @@ def test_pages_read_during_a_desk_run_never_make_the_run_fail(world, monkeypatch
     from pipelines.web import actions, jobs
 
     home = world.home
-    monkeypatch.setattr(actions, "prefect_api", lambda home: "http://127.0.0.1:9/api")
     monkeypatch.setattr(
         actions,
         "finalisation_command",
@@ -199,6 +198,38 @@ def test_pages_read_during_a_desk_run_never_make_the_run_fail(world, monkeypatch
     assert job.rows >= 3  # the child really opened the store again and again meanwhile
     assert not refused and pages > 0
     assert actions.month(home, PERIOD).totals == before.totals  # the store is the desk's again
+
+
+ENV_CHILD = """
+import os, sys
+print('{"tahap": "menulis", "selesai": 1, "total": 1, "baris": %d}'
+      % (0 if os.environ.get("PREFECT_API_URL") is None else 1), flush=True)
+"""
+
+
+@pytest.mark.parametrize("api", [None, "http://127.0.0.1:4200/api"])
+def test_a_desk_run_uses_prefect_only_when_a_server_is_configured(world, monkeypatch, api):
+    """Like `dtks finalize`: without PREFECT_API_URL the desk's run starts no Prefect server
+    (no flow, no temporary server at start-up); with one, the run is a flow on that server."""
+    import sys
+    import time
+
+    from pipelines.web import actions, jobs
+
+    if api is None:
+        monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    else:
+        monkeypatch.setenv("PREFECT_API_URL", api)
+    monkeypatch.setattr(
+        actions, "finalisation_command", lambda home, period: [sys.executable, "-c", ENV_CHILD]
+    )
+    job = jobs.Jobs(world.home).start(PERIOD, actions.account(world.home, "oki"))
+    deadline = time.monotonic() + 60
+    while job.state in ("menunggu", "berjalan") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert job.state == "selesai", job.message
+    assert job.rows == (0 if api is None else 1)
+    assert not hasattr(actions, "prefect_api")  # nothing left that would start one
 
 
 # --- letters --------------------------------------------------------------------------------------

@@ -92,7 +92,7 @@ def serve_cmd(
     access.addHandler(handler)
     access.propagate = False
     uvicorn.run(
-        create_app(h, secure_cookies=not local, prewarm=True),
+        create_app(h, secure_cookies=not local),
         host=host,
         port=port,
         log_config=None,

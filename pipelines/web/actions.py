@@ -492,34 +492,6 @@ def finalisation_command(home: Home, period: str) -> list[str]:
     return [sys.executable, "-m", "pipelines.cli", "finalize", period, "--home", str(home.root)]
 
 
-_prefect: dict[str, str] = {}
-_prefect_lock = threading.Lock()
-
-
-def prefect_api(home: Home) -> str:
-    """The Prefect API the desk's runs use: PREFECT_API_URL, else one temporary server.
-
-    The server is started once per desk (about 10 s) and reused by every run, which then
-    skips starting its own; it dies with the desk (pipelines/prefect_server.py).
-    """
-    if os.environ.get("PREFECT_API_URL"):
-        return os.environ["PREFECT_API_URL"]
-    with _prefect_lock:
-        if "url" not in _prefect:
-            from pipelines.config import configure_prefect
-
-            configure_prefect(home)
-            from pipelines import prefect_server
-
-            prefect_server.install()
-            from prefect.server.api.server import SubprocessASGIServer
-
-            server = SubprocessASGIServer()
-            server.start()
-            _prefect["url"] = server.api_url
-        return _prefect["url"]
-
-
 def finalisation_recorded(home: Home, user: User, period: str, hasil: str) -> None:
     with _store(home, write=True) as store:
         _act(store, user, "finalisasi", period, hasil)

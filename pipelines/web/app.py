@@ -174,9 +174,8 @@ def _nav(user) -> list[tuple[str, str]]:
 # --- the app ------------------------------------------------------------------------------------
 
 
-def create_app(home: actions.Home, secure_cookies: bool = False, prewarm: bool = False) -> FastAPI:
-    """The desk for one data root. secure_cookies when it listens beyond loopback; prewarm
-    starts the Prefect server in the background so the first run does not wait for it."""
+def create_app(home: actions.Home, secure_cookies: bool = False) -> FastAPI:
+    """The desk for one data root. secure_cookies when it listens beyond loopback."""
     from pipelines.web import pages
 
     folder = resources.files("pipelines.web")
@@ -186,12 +185,6 @@ def create_app(home: actions.Home, secure_cookies: bool = False, prewarm: bool =
 
     @asynccontextmanager
     async def lifespan(_app):
-        if prewarm:  # once the server really runs (not for an app only built or tested)
-            import threading
-
-            threading.Thread(
-                target=_prewarm, args=(home,), daemon=True, name="dtks-prefect"
-            ).start()
         yield
         desk_.jobs.stop()  # a run killed half-way changes nothing (all or nothing)
 
@@ -204,13 +197,6 @@ def create_app(home: actions.Home, secure_cookies: bool = False, prewarm: bool =
     _errors(app)
     app.middleware("http")(_guard)
     return app
-
-
-def _prewarm(home) -> None:
-    try:
-        actions.prefect_api(home)
-    except Exception as exc:  # the first run will try again and say what went wrong
-        log.warning("server Prefect belum dapat dijalankan: %s", type(exc).__name__)
 
 
 async def _guard(request: Request, call_next):

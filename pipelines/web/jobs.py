@@ -1,7 +1,8 @@
 """The finalisation as a background job of the desk, with live progress.
 
 A run is `dtks finalize PERIOD` in a child process (the same command, flow and run lock as
-in a terminal), pointed at the desk's Prefect API so it does not start a server of its own.
+in a terminal). Like the CLI it runs the stage functions directly unless PREFECT_API_URL names
+a Prefect server, which the child then inherits (a flow run per finalisation).
 Its progress arrives as JSON lines (DTKS_PROGRESS=json: stage codes and counts only); the
 page polls `Job.snapshot()`. A child keeps a file that crashes a reader, and the memory of a
 large month, away from the desk. One run at a time per desk; the run lock keeps the CLI and
@@ -96,9 +97,8 @@ class Jobs:
 
     def _run(self, job: Job) -> None:
         try:
-            api = actions.prefect_api(self.home)
             job.state = "berjalan"
-            env = {**os.environ, "PREFECT_API_URL": api, "DTKS_PROGRESS": "json"}
+            env = {**os.environ, "DTKS_PROGRESS": "json"}
             env.pop("DTKS_DEBUG", None)  # the child's errors stay value-free
             with (
                 tempfile.TemporaryFile("w+", encoding="utf-8") as errors,
