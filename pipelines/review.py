@@ -104,7 +104,9 @@ def write_workbook(store: Store, period: str, final: pd.DataFrame, path: Path) -
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    doubt = final[final["flow_outcome"] == Outcome.PERLU_VERIFIKASI].sort_values("row_id")
+    doubt = _with_evidence(
+        store, period, final[final["flow_outcome"] == Outcome.PERLU_VERIFIKASI].sort_values("row_id")
+    )
     doubt = doubt.assign(desil=doubt["no_kk"].map(desil_of(store, doubt["no_kk"])).astype("Int64"))
     ids = sorted({i for v in doubt["matched_id_dtks"].dropna() for i in str(v).split(",")})
     cand = candidates(store, ids)
@@ -189,6 +191,7 @@ def doubtful_rows(store: Store, period: str) -> pd.DataFrame:
         "ORDER BY row_id",
         [period],
     )
+    doubt = _with_evidence(store, period, doubt)
     ids = sorted({i for v in doubt["matched_id_dtks"].dropna() for i in str(v).split(",")})
     cand = candidates(store, ids)
     first = doubt["matched_id_dtks"].map(
@@ -201,6 +204,16 @@ def doubtful_rows(store: Store, period: str) -> pd.DataFrame:
     status = _status(store, period, doubt)
     doubt["status"] = doubt["row_key"].map(lambda k: status.get(k, ""))
     return doubt
+
+
+def _with_evidence(store: Store, period: str, doubt: pd.DataFrame) -> pd.DataFrame:
+    """Doubtful rows with `reasons` as the flow found them (the BUKTI), not the decision text
+    prelist_final puts there once a supervisor has decided (KEPUTUSAN/ALASAN show that)."""
+    flow = store.df(
+        "SELECT row_id, reasons FROM prelist_outcome WHERE period = ? AND outcome = ?",
+        [period, Outcome.PERLU_VERIFIKASI.value],
+    ).set_index("row_id")["reasons"]
+    return doubt.assign(reasons=doubt["row_id"].map(flow))
 
 
 def _blank(v):

@@ -74,6 +74,28 @@ def test_apply_records_decisions_once(home):
     assert "perlu_verifikasi" not in final.index
 
 
+def _bukti(path) -> dict[str, str | None]:
+    ws = load_workbook(path, read_only=True)[review.SHEET]
+    headers = next(ws.iter_rows(min_row=2, max_row=2, values_only=True))
+    rows = ws.iter_rows(min_row=3, values_only=True)
+    return {r[headers.index("KUNCI")]: r[headers.index("BUKTI")] for r in rows}
+
+
+def test_after_deciding_the_evidence_is_still_the_evidence(home):
+    """The BUKTI a supervisor decided on stays in the rewritten review workbook and on the
+    desk's Telaah page; the decision shows in KEPUTUSAN/ALASAN, not in place of the evidence."""
+    before = _bukti(_review_path(home))
+    assert any(before.values())
+    with open_store(home.store_path) as store:
+        web_before = review.doubtful_rows(store, PERIOD).set_index("row_key")["reasons"]
+        applied = review.apply(store, PERIOD, fill_review(_review_path(home)), "Rina", home=home)
+        web_after = review.doubtful_rows(store, PERIOD).set_index("row_key")
+    assert applied.applied == len(before)
+    assert _bukti(_review_path(home)) == before
+    assert web_after["keputusan"].notna().all()
+    pd.testing.assert_series_equal(web_after["reasons"], web_before)
+
+
 @pytest.mark.parametrize(
     ("cells", "message"),
     [
