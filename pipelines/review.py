@@ -104,9 +104,8 @@ def write_workbook(store: Store, period: str, final: pd.DataFrame, path: Path) -
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    doubt = _with_evidence(
-        store, period, final[final["flow_outcome"] == Outcome.PERLU_VERIFIKASI].sort_values("row_id")
-    )
+    flagged = final[final["flow_outcome"] == Outcome.PERLU_VERIFIKASI].sort_values("row_id")
+    doubt = _with_evidence(store, period, flagged)
     doubt = doubt.assign(desil=doubt["no_kk"].map(desil_of(store, doubt["no_kk"])).astype("Int64"))
     ids = sorted({i for v in doubt["matched_id_dtks"].dropna() for i in str(v).split(",")})
     cand = candidates(store, ids)
