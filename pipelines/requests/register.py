@@ -228,10 +228,11 @@ def new(
             ],
         )
         store.run(
-            "INSERT INTO request_event VALUES (?, 'diajukan', ?, 'petugas', ?, ?)",
+            "INSERT INTO request_event VALUES (?, 'diajukan', ?, ?, ?, ?)",
             [
                 nomor,
                 petugas,
+                OFFICER,
                 dt.datetime.now(),
                 f"Tanda politik: {', '.join(words)}" if words else None,
             ],

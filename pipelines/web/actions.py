@@ -591,9 +591,10 @@ def request_detail(home: Home, nomor: str) -> tuple[dict, list[dict]]:
             "SELECT * EXCLUDE (identitas_hash) FROM data_request WHERE nomor = ?", [nomor]
         )
         events = store.df(
-            "SELECT status, petugas, peran, pada, catatan FROM request_event WHERE nomor = ? "
-            "ORDER BY pada",
-            [nomor],
+            # releases before 2026-12 recorded the intake's role as 'petugas'
+            "SELECT status, petugas, CASE peran WHEN 'petugas' THEN ? ELSE peran END AS peran, "
+            "pada, catatan FROM request_event WHERE nomor = ? ORDER BY pada",
+            [register.OFFICER, nomor],
         )
     if req.empty:
         raise NotFound(f"Permintaan {nomor} tidak ada.")
