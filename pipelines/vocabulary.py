@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from pipelines.errors import ConfigError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from pipelines.config import Home
 
 NAMES = {
