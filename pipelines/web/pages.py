@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -35,6 +37,24 @@ from pipelines.web.security import CSRF_FIELD, Session, csrf_ok
 router = APIRouter()
 PERIOD = r"^\d{4}-(0[1-9]|1[0-2])$"
 REQUEST_NO = re.compile(r"^REQ-\d{4}-\d{4,}$")
+T = TypeVar("T")
+FAILED: Any = object()  # what attempt() returns when the action was refused
+
+
+async def attempt(
+    request: Request, work: Callable[[], T], ok: str | Callable[[T], str] | None = None
+) -> T:
+    """Run a desk action off the event loop. A refusal (DtksError) becomes the page's error
+    message and FAILED is returned; otherwise `ok` (text, or made from the result) is the
+    success message and the result is returned."""
+    try:
+        res = await run_in_threadpool(work)
+    except actions.DtksError as exc:
+        flash(request, "galat", str(exc))
+        return FAILED
+    if ok is not None:
+        flash(request, "ok", ok(res) if callable(ok) else ok)
+    return res
 
 
 def _ribu(n) -> str:
@@ -210,14 +230,11 @@ async def upload(request: Request, period: str):
         if not isinstance(f, str) and f.filename
     ]
     kode = str(form.get("kode", "")).replace(".", "")
-    try:
-        names = await run_in_threadpool(
-            actions.upload, desk(request).home, user, period, kode, files
-        )
-    except actions.DtksError as exc:
-        flash(request, "galat", str(exc))
-    else:
-        flash(request, "ok", f"{len(names)} berkas diterima: {', '.join(names)}.")
+    await attempt(
+        request,
+        lambda: actions.upload(desk(request).home, user, period, kode, files),
+        lambda names: f"{len(names)} berkas diterima: {', '.join(names)}.",
+    )
     return back(f"/periode/{period}#kelurahan")
 
 
@@ -225,10 +242,7 @@ async def upload(request: Request, period: str):
 async def start_finalisation(request: Request, period: str):
     user = require(request, "finalisasi")
     await form_of(request)
-    try:
-        await run_in_threadpool(desk(request).jobs.start, _period(period), user)
-    except actions.DtksError as exc:
-        flash(request, "galat", str(exc))
+    await attempt(request, lambda: desk(request).jobs.start(_period(period), user))
     return back(f"/periode/{period}")
 
 
@@ -272,19 +286,14 @@ async def review_apply(request: Request, period: str):
     if not decisions:
         flash(request, "galat", "Belum ada keputusan yang dipilih.")
         return back(f"/periode/{period}/telaah")
-    try:
-        res = await run_in_threadpool(
-            actions.decide, desk(request).home, user, _period(period), decisions
-        )
-    except actions.DtksError as exc:
-        flash(request, "galat", str(exc))
-        return back(f"/periode/{period}/telaah")
-    flash(
+    await attempt(
         request,
-        "ok",
-        f"{res.applied} keputusan diterapkan, {res.unchanged} sudah tercatat sebelumnya, "
-        f"{res.undecided} baris masih menunggu keputusan. Semua keluaran bulan ini ditulis "
-        "ulang.",
+        lambda: actions.decide(desk(request).home, user, _period(period), decisions),
+        lambda res: (
+            f"{res.applied} keputusan diterapkan, {res.unchanged} sudah tercatat "
+            f"sebelumnya, {res.undecided} baris masih menunggu keputusan. Semua keluaran bulan ini "
+            "ditulis ulang."
+        ),
     )
     return back(f"/periode/{period}/telaah")
 
@@ -294,22 +303,18 @@ async def close_month(request: Request, period: str):
     user = require(request, "tutup")
     form = await form_of(request)
     force = form.get("paksa") == "ya"
-    try:
-        res = await run_in_threadpool(
-            actions.close_month, desk(request).home, user, _period(period), force,
-            form.get("alasan", ""),
-        )  # fmt: skip
-    except actions.DtksError as exc:
-        flash(request, "galat", str(exc))
-    else:
-        flash(
-            request,
-            "ok",
+    await attempt(
+        request,
+        lambda: actions.close_month(
+            desk(request).home, user, _period(period), force, form.get("alasan", "")
+        ),
+        lambda res: (
             f"Periode {period} sudah ditutup sebelumnya."
             if res.already
             else f"Periode {period} ditutup: {res.proposals} usulan baru dan {res.corrections} "
-            "perbaikan dicatat.",
-        )
+            "perbaikan dicatat."
+        ),
+    )
     return back(f"/periode/{period}")
 
 
@@ -317,14 +322,13 @@ async def close_month(request: Request, period: str):
 async def reopen_month(request: Request, period: str):
     user = require(request, "tutup")
     form = await form_of(request)
-    try:
-        await run_in_threadpool(
-            actions.reopen_month, desk(request).home, user, _period(period), form.get("alasan", "")
-        )
-    except actions.DtksError as exc:
-        flash(request, "galat", str(exc))
-    else:
-        flash(request, "ok", f"Periode {period} dibuka kembali (tercatat).")
+    await attempt(
+        request,
+        lambda: actions.reopen_month(
+            desk(request).home, user, _period(period), form.get("alasan", "")
+        ),
+        f"Periode {period} dibuka kembali (tercatat).",
+    )
     return back(f"/periode/{period}")
 
 
@@ -372,13 +376,10 @@ def request_form(request: Request):
 async def request_new(request: Request):
     user = require(request, "permintaan_catat")
     form = await form_of(request)
-    try:
-        nomor, due, words = await run_in_threadpool(
-            actions.request_new, desk(request).home, user, form
-        )
-    except actions.DtksError as exc:
-        flash(request, "galat", str(exc))
+    made = await attempt(request, lambda: actions.request_new(desk(request).home, user, form))
+    if made is FAILED:
         return back("/permintaan/baru")
+    nomor, due, words = made
     flash(request, "ok", f"Permintaan {nomor} dicatat; batas waktu {due:%d-%m-%Y}.")
     if words:
         flash(
@@ -421,15 +422,13 @@ async def request_step(request: Request, nomor: str):
     if status not in ("ditelaah", "disetujui", "ditolak"):
         flash(request, "galat", "Langkah tidak dikenal.")
         return back(f"/permintaan/{_nomor(nomor)}")
-    try:
-        await run_in_threadpool(
-            actions.request_step, desk(request).home, user, _nomor(nomor), status,
-            form.get("catatan", ""),
-        )  # fmt: skip
-    except actions.DtksError as exc:
-        flash(request, "galat", str(exc))
-    else:
-        flash(request, "ok", f"{nomor}: {status} oleh {user.jabatan} {user.nama}.")
+    await attempt(
+        request,
+        lambda: actions.request_step(
+            desk(request).home, user, _nomor(nomor), status, form.get("catatan", "")
+        ),
+        f"{nomor}: {status} oleh {user.jabatan} {user.nama}.",
+    )
     return back(f"/permintaan/{nomor}")
 
 
@@ -437,14 +436,11 @@ async def request_step(request: Request, nomor: str):
 async def request_pks(request: Request, nomor: str):
     user = require(request, "permintaan_catat")
     form = await form_of(request)
-    try:
-        await run_in_threadpool(
-            actions.request_pks, desk(request).home, user, _nomor(nomor), form.get("pks", "")
-        )
-    except actions.DtksError as exc:
-        flash(request, "galat", str(exc))
-    else:
-        flash(request, "ok", f"{nomor}: nomor PKS dicatat.")
+    await attempt(
+        request,
+        lambda: actions.request_pks(desk(request).home, user, _nomor(nomor), form.get("pks", "")),
+        f"{nomor}: nomor PKS dicatat.",
+    )
     return back(f"/permintaan/{nomor}")
 
 
@@ -452,12 +448,11 @@ async def request_pks(request: Request, nomor: str):
 async def request_fulfil(request: Request, nomor: str):
     user = require(request, "permintaan_catat")
     await form_of(request)
-    try:
-        z = await run_in_threadpool(actions.request_fulfil, desk(request).home, user, _nomor(nomor))
-    except actions.DtksError as exc:
-        flash(request, "galat", str(exc))
-    else:
-        flash(request, "ok", f"Paket {z.name} disiapkan, ditandatangani dan diserahkan.")
+    await attempt(
+        request,
+        lambda: actions.request_fulfil(desk(request).home, user, _nomor(nomor)),
+        lambda z: f"Paket {z.name} disiapkan, ditandatangani dan diserahkan.",
+    )
     return back(f"/permintaan/{nomor}")
 
 
@@ -488,12 +483,10 @@ async def letter_issue(request: Request):
     user = require(request, "surat")
     form = await form_of(request)
     d = desk(request)
-    try:
-        res = await run_in_threadpool(
-            actions.letter_issue, d.home, user, form.get("nik", ""), form.get("kk", "")
-        )
-    except actions.DtksError as exc:
-        flash(request, "galat", str(exc))
+    res = await attempt(
+        request, lambda: actions.letter_issue(d.home, user, form.get("nik", ""), form.get("kk", ""))
+    )
+    if res is FAILED:
         return back("/surat")
     link = (
         f"/surat/{res.path.parent.name}/{int(res.path.stem.rsplit('_', 1)[1])}.pdf"
@@ -527,12 +520,9 @@ async def letter_revoke(request: Request):
     user = require(request, "surat")
     form = await form_of(request)
     nomor = form.get("nomor", "")
-    try:
-        await run_in_threadpool(
-            actions.letter_revoke, desk(request).home, user, nomor, form.get("alasan", "")
-        )
-    except actions.DtksError as exc:
-        flash(request, "galat", str(exc))
-    else:
-        flash(request, "ok", f"Surat nomor {nomor} dicabut (tercatat).")
+    await attempt(
+        request,
+        lambda: actions.letter_revoke(desk(request).home, user, nomor, form.get("alasan", "")),
+        f"Surat nomor {nomor} dicabut (tercatat).",
+    )
     return back("/surat")
