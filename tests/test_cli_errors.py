@@ -38,7 +38,14 @@ CASES = [
     (["sql", "SELECT 1", "--limit"], 2, "Opsi --limit memerlukan nilai."),
     (["finalize", "2026-11", "lagi"], 2, "Argumen berlebih: lagi."),
     (["finalize", "2026-13"], 1, "Periode '2026-13' tidak dikenali."),
-]
+    (["letter"], 2, "Sebutkan perintahnya. Daftar perintah: dtks letter --help"),
+    (["letter", "verfy", "surat.pdf"], 2, "Perintah 'verfy' tidak dikenal. Maksud Anda: verify?"),
+    (["letter", "verify"], 2, "Argumen BERKAS wajib diisi. Lihat: dtks letter verify --help"),
+    (["letter", "verify", "tidak-ada.pdf"], 2, "'tidak-ada.pdf' tidak ada."),
+    (["letter", "6271011508800001"], 2, "Opsi --kk wajib diisi. Lihat: dtks letter issue --help"),
+    (["letter", "revoke", "400.9.2/0001/DINSOS/2026", "--petugas", "Rina"], 2,
+     "Opsi --alasan wajib diisi. Lihat: dtks letter revoke --help"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("args,code,message", CASES, ids=[" ".join(c[0]) for c in CASES])

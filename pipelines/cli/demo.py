@@ -16,7 +16,8 @@ from pipelines.cli.common import (
 from pipelines.cli.dtsen import desil_berubah_cmd, load_dtsen_cmd
 from pipelines.cli.officer import (
     keys_init_cmd,
-    letter_cmd,
+    letter_issue_cmd,
+    letter_verify_cmd,
     request_fulfil_cmd,
     request_new_cmd,
     request_status_cmd,
@@ -88,7 +89,7 @@ def demo_cmd(
     console.rule("7. Tutup bulan (dtks close)")
     close_cmd(period=period, petugas="Supervisor Demo", force=False, alasan=None, home=h.root)
     _next_month(h, period)
-    console.rule("8. Surat Keterangan Terdaftar DTKS (dtks keys init, dtks letter)")
+    console.rule("8. Surat Keterangan Terdaftar DTKS (dtks keys init, dtks letter issue/verify)")
     from pipelines import signing
     from pipelines.store import open_store
 
@@ -99,12 +100,11 @@ def demo_cmd(
             "SELECT nik, no_kk FROM dtks_current WHERE hubungan_keluarga = "
             "'KEPALA KELUARGA' ORDER BY id_dtks LIMIT 1"
         )
-    letter_cmd(nik=nik, file=None, kk=kk, petugas="Petugas Demo", home=h.root)
+    letter_issue_cmd(nik=nik, kk=kk, petugas="Petugas Demo", home=h.root)
     issued = sorted((h.reports / "surat").glob("*/SKT_*.pdf"))[-1]
-    letter_cmd(nik="verify", file=str(issued), kk=None, petugas=None, home=h.root)
-    letter_cmd(
+    letter_verify_cmd(file=issued, home=h.root)
+    letter_issue_cmd(
         nik="6271011508999999",
-        file=None,
         kk="6271010101999999",
         petugas="Petugas Demo",
         home=h.root,
@@ -165,7 +165,7 @@ def demo_cmd(
     console.print(
         'dtks.toml: \\[dinas] istilah = "DTSEN"; laporan, surat dan pesan memakai istilah DTSEN:'
     )
-    letter_cmd(nik=nik, file=None, kk=kk, petugas="Petugas Demo", home=h.root)
+    letter_issue_cmd(nik=nik, kk=kk, petugas="Petugas Demo", home=h.root)
 
 
 def _dtsen_era(h: Home, period: str) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
+from typer._click.core import Context
+from typer.core import TyperGroup
 
 from pipelines.cli.common import (
     HomeOpt,
@@ -19,7 +22,6 @@ from pipelines.cli.common import (
     err,
 )
 from pipelines.config import Home
-from pipelines.errors import DtksError
 
 keys_app = typer.Typer(help="Kunci tanda tangan elektronik Dinas.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
@@ -56,84 +58,99 @@ def keys_init_cmd(
     console.print(f"Garam      : {_rel(signing.salt_path(h), h)} (rahasia; jangan dibagikan)")
 
 
-@app.command("letter")
-def letter_cmd(
-    nik: Annotated[
-        str,
-        typer.Argument(
-            metavar="NIK|verify|revoke", help="NIK pada KTP pemohon, atau kata verify / revoke."
-        ),
-    ],
-    file: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="[BERKAS|NOMOR]",
-            help="Dengan verify: berkas PDF surat; dengan revoke: nomor surat.",
-        ),
-    ] = None,
-    kk: Annotated[str | None, typer.Option("--kk", help="Nomor KK pemohon (16 digit).")] = None,
-    petugas: Annotated[str | None, typer.Option("--petugas", help="Nama petugas.")] = None,
-    alasan: Annotated[
-        str | None, typer.Option("--alasan", help="Dengan revoke: alasan pencabutan (dicatat).")
-    ] = None,
+# `dtks letter issue|verify|revoke`; `dtks letter NIK ...` stays the short form of issue
+_NIK_LIKE = re.compile(r"\d[\d .-]*")
+_ISSUE_OPTIONS = ("--kk", "--petugas")
+
+
+class _LetterGroup(TyperGroup):
+    """`dtks letter NIK ...` (the form operators and the README use) runs `letter issue`.
+
+    Only a first argument that looks like a NIK goes to issue (digits; a malformed NIK is
+    issue's to refuse with its reason), so a mistyped command name stays a usage error with
+    a suggestion. A leading `--home DIR` moves behind the command name, as the single
+    command before took it anywhere.
+    """
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _route_letter(args))
+
+
+def _route_letter(args: list[str]) -> list[str]:
+    """The arguments of `dtks letter`, as `dtks letter COMMAND ...` reads them."""
+    lead: list[str] = []  # a leading --home DIR, which belongs to the command
+    rest = list(args)
+    while rest and (rest[0] == "--home" or rest[0].startswith("--home=")):
+        n = 2 if rest[0] == "--home" else 1
+        lead, rest = lead + rest[:n], rest[n:]
+    if not rest:  # `dtks letter --home DIR`: the usage error asks for the command
+        return []
+    first = rest[0]
+    if first == "--help":
+        return [first]
+    if _NIK_LIKE.fullmatch(first) or first.split("=")[0] in _ISSUE_OPTIONS:
+        return ["issue", *lead, *rest]
+    return [first, *lead, *rest[1:]]  # a command, or an unknown word the error names
+
+
+letter_app = typer.Typer(
+    cls=_LetterGroup,
+    help="""Surat Keterangan Terdaftar DTKS: terbitkan (issue), periksa (verify), cabut (revoke).
+
+\b
+dtks letter issue NIK --kk NO_KK --petugas NAMA
+dtks letter verify BERKAS.pdf
+dtks letter revoke NOMOR --alasan "..." --petugas NAMA
+
+Bentuk singkat: dtks letter NIK --kk NO_KK --petugas NAMA sama dengan dtks letter issue.
+Bantuan tiap perintah: dtks letter issue --help (juga verify, revoke).
+
+Kode keluar: 0 selesai (verify: SAH), 1 ditolak atau TIDAK SAH (dengan alasannya),
+2 salah ketik (perintah, opsi atau berkas).
+
+\b
+Contoh:
+  dtks letter 6271011508800001 --kk 6271010101100001 --petugas "Rina"
+  dtks letter verify reports/surat/2026/SKT_2026_0001.pdf
+""",
+)
+app.add_typer(letter_app, name="letter")
+
+
+@letter_app.command("issue")
+def letter_issue_cmd(
+    nik: Annotated[str, typer.Argument(metavar="NIK", help="NIK pada KTP pemohon (16 digit).")],
+    kk: Annotated[str, typer.Option("--kk", help="Nomor KK pemohon (16 digit).")],
+    petugas: Annotated[str, typer.Option("--petugas", help="Nama petugas yang menerbitkan.")],
     home: HomeOpt = None,
 ) -> None:
-    """Surat Keterangan Terdaftar DTKS: terbitkan (dtks letter NIK), periksa (verify), cabut (revoke).
+    """Terbitkan Surat Keterangan Terdaftar DTKS untuk satu orang (NIK dan KK).
 
-    dtks letter NIK --kk NO_KK --petugas NAMA: NIK dan KK harus milik orang yang sama dalam
-    DTKS yang berlaku. Terdaftar: surat bernomor (urut per tahun), ditandatangani
-    elektronik, dengan kode verifikasi dan kode QR, di reports/surat/TAHUN/. Tidak
-    terdaftar, tidak aktif atau KK berbeda: lembar informasi (bukan surat, tanpa nomor) yang
-    menjelaskan cara diusulkan. Setiap surat dicatat (nomor, waktu, petugas).
-
-    dtks letter verify BERKAS.pdf: memeriksa tanda tangan Dinas, keutuhan isi, bahwa nomor
-    serta kode verifikasinya tercatat untuk berkas itu, dan bahwa surat itu tidak dicabut.
-    Kode keluar: 0 SAH, 1 TIDAK SAH.
-
-    dtks letter revoke NOMOR --alasan "..." --petugas NAMA: mencabut surat yang terbit
-    keliru (tercatat); halaman pemeriksaan publik lalu menyatakannya DICABUT.
+    NIK dan KK harus milik orang yang sama dalam DTKS yang berlaku. Terdaftar: surat
+    bernomor (urut per tahun), ditandatangani elektronik, dengan kode verifikasi dan kode QR,
+    di reports/surat/TAHUN/. Tidak terdaftar, tidak aktif atau KK berbeda: lembar informasi
+    (bukan surat, tanpa nomor) di reports/surat/informasi/ yang menjelaskan cara diusulkan.
+    Setiap surat dicatat (nomor, waktu, petugas). Boleh disingkat tanpa kata issue.
 
     Surat memuat alamat halaman pemeriksaan dan kode QR-nya bila dtks.toml [surat]
     url_verifikasi diisi (alamat meja web, mis. https://dtks.dinsos.example.go.id).
 
-    Contoh: dtks letter 6271011508800001 --kk 6271010101100001 --petugas "Rina"
+    Kode keluar: 0 surat atau lembar informasi dibuat, 1 ditolak (mis. NIK bukan 16 digit),
+    2 salah ketik (mis. --kk tidak diisi).
+
+    \b
+    Contoh:
+      dtks letter issue 6271011508800001 --kk 6271010101100001 --petugas "Rina"
+      dtks letter 6271011508800001 --kk 6271010101100001 --petugas "Rina"
     """
-    from pipelines.letters import issue, verify
+    from pipelines.letters import check_url, issue
     from pipelines.store import open_store
 
     h = _home(home)
-    if nik == "revoke":
-        from pipelines.letters import revoke
-
-        if not file or not petugas or not alasan:
-            raise DtksError(
-                "Sebutkan nomor surat, --alasan dan --petugas: dtks letter revoke NOMOR "
-                '--alasan "..." --petugas NAMA'
-            )
-        with open_store(h.store_path) as store:
-            when = revoke(store, file, alasan, petugas)
-        console.print(
-            f"Surat nomor {file.strip()} dicabut {when:%d-%m-%Y %H:%M} oleh {petugas.strip()}."
-        )
-        return
-    if nik == "verify":
-        if file is None or not Path(file).is_file():
-            raise DtksError("Sebutkan berkas PDF surat: dtks letter verify BERKAS.pdf")
-        with open_store(h.store_path, read_only=True) as store:
-            ok, msg = verify(store, h, Path(file))
-        if ok:
-            console.print(f"SAH. {escape(msg)}")
-            return
-        err.print(f"[bold red]TIDAK SAH.[/] {escape(msg)}")
-        raise typer.Exit(1)
-    if not kk or not petugas:
-        raise DtksError("Untuk menerbitkan surat isi --kk NO_KK dan --petugas NAMA.")
     kabkota = _kabkota(h)
     with open_store(h.store_path) as store:
         res = issue(store, h, nik, kk, petugas, kabkota)
     if res.registered:
-        from pipelines.letters import check_url
-
         console.print(f"TERDAFTAR. Surat nomor {res.nomor} diterbitkan: {_rel(res.path, h)}")
         console.print(f"Kode verifikasi: {res.kode}")
         if check_url(h.config) is None:
@@ -144,6 +161,73 @@ def letter_cmd(
     else:
         console.print(f"TIDAK DITERBITKAN. {res.why}")
         console.print(f"Lembar informasi untuk pemohon: {_rel(res.path, h)}")
+
+
+@letter_app.command("verify")
+def letter_verify_cmd(
+    file: Annotated[
+        Path,
+        typer.Argument(metavar="BERKAS", help="Berkas PDF surat.", exists=True, dir_okay=False),
+    ],
+    home: HomeOpt = None,
+) -> None:
+    """Periksa keaslian surat: tanda tangan Dinas, keutuhan isi, nomor, kode, pencabutan.
+
+    SAH bila tanda tangan Dinas sah, isi PDF tidak berubah sejak ditandatangani, nomor serta
+    kode verifikasinya tercatat untuk berkas itu, dan surat itu tidak dicabut. Selain itu
+    TIDAK SAH dengan alasannya (termasuk surat bertanda tangan kunci Dinas lain).
+
+    Kode keluar: 0 SAH, 1 TIDAK SAH, 2 salah ketik (mis. berkas tidak ada).
+
+    \b
+    Contoh:
+      dtks letter verify reports/surat/2026/SKT_2026_0001.pdf
+    """
+    from pipelines.letters import verify
+    from pipelines.store import open_store
+
+    h = _home(home)
+    with open_store(h.store_path, read_only=True) as store:
+        ok, msg = verify(store, h, file)
+    if ok:
+        console.print(f"SAH. {escape(msg)}")
+        return
+    err.print(f"[bold red]TIDAK SAH.[/] {escape(msg)}")
+    raise typer.Exit(1)
+
+
+@letter_app.command("revoke")
+def letter_revoke_cmd(
+    nomor: Annotated[
+        str, typer.Argument(metavar="NOMOR", help="Nomor surat, mis. 400.9.2/0001/DINSOS/2026.")
+    ],
+    alasan: Annotated[
+        str, typer.Option("--alasan", help="Alasan pencabutan (paling sedikit 10 huruf; dicatat).")
+    ],
+    petugas: Annotated[str, typer.Option("--petugas", help="Nama petugas yang mencabut.")],
+    home: HomeOpt = None,
+) -> None:
+    """Cabut surat yang terbit keliru; pencabutan dicatat (nomor, waktu, petugas, alasan).
+
+    Sesudahnya dtks letter verify menyatakan surat itu TIDAK SAH (DICABUT) dan halaman
+    pemeriksaan publik menyatakannya DICABUT. Surat yang dicabut tidak dapat dicabut lagi.
+
+    Kode keluar: 0 dicabut, 1 ditolak (nomor tidak dikenal, sudah dicabut, alasan terlalu
+    pendek), 2 salah ketik (mis. --alasan tidak diisi).
+
+    \b
+    Contoh:
+      dtks letter revoke 400.9.2/0001/DINSOS/2026 --alasan "Diterbitkan untuk orang yang keliru" --petugas "Rina"
+    """
+    from pipelines.letters import revoke
+    from pipelines.store import open_store
+
+    h = _home(home)
+    with open_store(h.store_path) as store:
+        when = revoke(store, nomor, alasan, petugas)
+    console.print(
+        f"Surat nomor {nomor.strip()} dicabut {when:%d-%m-%Y %H:%M} oleh {petugas.strip()}."
+    )
 
 
 request_app = typer.Typer(
