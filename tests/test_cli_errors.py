@@ -194,3 +194,44 @@ def test_a_run_lock_held_elsewhere_stops_finalize_before_any_work(loaded_home, t
         held.wait()
     assert r.returncode == 1 and "sedang dipakai proses lain" in " ".join(r.stderr.split())
     assert not (h.processed / ".prefect").exists(), "Prefect was started before the lock check"
+
+
+def _commands(group, path=()):
+    """Every command path under a Click group (the dtks tree: groups and their commands)."""
+    from typer._click import Context
+
+    ctx = Context(group)
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
+        yield (*path, name)
+        if hasattr(cmd, "list_commands"):
+            yield from _commands(cmd, (*path, name))
+
+
+HELP_ENGLISH = re.compile(
+    r"Usage:|Options:|Arguments:|Commands:|Show this message|\[default|\[required|"
+    r"\[OPTIONS\]|COMMAND \[ARGS\]"
+)
+
+
+def test_every_help_page_is_indonesian():
+    """`dtks ... --help` of every command: usage line, headings, notes and the --help option's
+    own text in Indonesian (Click and Typer write them in English unless told otherwise)."""
+    import typer
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    group = typer.main.get_command(app)
+    paths = [(), *_commands(group)]
+    assert len(paths) > 20
+    runner = CliRunner()
+    for path in paths:
+        out = runner.invoke(app, [*path, "--help"]).output
+        assert out.startswith("Penggunaan: "), path
+        assert "Opsi:" in out and "Tampilkan bantuan ini lalu keluar." in out, path
+        assert not HELP_ENGLISH.search(out), (path, HELP_ENGLISH.search(out))
+    installed = subprocess.run([DTKS, "letter", "--help"], capture_output=True, text=True)
+    assert installed.returncode == 0
+    assert installed.stdout.startswith("Penggunaan: dtks letter [OPSI] PERINTAH ...")
+    assert "Perintah:" in installed.stdout and not HELP_ENGLISH.search(installed.stdout)

@@ -42,7 +42,7 @@ def _flat(text: str) -> str:
 def test_letter_help_lists_issue_verify_and_revoke_each_with_its_own_help():
     r = dtks("letter", "--help")
     assert r.returncode == 0, r.stderr
-    commands = r.stdout.split("Commands:")[1].split()
+    commands = r.stdout.split("Perintah:")[1].split()
     assert {"issue", "verify", "revoke"} <= set(commands), r.stdout
     assert "dtks letter NIK" in _flat(r.stdout)  # the short form is told
     own = {"issue": ["--kk", "--petugas"], "verify": [], "revoke": ["--alasan", "--petugas"]}

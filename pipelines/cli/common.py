@@ -10,7 +10,10 @@ import typer
 from rich.console import Console
 
 from pipelines import vocabulary
+from pipelines.cli.usage import install_indonesian_help
 from pipelines.config import Home
+
+install_indonesian_help()
 
 app = typer.Typer(
     help="Pengolahan data DTKS Dinas Sosial: finalisasi usulan bulanan, surat keterangan "

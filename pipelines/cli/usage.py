@@ -10,8 +10,12 @@ from __future__ import annotations
 import difflib
 import re
 
+import typer.core
+
 # Typer 0.29 carries its own copy of Click: its exceptions are these, not click's
+from typer._click import core as cc
 from typer._click import exceptions as cx
+from typer._click import formatting as cf
 
 _PATH_FAIL = re.compile(
     r"^\w+ (?P<name>'.*'|\".*\") (?P<what>does not exist|is a directory|is a file|"
@@ -117,6 +121,54 @@ def _bad_value(exc: cx.BadParameter, path: str) -> str:
     return f"Nilai untuk {hint} {reason}. Lihat: {path} --help"
 
 
+# The words Click and Typer put into every --help page, in Indonesian
+HELP_WORDS = {
+    "Options": "Opsi",
+    "Arguments": "Argumen",
+    "Commands": "Perintah",
+    "default: {default}": "bawaan: {default}",
+    "required": "wajib",
+    "(dynamic)": "(dinamis)",
+    "env var: {var}": "variabel lingkungan: {var}",
+    "Aborted!": "Dibatalkan.",
+}
+HELP_OPTION = "Tampilkan bantuan ini lalu keluar."
+
+
+def _indonesian_args(args: str) -> str:
+    return args.replace("[OPTIONS]", "[OPSI]").replace("COMMAND [ARGS]...", "PERINTAH ...")
+
+
+class IndonesianHelp(cf.HelpFormatter):
+    """Click's help formatter with the usage line and section headings in Indonesian."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, _indonesian_args(args), prefix or "Penggunaan: ")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(HELP_WORDS.get(heading, heading))
+
+
+def install_indonesian_help() -> None:
+    """Every `dtks ... --help` page in Indonesian: usage line, headings, the --help option's
+    own text and Typer's [bawaan: ...] / [wajib] notes (tests/test_cli_errors.py checks them
+    all, so a Typer upgrade that moves these names fails a test, not an operator)."""
+    cc.Context.formatter_class = IndonesianHelp
+    typer.core._ = lambda message: HELP_WORDS.get(message, message)
+    plain = cc.Command.get_help_option
+    if getattr(plain, "_indonesian", False):
+        return
+
+    def get_help_option(self, ctx):
+        option = plain(self, ctx)
+        if option is not None:
+            option.help = HELP_OPTION
+        return option
+
+    get_help_option._indonesian = True  # type: ignore[attr-defined]
+    cc.Command.get_help_option = get_help_option  # type: ignore[method-assign]
+
+
 def usage_line(exc: cx.ClickException) -> str | None:
     """'Penggunaan: dtks finalize [OPSI] PERIOD' for the command the error belongs to."""
     ctx = getattr(exc, "ctx", None)
@@ -126,4 +178,4 @@ def usage_line(exc: cx.ClickException) -> str | None:
     # Typer writes arguments as {name} (required) and [name] (optional)
     usage = re.sub(r"\{(\w+)\}", lambda m: m.group(1).upper(), usage)
     usage = re.sub(r"\[([a-z_]+)\]", lambda m: f"[{m.group(1).upper()}]", usage)
-    return usage.replace("[OPTIONS]", "[OPSI]").replace("COMMAND [ARGS]...", "PERINTAH ...")
+    return _indonesian_args(usage)
