@@ -139,9 +139,8 @@ def letter_issue_cmd(
     2 salah ketik (mis. --kk tidak diisi).
 
     \b
-    Contoh:
-      dtks letter issue 6271011508800001 --kk 6271010101100001 --petugas "Rina"
-      dtks letter 6271011508800001 --kk 6271010101100001 --petugas "Rina"
+    Contoh: dtks letter issue 6271011508800001 --kk 6271010101100001 --petugas "Rina"
+    Singkat: dtks letter 6271011508800001 --kk 6271010101100001 --petugas "Rina"
     """
     from pipelines.letters import check_url, issue
     from pipelines.store import open_store
@@ -179,9 +178,7 @@ def letter_verify_cmd(
 
     Kode keluar: 0 SAH, 1 TIDAK SAH, 2 salah ketik (mis. berkas tidak ada).
 
-    \b
-    Contoh:
-      dtks letter verify reports/surat/2026/SKT_2026_0001.pdf
+    Contoh: dtks letter verify reports/surat/2026/SKT_2026_0001.pdf
     """
     from pipelines.letters import verify
     from pipelines.store import open_store
@@ -215,9 +212,8 @@ def letter_revoke_cmd(
     Kode keluar: 0 dicabut, 1 ditolak (nomor tidak dikenal, sudah dicabut, alasan terlalu
     pendek), 2 salah ketik (mis. --alasan tidak diisi).
 
-    \b
-    Contoh:
-      dtks letter revoke 400.9.2/0001/DINSOS/2026 --alasan "Diterbitkan untuk orang yang keliru" --petugas "Rina"
+    Contoh: dtks letter revoke 400.9.2/0001/DINSOS/2026 --alasan "Diterbitkan untuk orang
+    yang keliru" --petugas "Rina"
     """
     from pipelines.letters import revoke
     from pipelines.store import open_store

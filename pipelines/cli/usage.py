@@ -136,6 +136,9 @@ HELP_OPTION = "Tampilkan bantuan ini lalu keluar."
 
 
 def _indonesian_args(args: str) -> str:
+    # Typer writes arguments as {name} (required) and [name] (optional)
+    args = re.sub(r"\{(\w+)\}", lambda m: m.group(1).upper(), args)
+    args = re.sub(r"\[([a-z_]+)\]", lambda m: f"[{m.group(1).upper()}]", args)
     return args.replace("[OPTIONS]", "[OPSI]").replace("COMMAND [ARGS]...", "PERINTAH ...")
 
 
@@ -174,8 +177,4 @@ def usage_line(exc: cx.ClickException) -> str | None:
     ctx = getattr(exc, "ctx", None)
     if ctx is None:
         return None
-    usage = ctx.get_usage().replace("Usage:", "Penggunaan:", 1)
-    # Typer writes arguments as {name} (required) and [name] (optional)
-    usage = re.sub(r"\{(\w+)\}", lambda m: m.group(1).upper(), usage)
-    usage = re.sub(r"\[([a-z_]+)\]", lambda m: f"[{m.group(1).upper()}]", usage)
-    return _indonesian_args(usage)
+    return _indonesian_args(ctx.get_usage().replace("Usage:", "Penggunaan:", 1))
