@@ -290,7 +290,7 @@ def clean_queries(queries: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def ours(store, clean: pd.DataFrame, prep_problems: pd.DataFrame):
-    """Links {row_id: id_dtks} and in-batch repeats {row_id}, routed as finalize.decide does."""
+    """Links {row_id: id_dtks} and in-batch repeats {row_id}, routed as finalize.deciding.decide does."""
     rules = validate.check_rules(clean, KABKOTA)
     # household checks left out: the benchmark's rows are persons drawn from many households
     household_found = household.problems(clean, P.rejecting(rules))
@@ -311,7 +311,7 @@ def ours(store, clean: pd.DataFrame, prep_problems: pd.DataFrame):
     noted = notes[notes["matched_id_dtks"].notna()]  # a note naming nobody is no link
     links = {**matched, **dict(zip(noted["row_id"], noted["matched_id_dtks"], strict=True))}
     # in the batch: the same NIK, a NIK one digit off with a similar name, or the same DTKS
-    # person as an earlier row (finalize.decide's note)
+    # person as an earlier row (finalize.deciding.decide's note)
     same = batch_dups.find(valid)
     rest = valid[~valid["row_id"].isin(same["row_id"])]
     repeats = set(same["row_id"]) | set(batch_dups.near(store, rest)["row_id"])

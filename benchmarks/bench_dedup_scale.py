@@ -192,7 +192,7 @@ def build_queries(store_path: Path, out: Path, n: int, store_n: int) -> None:
 
 
 def prelist(path: Path):
-    """The cached prelist as the pandas frame finalize.decide passes to the matching."""
+    """The cached prelist as the pandas frame finalize.deciding.decide passes to the matching."""
     import pandas as pd
 
     df = pd.read_parquet(path)
@@ -286,7 +286,7 @@ def load() -> str:
 
 
 def run_ours(store_path: Path, queries_path: Path, memory_limit: str) -> dict:
-    """Every matching stage of finalize.decide on the cached prelist: seconds, RSS, counts."""
+    """Every matching stage of finalize.deciding.decide on the cached prelist: seconds, RSS, counts."""
     import pandas as pd
 
     from pipelines.dedup import batch as batch_dups

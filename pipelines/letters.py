@@ -27,7 +27,7 @@ from pipelines import signing, wilayah
 from pipelines.config import Home
 from pipelines.dates import long_date
 from pipelines.errors import ConfigError, DtksError
-from pipelines.report.finalisation import Signatories
+from pipelines.report.signatories import Signatories
 from pipelines.settings import Settings
 from pipelines.store import Store
 from pipelines.vocabulary import say, use

@@ -27,16 +27,15 @@ from pipelines import review, stable, vocabulary
 from pipelines.carry import Carry
 from pipelines.config import Home
 from pipelines.export import siksng
-from pipelines.finalize import (
-    OUTCOME_COLUMNS,
-    OUTCOMES,
-    Batch,
-    counts_table,
-    latest_snapshot,
-    store_outcomes,
-)
+from pipelines.finalize.batch import Batch
+from pipelines.finalize.counts import counts_table
+from pipelines.finalize.deciding import OUTCOME_COLUMNS
+from pipelines.finalize.persist import latest_snapshot, store_outcomes
 from pipelines.ingest import evidence
-from pipelines.report import finalisation, rejections, summary
+from pipelines.outcomes import OUTCOMES
+from pipelines.report import rejections, summary
+from pipelines.report.finalisation import content, pdf, workbook
+from pipelines.report.signatories import Signatories
 from pipelines.sanitize import frame_to_csv
 from pipelines.store import Store, dinas_kabkota
 
@@ -64,7 +63,7 @@ class Published:
     report_xlsx: Path
     report_pdf: Path
     files: list[tuple[str, str]] = field(default_factory=list)  # import file name, SHA-256
-    ba: finalisation.BaState | None = None
+    ba: content.BaState | None = None
     carry: Carry | None = None
     # the run's file problems with their kind (jenis), for the listing on screen
     problems: pd.DataFrame | None = None
@@ -253,13 +252,13 @@ def _build(store: Store, home: Home, period: str, stage: _Stage, report_only: bo
             frame_to_csv(problems, out / "masalah_berkas.csv")
     files = [(p.name, sha256(p)) for p in sorted(import_dir.glob("*")) if p.is_file()]
     progress.info("menulis laporan")
-    state = finalisation.ba_state(store, period, final)
-    rec = finalisation.recap(final, store, period)
-    who = finalisation.Signatories.from_settings(home.config, dinas_kabkota(home, store))
+    state = content.ba_state(store, period, final)
+    rec = content.recap(final, store, period)
+    who = Signatories.from_settings(home.config, dinas_kabkota(home, store))
     stage.reports.mkdir(parents=True)
     name = f"laporan_finalisasi_{period}"
-    finalisation.write_xlsx(stage.reports / f"{name}.xlsx", period, rec, files, who, state)
-    finalisation.write_pdf(stage.reports / f"{name}.pdf", period, rec, files, who, state)
+    workbook.write_xlsx(stage.reports / f"{name}.xlsx", period, rec, files, who, state)
+    pdf.write_pdf(stage.reports / f"{name}.pdf", period, rec, files, who, state)
     report_dir = home.reports / period
     return Published(
         out_dir=out_dir,

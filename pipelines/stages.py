@@ -24,11 +24,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines import finalize as fin
 from pipelines import publish as pub
 from pipelines import runlock, vocabulary
 from pipelines.close import ensure_open
 from pipelines.config import Home
+from pipelines.finalize import deciding
+from pipelines.finalize.batch import Batch, combine
 from pipelines.ingest import discover
 from pipelines.redact import guarded
 from pipelines.store import dinas_kabkota, open_store
@@ -45,16 +46,16 @@ def read_kelurahan(code: str, folder: Path, period_dir: Path) -> discover.Kelura
 
 
 @guarded("validasi-dan-pencocokan")
-def decide(batch: fin.Batch, home: Home) -> pd.DataFrame:
+def decide(batch: Batch, home: Home) -> pd.DataFrame:
     """Stage 2: validate, check the berita acara, match; one outcome per prelist row."""
     vocabulary.use(home)  # reasons and messages say DTKS or DTSEN as dtks.toml chooses
     resend = home.config.usulan.usul_ulang_bulan  # proposals waiting at Kemensos
     with open_store(home.store_path, memory_limit=home.memory_limit) as store:
-        return fin.decide(batch, store, dinas_kabkota(home, store), resend)
+        return deciding.decide(batch, store, dinas_kabkota(home, store), resend)
 
 
 @guarded("tulis-keluaran")
-def publish(batch: fin.Batch, outcomes: pd.DataFrame, home: Home) -> pub.Published:
+def publish(batch: Batch, outcomes: pd.DataFrame, home: Home) -> pub.Published:
     """Stage 3: store the outcomes and write every output of the month, all or nothing."""
     with open_store(home.store_path, memory_limit=home.memory_limit) as store:
         return pub.publish(store, home, batch, outcomes)
@@ -65,8 +66,8 @@ class Steps:
     """The stage functions `run` calls: these plain ones, or the same wrapped as tasks."""
 
     read_kelurahan: Callable[[str, Path, Path], discover.KelurahanInput] = read_kelurahan
-    decide: Callable[[fin.Batch, Home], pd.DataFrame] = decide
-    publish: Callable[[fin.Batch, pd.DataFrame, Home], pub.Published] = publish
+    decide: Callable[[Batch, Home], pd.DataFrame] = decide
+    publish: Callable[[Batch, pd.DataFrame, Home], pub.Published] = publish
 
 
 PLAIN = Steps()
@@ -76,7 +77,7 @@ PLAIN = Steps()
 class Finalised:
     """What one finalisation produced: the batch read, its outcomes, the month's outputs."""
 
-    batch: fin.Batch
+    batch: Batch
     outcomes: pd.DataFrame
     published: pub.Published
 
@@ -87,7 +88,7 @@ def run(home: Home, period: str, steps: Steps = PLAIN) -> Finalised:
     folders, folder_problems = discover.kelurahan_folders(period_dir)
     log.info("periode %s: %d folder kelurahan", period, len(folders))
     parts = [steps.read_kelurahan(code, path, period_dir) for code, path in folders]
-    batch = fin.combine(period, parts, folder_problems)
+    batch = combine(period, parts, folder_problems)
     log.info("%d baris prelist, %d masalah berkas", len(batch.prelist), len(batch.problems))
     progress.info("validasi dan pencocokan %d baris", len(batch.prelist))
     outcomes = steps.decide(batch, home)

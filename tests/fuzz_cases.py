@@ -303,20 +303,22 @@ def _finalise(root: Path, parts):
     """decide + publish over every case read; the counts the property needs."""
     import pandas as pd
 
-    from pipelines import finalize as fin
+    from pipelines.finalize import deciding
+    from pipelines.finalize.batch import combine
+    from pipelines.outcomes import OUTCOMES
     from pipelines.publish import publish
     from pipelines.store import open_store
 
     home = Home(root)
-    batch = fin.combine(PERIOD, parts, [])
+    batch = combine(PERIOD, parts, [])
     with open_store(home.store_path) as store:
-        outcomes = fin.decide(batch, store, "6271")
+        outcomes = deciding.decide(batch, store, "6271")
         publish(store, home, batch, outcomes)
     return {
         "rows": len(batch.prelist),
         "outcomes": len(outcomes),
         "unique": bool(outcomes["row_id"].is_unique),
-        "valid": bool(outcomes["outcome"].isin(fin.OUTCOMES).all()),
+        "valid": bool(outcomes["outcome"].isin(OUTCOMES).all()),
         "files": sorted(pd.unique(outcomes["source_file"])),
     }
 

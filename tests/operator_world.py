@@ -226,7 +226,7 @@ def month_counts(home: Home, period: str = PERIOD) -> dict[str, Counter]:
     rows = list(ws.iter_rows(values_only=True))
     head = next(r for r in rows if r and r[0] == "KODE")
     total = next(r for r in rows if r and len(r) > 2 and r[2] == "JUMLAH")
-    from pipelines.report.finalisation import COLS
+    from pipelines.report.finalisation.content import COLS
 
     labels = {label: key for key, label in COLS}
     out["laporan"] = Counter(

@@ -8,9 +8,11 @@ import random
 import pandas as pd
 import pytest
 
-from pipelines import finalize, validate
+from pipelines import validate
 from pipelines.dedup import batch as batch_dups
 from pipelines.dedup import store_match
+from pipelines.finalize import deciding
+from pipelines.finalize.batch import Batch
 from pipelines.ingest.snapshot import load
 from pipelines.store import open_store
 
@@ -324,7 +326,7 @@ def test_nik_disagreeing_with_birth_date_still_gets_the_registered_note(store, p
             "hubungan_keluarga": "KEPALA KELUARGA",
         }
     )
-    batch = finalize.Batch(
+    batch = Batch(
         period="2026-11",
         folders=[("6271011001", "x")],
         prelist=raw,
@@ -344,7 +346,7 @@ def test_nik_disagreeing_with_birth_date_still_gets_the_registered_note(store, p
         meetings=pd.DataFrame(),
         problems=pd.DataFrame(),
     )
-    out = finalize.decide(batch, store, "6271").iloc[0]
+    out = deciding.decide(batch, store, "6271").iloc[0]
     assert out["outcome"] == "ditolak_validasi"
     assert "Digit tanggal lahir pada NIK" in out["reasons"]
     assert "NIK ini sudah terdaftar di DTKS" in out["reasons"]

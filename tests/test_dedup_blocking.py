@@ -4,7 +4,7 @@ Registered persons and their slips are generated (seeded), class by class: a sub
 a region or serial digit, a swap of every pair of neighbouring digits (across each block's
 edge too), the sex digit of a row giving the other sex, and slips in the birth-date digits
 (validation rejects those rows; their note still names the person). Each row goes through
-`finalize.decide` as a kelurahan's approved row would.
+`finalize.deciding.decide` as a kelurahan's approved row would.
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ import pandas as pd
 import pytest
 from test_dedup import register_store
 
-from pipelines import finalize, wilayah
+from pipelines import wilayah
 from pipelines.dedup import blocking
+from pipelines.finalize import deciding
+from pipelines.finalize.batch import Batch
 from pipelines.synth import names as N
 
 KEC = ["627101", "627102", "627103", "627104", "627105"]
@@ -107,7 +109,7 @@ def worlds(tmp_path_factory):
 
 
 def _decide(store, prelist: list[dict]) -> pd.DataFrame:
-    """finalize.decide on prelist rows, every household approved in its berita acara."""
+    """finalize.deciding.decide on prelist rows, every household approved in its berita acara."""
     raw = pd.DataFrame(prelist, dtype=object)
     raw.insert(0, "row_id", range(1, len(raw) + 1))
     raw["hubungan_keluarga"] = "KEPALA KELUARGA"
@@ -120,7 +122,7 @@ def _decide(store, prelist: list[dict]) -> pd.DataFrame:
          "folder_kode": raw["folder_kode"], "nama_kepala_keluarga": raw["nama"],
          "source_file": "ba.xlsx", "source_sheet": "", "source_row": raw["source_row"]}
     )  # fmt: skip
-    batch = finalize.Batch(
+    batch = Batch(
         period="2026-11",
         folders=[(k, k) for k in sorted(set(raw["folder_kode"]))],
         prelist=raw,
@@ -129,7 +131,7 @@ def _decide(store, prelist: list[dict]) -> pd.DataFrame:
         problems=pd.DataFrame(),
         folders_with_ba=set(raw["folder_kode"]),
     )
-    return finalize.decide(batch, store, "6271").set_index("row_id")
+    return deciding.decide(batch, store, "6271").set_index("row_id")
 
 
 def _row(p: dict, nik: str, no_kk: str) -> dict:

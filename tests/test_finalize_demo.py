@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from pipelines.finalize import OUTCOMES
+from pipelines.outcomes import OUTCOMES
 
 KEY = ["source_file", "source_sheet", "source_row"]
 

@@ -35,7 +35,7 @@ def _persons(frame: pd.DataFrame, spec: dict, key: list[str]) -> set[tuple]:
 
 def _read_proposals(files: list[Path], root: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """usulan_baru files read as kelurahan prelists are: discover, combine, normalise."""
-    from pipelines import finalize
+    from pipelines.finalize.batch import combine
     from pipelines.ingest import discover
     from pipelines.validate import prepare
 
@@ -48,7 +48,7 @@ def _read_proposals(files: list[Path], root: Path) -> tuple[pd.DataFrame, pd.Dat
         shutil.copy(path, folder / path.name)
     for kode, folder in discover.kelurahan_folders(period_dir)[0]:
         parts.append(discover.read_kelurahan(kode, folder, period_dir))
-    batch = finalize.combine(PERIOD, parts, [])
+    batch = combine(PERIOD, parts, [])
     return prepare(batch.prelist)
 
 

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 
 from pipelines import reasons, validate
 from pipelines.export import siksng
-from pipelines.finalize import counts_table
+from pipelines.finalize.counts import counts_table
 from pipelines.outcomes import OUTCOMES, RETURNED, SIKSNG_KINDS, Outcome
 from pipelines.reasons import MESSAGES, NOTES, Reason, UnknownReason
-from pipelines.report import finalisation
+from pipelines.report.finalisation import content
 from pipelines.review import DECISIONS
 from pipelines.store import open_store
 from schemas.prelist import PrelistClean
@@ -61,9 +61,9 @@ def test_review_decisions_give_outcomes():
 
 
 def test_the_berita_acara_recap_and_text_name_every_outcome():
-    assert sorted(k for k, _ in finalisation.COLS[1:]) == sorted(o.value for o in Outcome)
-    assert sorted(finalisation.BA_ORDER) == sorted(Outcome)
-    assert finalisation.BA_ORDER[-1] == Outcome.PERLU_VERIFIKASI  # 'belum diputus' comes last
+    assert sorted(k for k, _ in content.COLS[1:]) == sorted(o.value for o in Outcome)
+    assert sorted(content.BA_ORDER) == sorted(Outcome)
+    assert content.BA_ORDER[-1] == Outcome.PERLU_VERIFIKASI  # 'belum diputus' comes last
 
 
 def test_monthly_summary_view_has_a_column_per_outcome(tmp_path):

@@ -12,10 +12,11 @@ from conftest import run_finalize_stages
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines import finalize as fin
 from pipelines.close import close
 from pipelines.dedup import pending
 from pipelines.errors import ConfigError
+from pipelines.finalize import deciding
+from pipelines.finalize.batch import Batch, combine
 from pipelines.ingest import discover
 from pipelines.ingest.snapshot import load
 from pipelines.store import open_store
@@ -28,11 +29,11 @@ def _resend(home, to: str = NEXT) -> None:
     shutil.copytree(home.period_raw(PERIOD), home.period_raw(to))
 
 
-def _batch(home, period: str) -> fin.Batch:
+def _batch(home, period: str) -> Batch:
     period_dir = home.period_raw(period)
     folders, problems = discover.kelurahan_folders(period_dir)
     parts = [discover.read_kelurahan(c, p, period_dir) for c, p in folders]
-    return fin.combine(period, parts, problems)
+    return combine(period, parts, problems)
 
 
 def _accept(home, store, rows: pd.DataFrame) -> None:
@@ -60,7 +61,7 @@ def test_a_resent_proposal_waits_at_kemensos_until_a_snapshot_takes_it_in(tiny):
     _, outcomes, published = run_finalize_stages(home, NEXT)
     again = outcomes[outcomes["nik"].isin(sent["nik"])]
     assert len(again) == len(sent)
-    assert set(again["outcome"]) == {fin.PENDING}
+    assert set(again["outcome"]) == {deciding.PENDING}
     assert (
         again["reasons"]
         .str.contains(
@@ -94,9 +95,9 @@ def test_after_the_configured_age_a_waiting_proposal_may_be_sent_again(tiny):
     _resend(home)
     batch = _batch(home, NEXT)
     with open_store(home.store_path, read_only=True) as store:
-        later = fin.decide(dataclasses.replace(batch, period="2027-02"), store, "6271", 2)
+        later = deciding.decide(dataclasses.replace(batch, period="2027-02"), store, "6271", 2)
     with open_store(home.store_path, read_only=True) as store:
-        within = fin.decide(dataclasses.replace(batch, period="2027-01"), store, "6271", 2)
+        within = deciding.decide(dataclasses.replace(batch, period="2027-01"), store, "6271", 2)
     again = later[later["nik"].isin(sent)]
     assert set(again["outcome"]) == {"usulan_baru"}
     assert (
@@ -106,7 +107,7 @@ def test_after_the_configured_age_a_waiting_proposal_may_be_sent_again(tiny):
         )
         .all()
     )
-    assert set(within.loc[within["nik"].isin(sent), "outcome"]) == {fin.PENDING}
+    assert set(within.loc[within["nik"].isin(sent), "outcome"]) == {deciding.PENDING}
 
 
 def test_a_new_member_of_a_waiting_family_is_proposed_with_a_note(tiny):

@@ -264,7 +264,7 @@ def scored_plants(truth):
 def test_a_closed_month_cannot_be_finalised_again(home):
     from conftest import run_finalize_stages
 
-    from pipelines.finalize import PeriodClosed
+    from pipelines.errors import PeriodClosed
 
     with open_store(home.store_path) as store:
         review.apply(store, PERIOD, fill_review(_review_path(home)), "Rina")

@@ -121,3 +121,23 @@ def test_second_writer_gets_a_clear_message(tmp_path):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert StoreLocked.__name__ in out.stderr
     assert "sedang dipakai proses lain" in out.stderr
+
+
+def test_every_schema_file_is_run_and_every_table_and_view_is_described(tmp_path):
+    """A new file in pipelines/store/schema/ is run (listed in SCHEMA_FILES), and an analyst
+    finds a description of every table and view of the store (the data dictionary)."""
+    from importlib import resources
+
+    from pipelines.store.store import SCHEMA_FILES
+
+    folder = resources.files("pipelines.store").joinpath("schema")
+    shipped = sorted(p.name for p in folder.iterdir() if p.name.endswith(".sql"))
+    assert sorted(SCHEMA_FILES) == shipped
+    with open_store(tmp_path / "s.duckdb") as store:
+        bare = store.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
+            "AND NOT starts_with(table_name, '__') AND comment IS NULL "
+            "UNION ALL SELECT view_name FROM duckdb_views() WHERE schema_name = 'main' "
+            "AND NOT internal AND comment IS NULL"
+        ).fetchall()
+    assert bare == []

@@ -16,8 +16,9 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from pipelines import finalize as fin
 from pipelines.config import Home
+from pipelines.finalize import deciding
+from pipelines.finalize.batch import combine
 from pipelines.ingest import discover
 from pipelines.store import open_store
 
@@ -119,9 +120,9 @@ def run(root: Path, kabkota: str = "6271"):
     period_dir = root / "data" / "raw" / "2026-11"
     folders, problems = discover.kelurahan_folders(period_dir)
     parts = [discover.read_kelurahan(c, p, period_dir) for c, p in folders]
-    batch = fin.combine("2026-11", parts, problems)
+    batch = combine("2026-11", parts, problems)
     with open_store(root / "dtks.duckdb") as store:
-        outcomes = fin.decide(batch, store, kabkota)
+        outcomes = deciding.decide(batch, store, kabkota)
     return batch, outcomes.set_index("source_row")
 
 

@@ -48,7 +48,7 @@ def keys_init_cmd(
     Contoh: dtks keys init --nama "Dinas Sosial Kota Palangka Raya"
     """
     from pipelines import signing
-    from pipelines.report.finalisation import Signatories
+    from pipelines.report.signatories import Signatories
 
     h = _home(home)
     who = Signatories.from_settings(h.config, _kabkota(h))

@@ -13,7 +13,7 @@ from pathlib import Path
 from pipelines.config import Home
 from pipelines.export import siksng
 from pipelines.publish import rewrite, sha256
-from pipelines.report.finalisation import BaState
+from pipelines.report.finalisation.content import BaState
 from pipelines.store import Store
 
 __all__ = ["Exported", "export", "sha256"]

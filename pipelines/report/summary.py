@@ -22,7 +22,7 @@ def write(
     mappings: pd.DataFrame | None = None,
     evidence: pd.DataFrame | None = None,
 ) -> Path:
-    """Write summary.xlsx; counts (final outcomes) comes from finalize.counts_table."""
+    """Write summary.xlsx; counts (final outcomes) comes from finalize.counts.counts_table."""
     wb = xlsx.new_workbook()
     outcome_cols = [c for c in counts.columns if c in LABELS]
     headers = [

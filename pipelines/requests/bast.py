@@ -12,7 +12,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from pipelines.dates import long_date
-from pipelines.report.finalisation import Signatories
+from pipelines.report.signatories import Signatories
 
 TERMS = [
     "Data digunakan hanya untuk tujuan yang tercantum dalam berita acara ini (untuk penelitian: "

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pipelines import signing
 from pipelines.config import Home
-from pipelines.report.finalisation import Signatories
+from pipelines.report.signatories import Signatories
 from pipelines.requests import archive, bast, catalogue, contents, manifest, policy, register
 from pipelines.store import Store
 

@@ -3,7 +3,7 @@
 Each `dtks load-dtsen` is one version of the family-level DTSEN data (dtsen_version): its
 date and release, who loaded it, the files. dtsen_family keeps one row per version of a
 family (valid_from / valid_to version ids), as dtks_person does for persons, so any earlier
-version can be recalled (`dtsen_as_of`) and two compared (`desil_change`, schema.sql).
+version can be recalled (`dtsen_as_of`) and two compared (`desil_change`, schema/dtsen.sql).
 
 Loading the data that is already current changes and records nothing; loading an earlier
 version's data again makes it current as a new version (the history of both stays). A load

@@ -107,12 +107,36 @@ def open_store(path: Path, read_only: bool = False, memory_limit: str | None = N
     store = Store(con, path, read_only)
     if not read_only:
         from pipelines.dedup.names import macros_sql
-        from pipelines.outcomes import count_columns_sql
 
-        schema = store.sql_file("schema.sql").replace("/*outcome_counts*/", count_columns_sql())
-        for statement in statements(schema) + statements(macros_sql()):
+        for statement in schema_statements() + statements(macros_sql()):
             store.run(statement)
     return store
+
+
+# The views, table macros and comments of the store, one file per subsystem (schema/), run in
+# this order on every read-write open: a view may use only what an earlier file made.
+SCHEMA_FILES = (
+    "store.sql",
+    "register.sql",
+    "finalisation.sql",
+    "review.sql",
+    "close.sql",
+    "letters.sql",
+    "requests.sql",
+    "analyst.sql",
+    "desk.sql",
+    "dtsen.sql",
+)
+
+
+def schema_statements() -> list[str]:
+    """The statements of the schema files, in their order (the outcome columns of
+    v_monthly_summary filled in from pipelines/outcomes.py)."""
+    from pipelines.outcomes import count_columns_sql
+
+    folder = resources.files("pipelines.store").joinpath("schema")
+    text = "\n".join(folder.joinpath(name).read_text("utf-8") for name in SCHEMA_FILES)
+    return statements(text.replace("/*outcome_counts*/", count_columns_sql()))
 
 
 def _writable(config: dict) -> dict:

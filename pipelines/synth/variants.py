@@ -660,7 +660,8 @@ def run_period(seed: int, count: int, root: Path, kabkota: str = "6271"):
     stages against an empty register; returns (truth, outcomes, batch)."""
     import pandas as pd
 
-    from pipelines import finalize as fin
+    from pipelines.finalize import deciding
+    from pipelines.finalize.batch import combine
     from pipelines.ingest import discover
     from pipelines.store import open_store
 
@@ -668,9 +669,9 @@ def run_period(seed: int, count: int, root: Path, kabkota: str = "6271"):
     truth = pd.DataFrame(draw_period(seed, count, period_dir, kabkota))
     folders, problems = discover.kelurahan_folders(period_dir)
     parts = [discover.read_kelurahan(c, p, period_dir) for c, p in folders]
-    batch = fin.combine("2026-11", parts, problems)
+    batch = combine("2026-11", parts, problems)
     with open_store(root / "dtks.duckdb") as store:
-        outcomes = fin.decide(batch, store, kabkota)
+        outcomes = deciding.decide(batch, store, kabkota)
     return truth, outcomes, batch
 
 

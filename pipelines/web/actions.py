@@ -32,7 +32,8 @@ from pipelines.ingest.read import SUPPORTED, check_zip
 from pipelines.outcomes import LABELS as OUTCOME_LABELS
 from pipelines.outcomes import OUTCOMES
 from pipelines.redact import mask
-from pipelines.report.finalisation import Signatories, period_label
+from pipelines.report.finalisation.content import period_label
+from pipelines.report.signatories import Signatories
 from pipelines.requests import register
 from pipelines.store import Store, dinas_kabkota, open_store
 from pipelines.users import User
