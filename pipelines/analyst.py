@@ -83,7 +83,7 @@ def query(store: Store, sql: str) -> pd.DataFrame:
     """Run one SELECT on the store; anything else, a file access or an error is QueryRefused."""
     one_select(sql)
     try:
-        return store.con.execute(sql).df()
+        return store.raw_df(sql)
     except duckdb.Error as exc:
         text = str(exc)
         if isinstance(exc, duckdb.PermissionException) or "disabled by configuration" in text:

@@ -55,13 +55,12 @@ def after(store: Store, period: str, live: pd.DataFrame, now: dt.datetime) -> Ca
     """Carry or drop each decision against the period's new rows; record the drops."""
     if live.empty:
         return Carry()
-    store.register("carry_live", live[["row_key"]])
-    new = store.df(
-        "SELECT l.row_key, o.outcome, o.matched_id_dtks FROM __dtks_carry_live AS l "
-        "LEFT JOIN prelist_outcome AS o ON o.period = ? AND o.row_key = l.row_key",
-        [period],
-    ).set_index("row_key")
-    store.con.unregister("__dtks_carry_live")
+    with store.scratch("carry_live", live[["row_key"]]) as table:
+        new = store.df(
+            f"SELECT l.row_key, o.outcome, o.matched_id_dtks FROM {table} AS l "
+            "LEFT JOIN prelist_outcome AS o ON o.period = ? AND o.row_key = l.row_key",
+            [period],
+        ).set_index("row_key")
     why: dict[str, str] = {}
     gone = []
     for r in live.itertuples(index=False):
@@ -80,9 +79,8 @@ def after(store: Store, period: str, live: pd.DataFrame, now: dt.datetime) -> Ca
             ["period", "row_key", "dropped_at", "alasan", "keputusan", "petugas", "folder_kode",
              "source_file", "source_sheet", "source_row", "nik", "nama", "tanggal_lahir"]
         ]  # fmt: skip
-        store.register("carry_drop", rows)
-        store.run("INSERT INTO review_decision_drop BY NAME SELECT * FROM __dtks_carry_drop")
-        store.con.unregister("__dtks_carry_drop")
+        with store.scratch("carry_drop", rows) as table:
+            store.run(f"INSERT INTO review_decision_drop BY NAME SELECT * FROM {table}")
     kinds = dropped["alasan"].str.replace(r" \(.*\)$", "", regex=True).value_counts()
     return Carry(len(live) - len(dropped), {str(k): int(v) for k, v in kinds.items()})
 

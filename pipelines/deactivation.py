@@ -37,16 +37,13 @@ def find(store: Store, rows: pd.DataFrame) -> pd.DataFrame:
     todo = rows[rows["alasan_kode"].isin(list(CODES)) & rows["nik"].notna()]
     if todo.empty:
         return pd.DataFrame(columns=cols)
-    store.register("nonaktif", todo[["row_id", "nik", "alasan_kode"]])
-    try:
+    with store.scratch("nonaktif", todo[["row_id", "nik", "alasan_kode"]]) as table:
         hits = store.df(
             "SELECT r.row_id, d.id_dtks AS matched_id_dtks, r.alasan_kode "
-            "FROM __dtks_nonaktif AS r JOIN dtks_current AS d USING (nik) "
+            f"FROM {table} AS r JOIN dtks_current AS d USING (nik) "
             "QUALIFY row_number() OVER (PARTITION BY r.row_id ORDER BY d.id_dtks) = 1 "
             "ORDER BY r.row_id"
         )
-    finally:
-        store.con.unregister("__dtks_nonaktif")
     hits["alasan_nonaktif"] = hits["alasan_kode"].map(CODES)
     hits["reason"] = hits["alasan_nonaktif"].map(lambda label: REASON.format(label=label))
     return hits[cols]

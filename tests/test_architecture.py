@@ -16,11 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "architecture.md"
 
 # (importer, imported): the known exceptions, each with its reason (docs/architecture.md)
-KNOWN = {
-    # open_store installs the matching's name macros on every read-write open; the fix is
-    # that matching installs them itself before it runs (issue 15 item 3)
-    ("pipelines.store.store", "pipelines.dedup.names"): "name macros installed by the store",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 PREFECT_ALLOWED = {"pipelines.flows", "pipelines.service", "pipelines.prefect_server"}
 
 
@@ -94,6 +90,50 @@ def test_no_module_imports_a_layer_above_its_own():
         if (m, t) not in KNOWN and (layer_of(t, table) or 0) > (layer_of(m, table) or 0)
     )
     assert not upward, "\n".join(upward)
+
+
+def con_uses(source: str) -> list[int]:
+    """Lines of source that touch a DuckDB connection through an attribute `con`
+    (`store.con`, `self.con`, `getattr(x, "con")`)."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr == "con":
+            lines.append(node.lineno)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in {"getattr", "setattr", "hasattr"}
+            and any(isinstance(a, ast.Constant) and a.value == "con" for a in node.args[1:2])
+        ):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_only_the_store_touches_its_connection():
+    """The store is the only door: nothing outside pipelines/store/ uses `store.con`
+    (scratch tables through Store.scratch, queries through Store.execute/df/raw_df)."""
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for name, path in modules().items()
+        if not (name == "pipelines.store" or name.startswith("pipelines.store."))
+        for line in con_uses(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, f"the store's connection used outside pipelines/store/: {found}"
+
+
+@pytest.mark.parametrize(
+    "source,flagged",
+    [
+        ("store.con.unregister('__dtks_x')", True),
+        ("def f(s):\n    return s.con.execute('SELECT 1').df()", True),
+        ("con = getattr(store, 'con')", True),
+        ("with store.scratch('x', frame) as t:\n    store.df(f'SELECT * FROM {t}')", False),
+        ("con = duckdb.connect(); store.df('SELECT 1'); x.conn", False),
+    ],
+)
+def test_the_connection_rule_tells_a_use_from_none(source, flagged):
+    """The check itself, on planted code: a use of `.con` is flagged, other code is not."""
+    assert bool(con_uses(source)) is flagged
 
 
 def test_the_known_exceptions_still_exist():

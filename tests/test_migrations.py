@@ -25,7 +25,9 @@ def old_store(path: Path, storage: str | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     config = {"storage_compatibility_version": storage} if storage else {}
     con = duckdb.connect(str(path), config=config)
-    for s in statements((FIXTURE / "schema.sql").read_text()) + statements(macros_sql()):
+    # 0.1.0 wrote the name macros into the file (the matching now makes them per connection)
+    persistent = macros_sql().replace(" TEMP MACRO ", " MACRO ")
+    for s in statements((FIXTURE / "schema.sql").read_text()) + statements(persistent):
         con.execute(s)
     for line in (FIXTURE / "data.sql").read_text(encoding="utf-8").splitlines():
         if line.startswith("INSERT"):

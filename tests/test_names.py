@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from pipelines.dedup.names import install
 from pipelines.store import open_store
 
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
     store = open_store(tmp_path_factory.mktemp("names") / "n.duckdb")
+    install(store)
     yield store
     store.close()
 

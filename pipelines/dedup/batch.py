@@ -62,11 +62,8 @@ def near(store, rows: pd.DataFrame) -> pd.DataFrame:
     ]
     frame = rows[cols].assign(nik_ok=True)
     frame["tanggal_lahir"] = frame["tanggal_lahir"].dt.date
-    store.register("batch", frame)
-    try:
+    with store.scratch("batch", frame):  # batch_near.sql reads __dtks_batch
         found = run_sql(store, "batch_near.sql")
-    finally:
-        store.con.unregister("__dtks_batch")
     return pd.DataFrame(
         {
             "row_id": found["row_id"],

@@ -9,11 +9,17 @@ back-references, so doubled letters are undone by 26 plain replaces.
 
 nama_sim(a, b): the best Jaro-Winkler similarity of the normalised names as they are,
 without spaces (Nurhalimah / Nur Halimah) and with their words sorted (word order).
+
+The matching installs them itself (install) before it runs: temporary macros, made once per
+connection from this module's current definition, never written into the store file. No view
+of the store uses them, so an analyst's DuckDB (CLI 1.x, dtks sql) needs none of them.
 """
 
 from __future__ import annotations
 
 import string
+
+from pipelines.store import Store
 
 HONORIFICS = ["H", "HJ", "HJH", "HAJI", "HAJJAH", "DRS", "DRA", "DR", "IR", "PROF", "BAPAK",
               "BPK", "BP", "IBU", "NY", "NYONYA", "TN", "TUAN", "SDR", "SDRI", "ALM", "ALMH",
@@ -35,8 +41,14 @@ def _words(words: list[str]) -> str:
     return "|".join(sorted(words, key=len, reverse=True))
 
 
+def install(store: Store) -> None:
+    """Make nama_norm and nama_sim callable on this store's connection; a no-op after the
+    first call on the same connection (Store.install)."""
+    store.install("dedup.names", macros_sql())
+
+
 def macros_sql() -> str:
-    """CREATE MACRO statements for nama_norm and nama_sim (no parameters to bind)."""
+    """CREATE TEMP MACRO statements for nama_norm and nama_sim (no parameters to bind)."""
     x = "upper(coalesce(s, ''))"
     x = f"regexp_replace({x}, ',.*$', '')"  # academic titles follow a comma
     x = f"regexp_replace({x}, '[^A-Z]+', ' ', 'g')"
@@ -57,6 +69,6 @@ def macros_sql() -> str:
         ") END"
     )
     return (
-        f"CREATE OR REPLACE MACRO nama_norm(s) AS {x};\n"
-        f"CREATE OR REPLACE MACRO nama_sim(a, b) AS {sim};\n"
+        f"CREATE OR REPLACE TEMP MACRO nama_norm(s) AS {x};\n"
+        f"CREATE OR REPLACE TEMP MACRO nama_sim(a, b) AS {sim};\n"
     )

@@ -48,22 +48,21 @@ def find(store: Store, period: str, rows: pd.DataFrame, limit: int) -> pd.DataFr
     empty = pd.DataFrame(columns=["row_id", "status", "reason"])
     if rows.empty:
         return empty
-    store.register("pending_rows", rows[["row_id", "nik", "no_kk"]])
-    try:
+    with store.scratch("pending_rows", rows[["row_id", "nik", "no_kk"]]) as table:
         hits = store.df(
-            """
+            f"""
             WITH waiting AS (
                 SELECT period, nik, no_kk FROM register_change
                 WHERE kind = 'usulan_baru' AND accepted_snapshot_id IS NULL AND period < ?
             ),
             by_nik AS (
                 SELECT r.row_id, w.period, 'nik' AS via
-                FROM __dtks_pending_rows AS r JOIN waiting AS w ON w.nik = r.nik
+                FROM {table} AS r JOIN waiting AS w ON w.nik = r.nik
                 QUALIFY row_number() OVER (PARTITION BY r.row_id ORDER BY w.period DESC) = 1
             ),
             by_kk AS (
                 SELECT r.row_id, w.period, 'kk' AS via
-                FROM __dtks_pending_rows AS r JOIN waiting AS w ON w.no_kk = r.no_kk
+                FROM {table} AS r JOIN waiting AS w ON w.no_kk = r.no_kk
                 WHERE r.row_id NOT IN (SELECT row_id FROM by_nik)
                 QUALIFY row_number() OVER (PARTITION BY r.row_id ORDER BY w.period DESC) = 1
             )
@@ -71,8 +70,6 @@ def find(store: Store, period: str, rows: pd.DataFrame, limit: int) -> pd.DataFr
             """,
             [period],
         )
-    finally:
-        store.con.unregister("__dtks_pending_rows")
     if hits.empty:
         return empty
     now = _months(period)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from pipelines import reasons as R
 from pipelines.dedup import blocking, rules
+from pipelines.dedup.names import install
 from pipelines.dedup.rules import EVIDENCE, NAME_NEAR, NAME_SIMILAR
 from pipelines.outcomes import Outcome
 from pipelines.reasons import LABELS
@@ -67,29 +68,25 @@ def query_frame(
     q["tanggal_lahir"] = q["tanggal_lahir"].dt.date
     if store is None:
         return q
-    store.register("names", q[["row_id", "nama_key", "nama_ibu_kandung"]])
-    try:
+    install(store)
+    with store.scratch("names", q[["row_id", "nama_key", "nama_ibu_kandung"]]) as table:
         names = store.df(
             "SELECT row_id, nama_norm(nama_key) AS nn, nama_norm(nama_ibu_kandung) AS ibu_n "
-            "FROM __dtks_names"
+            f"FROM {table}"
         )
-    finally:
-        store.con.unregister("__dtks_names")
     return q.merge(names, on="row_id", how="left")
 
 
 def run_sql(store: Store, file: str) -> pd.DataFrame:
-    """A .sql file's rows, its rule thresholds bound (rules.py)."""
+    """A .sql file's rows, its rule thresholds bound (rules.py), the name macros installed."""
+    install(store)
     text = sql(file)
     return store.df(text, rules.bind(text))
 
 
 def _run(store: Store, query: pd.DataFrame, file: str) -> pd.DataFrame:
-    store.register("query", query)
-    try:
+    with store.scratch("query", query):  # the .sql files read __dtks_query
         return run_sql(store, file)
-    finally:
-        store.con.unregister("__dtks_query")
 
 
 def evidence(r) -> str:

@@ -84,9 +84,8 @@ PERIOD_TABLES = ("prelist_outcome", "musyawarah", "musyawarah_keputusan", "perio
 def _insert(store: Store, table: str, frame: pd.DataFrame) -> None:
     if frame.empty:
         return
-    store.register("insert", frame)
-    store.run(f'INSERT INTO "{table}" BY NAME SELECT * FROM __dtks_insert')
-    store.con.unregister("__dtks_insert")
+    with store.scratch("insert", frame) as rows:
+        store.run(f'INSERT INTO "{table}" BY NAME SELECT * FROM {rows}')
 
 
 def latest_snapshot(store: Store) -> int | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ class Store:
         self.con = con
         self.path = path
         self.read_only = read_only
+        self._installed: set[str] = set()  # keys of install(), on this connection
 
     def execute(self, sql: str, params: Any = None) -> duckdb.DuckDBPyConnection:
         """Run one statement; a failure becomes StoreError with the statement attached."""
@@ -64,16 +65,53 @@ class Store:
         try:
             yield self
         except BaseException:
+            self._installed.clear()  # the rollback may undo an install() made inside it
             self.con.execute("ROLLBACK").fetchall()
             raise
-        else:
+        try:
             self.run("COMMIT")
+        except BaseException:
+            self._installed.clear()  # a failed commit rolls back too
+            raise
 
-    def register(self, name: str, frame: Any) -> str:
-        """Expose a DataFrame/Arrow table to SQL under a scratch name."""
+    @contextmanager
+    def scratch(self, name: str, frame: Any) -> Iterator[str]:
+        """A DataFrame/Arrow table visible to SQL as `__dtks_<name>` inside the block only.
+
+        `with store.scratch("batch", frame) as table:` registers the frame and yields the
+        table's name; leaving the block unregisters it, however the block ends. When a failed
+        statement left a transaction aborted, DuckDB refuses the unregister until the
+        rollback (which drops the registration itself): the statement's own error is raised,
+        not that refusal.
+        """
         full = f"{SCRATCH}{name}"
         self.con.register(full, frame)
-        return full
+        try:
+            yield full
+        except BaseException:
+            with suppress(duckdb.Error):
+                self.con.unregister(full)
+            raise
+        self.con.unregister(full)
+
+    def install(self, key: str, sql: str) -> None:
+        """Run sql's statements (temporary macros, say) once on this connection.
+
+        Later calls with the same key do nothing, so a caller may install what it needs before
+        every use at no cost. Temporary objects write nothing to the file and work on a
+        read-only store too. A rolled-back transaction undoes what it installed, so the next
+        call installs it again.
+        """
+        if key in self._installed:
+            return
+        for statement in statements(sql):
+            self.run(statement)
+        self._installed.add(key)
+
+    def raw_df(self, sql: str):
+        """A query's rows as a DataFrame, failing with DuckDB's own error (not StoreError):
+        for a caller that tells DuckDB's errors apart itself (analyst.query)."""
+        return self.con.execute(sql).df()
 
     def close(self) -> None:
         self.con.close()
@@ -106,9 +144,7 @@ def open_store(path: Path, read_only: bool = False, memory_limit: str | None = N
         con = _connect(path, read_only, config)
     store = Store(con, path, read_only)
     if not read_only:
-        from pipelines.dedup.names import macros_sql
-
-        for statement in schema_statements() + statements(macros_sql()):
+        for statement in schema_statements():
             store.run(statement)
     return store
 
