@@ -24,7 +24,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pipelines import xlsx
+from pipelines import vocabulary, xlsx
 from pipelines.config import Home
 from pipelines.errors import DtksError
 from pipelines.outcomes import Outcome
@@ -212,7 +212,7 @@ def _with_evidence(store: Store, period: str, doubt: pd.DataFrame) -> pd.DataFra
         "SELECT row_id, reasons FROM prelist_outcome WHERE period = ? AND outcome = ?",
         [period, Outcome.PERLU_VERIFIKASI.value],
     ).set_index("row_id")["reasons"]
-    return doubt.assign(reasons=doubt["row_id"].map(flow))
+    return doubt.assign(reasons=vocabulary.say_column(doubt["row_id"].map(flow)))
 
 
 def _blank(v):

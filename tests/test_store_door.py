@@ -156,3 +156,26 @@ def test_the_store_file_needs_no_macro_of_the_matching(tmp_path):
             con.execute(f'SELECT * FROM "{view}" LIMIT 0').fetchall()
     finally:
         con.close()
+
+
+def test_a_store_that_fails_to_open_leaves_the_file_free_for_other_programs(tmp_path, monkeypatch):
+    """Found by the full suite: an open that failed half-way (here a schema statement; in the
+    desk, two writers racing on the schema's COMMENT ON) kept the DuckDB file locked, so every
+    later `dtks` command said 'sedang dipakai proses lain' until the process ended."""
+    import subprocess
+    import sys
+
+    from pipelines.store import store as store_mod
+
+    path = tmp_path / "dtks.duckdb"
+    open_store(path).close()
+    monkeypatch.setattr(store_mod, "schema_statements", lambda: ["SELECT * FROM tidak_ada"])
+    with pytest.raises(StoreError) as failed:  # kept: a caller's traceback keeps the frames
+        open_store(path)
+    other = subprocess.run(
+        [sys.executable, "-c", f"import duckdb; duckdb.connect({str(path)!r}).close()"],
+        capture_output=True,
+        text=True,
+    )
+    assert other.returncode == 0, other.stderr[-300:]
+    assert "tidak_ada" in str(failed.value)

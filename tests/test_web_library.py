@@ -194,10 +194,19 @@ def test_pages_read_during_a_desk_run_never_make_the_run_fail(world, monkeypatch
         else:
             pages += 1
             assert seen.totals == before.totals
+    _wait_for_desk_runs()
     assert job.state == "selesai", job.message
     assert job.rows >= 3  # the child really opened the store again and again meanwhile
     assert not refused and pages > 0
     assert actions.month(home, PERIOD).totals == before.totals  # the store is the desk's again
+
+
+def _wait_for_desk_runs() -> None:
+    import threading
+
+    for t in threading.enumerate():
+        if t.name == "dtks-finalisasi":
+            t.join(timeout=60)
 
 
 ENV_CHILD = """
@@ -227,6 +236,7 @@ def test_a_desk_run_uses_prefect_only_when_a_server_is_configured(world, monkeyp
     deadline = time.monotonic() + 60
     while job.state in ("menunggu", "berjalan") and time.monotonic() < deadline:
         time.sleep(0.05)
+    _wait_for_desk_runs()  # it records the run in the store after its state says done
     assert job.state == "selesai", job.message
     assert job.rows == (0 if api is None else 1)
     assert not hasattr(actions, "prefect_api")  # nothing left that would start one

@@ -138,14 +138,18 @@ def open_store(path: Path, read_only: bool = False, memory_limit: str | None = N
     if memory_limit:
         config["memory_limit"] = memory_limit
     con = _connect(path, read_only, config)
-    if migrate.needs_upgrade(con):
-        con.close()
-        _guard(path, lambda: migrate.upgrade(path, _writable(config)))
-        con = _connect(path, read_only, config)
-    store = Store(con, path, read_only)
-    if not read_only:
-        for statement in schema_statements():
-            store.run(statement)
+    try:
+        if migrate.needs_upgrade(con):
+            con.close()
+            _guard(path, lambda: migrate.upgrade(path, _writable(config)))
+            con = _connect(path, read_only, config)
+        store = Store(con, path, read_only)
+        if not read_only:
+            for statement in schema_statements():
+                store.run(statement)
+    except BaseException:
+        con.close()  # a failed open must not keep the file locked for every other process
+        raise
     return store
 
 
