@@ -115,10 +115,7 @@ def write(path: Path, kode: str, rows: list[list] | None = None) -> Path:
     for r in range(first, last + 1):
         for col, h in enumerate(HEADERS, start=1):
             if h in TEXT:  # NIK, NO KK, kode: text, so Excel keeps every digit
-                cell = ws.cell(r, col)
-                cell.number_format = "@"
-                if cell.value is not None:
-                    cell.value, cell.data_type = str(cell.value), "s"
+                xlsx.as_text(ws.cell(r, col))
     for header, choices in [
         ("JENIS USUL", ["USUL", "SANGGAH"]),
         ("KANAL", ["DATANG LANGSUNG", "CEK BANSOS", "SURAT", "SP4N-LAPOR", "LAINNYA"]),

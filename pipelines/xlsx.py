@@ -100,6 +100,17 @@ def add_sheet(
         ws.append(cells)
 
 
+def as_text(cell: Cell) -> None:
+    """The text-cell rule for identifiers (NIK, KK, ID DTKS, region codes) in a normal-mode
+    sheet: a string cell with Excel's Text format, so Excel neither rounds the number nor shows
+    it in scientific notation, and what the operator types there stays text."""
+    if cell.value is not None:
+        if not isinstance(cell.value, str):
+            cell.value = str(cell.value)
+        cell.data_type = "s"
+    cell.number_format = "@"
+
+
 def style_header(cells: Iterable[Cell], wrap: bool = False) -> None:
     """The header look of every workbook: bold on the light blue fill; wrapped text when the
     headers are long."""

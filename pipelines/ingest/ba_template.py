@@ -71,10 +71,7 @@ def write(path: Path, kode: str | None = None, households: list[Household] | Non
             cell = ws.cell(r, col)
             cell.border = _BOX
             if col in (2, 3):  # NO KK and NIK: text, so Excel keeps the 16 digits
-                cell.number_format = "@"
-                if cell.value is not None:
-                    cell.value = str(cell.value)
-                    cell.data_type = "s"
+                xlsx.as_text(cell)
     dv = DataValidation(
         type="list",
         formula1='"' + ",".join(DROPDOWN) + '"',

@@ -136,7 +136,7 @@ def _rows_sheet(
             cells[5] = outcome_label(cells[5])
             xlsx.append(ws, cells)
             for i in (2, 3):
-                ws.cell(ws.max_row, i).number_format = "@"
+                xlsx.as_text(ws.cell(ws.max_row, i))
         return
     header_row = grid.rows[table.header_index]
     named = [i for i, h in enumerate(header_row) if not is_missing(h)]
@@ -168,7 +168,7 @@ def _rows_sheet(
                 ws.cell(excel_row, where[canon] + 1).fill = BAD
         for i, v in enumerate(raw, start=1):
             if isinstance(v, str) and v.isdigit() and len(v) >= 10:
-                ws.cell(excel_row, i).number_format = "@"
+                xlsx.as_text(ws.cell(excel_row, i))
             elif isinstance(v, dt.date):
                 ws.cell(excel_row, i).number_format = "DD-MM-YYYY"
     ws.freeze_panes = "A3"
