@@ -16,6 +16,7 @@ import pandas as pd
 
 from pipelines.config import Home
 from pipelines.errors import DtksError, PeriodClosed
+from pipelines.files import location
 from pipelines.outcomes import SIKSNG_KINDS, Outcome
 from pipelines.store import Store
 
@@ -91,9 +92,7 @@ def close(
     open_rows = undecided(store, period)
     if len(open_rows) and not force:
         listed = [
-            f"{r.source_file}"
-            + (f" sheet '{r.source_sheet}'" if r.source_sheet else "")
-            + f" baris {r.source_row} (ROW_ID {r.row_id})"
+            f"{location(r.source_file, r.source_sheet, r.source_row)} (ROW_ID {r.row_id})"
             for r in open_rows.head(MAX_LISTED).itertuples()
         ]
         more = len(open_rows) - len(listed)

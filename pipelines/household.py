@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines import problems as P
+from pipelines.files import location
 from pipelines.reasons import Reason
 
 HEAD = "KEPALA KELUARGA"
@@ -117,9 +118,7 @@ def _where(clean: pd.DataFrame, head: np.ndarray, rows: np.ndarray) -> np.ndarra
     same = (mine == theirs).all(axis=1) if len(rows) else np.zeros(0, dtype=bool)
     return np.array(
         [
-            f"di baris {n}"
-            if ok
-            else f"di berkas {f}" + (f" sheet {s}" if s else "") + f" baris {n}"
+            f"di baris {n}" if ok else f"di berkas {location(f, s, n)}"
             for ok, (f, s), n in zip(same, theirs, line, strict=True)
         ],
         dtype=object,

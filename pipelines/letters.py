@@ -9,7 +9,6 @@ proposed, never a letter and never a number.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import secrets
 import urllib.parse
@@ -27,6 +26,7 @@ from pipelines import signing, wilayah
 from pipelines.config import Home
 from pipelines.dates import long_date
 from pipelines.errors import ConfigError, DtksError
+from pipelines.files import sha256
 from pipelines.report.signatories import Signatories
 from pipelines.settings import Settings
 from pipelines.store import Store
@@ -128,7 +128,7 @@ def issue(
         _letter(draft, who, person, nomor, kode, today, home.config, store)
         signing.sign_pdf(home, draft, path, reason=say(f"Surat Keterangan Terdaftar DTKS {nomor}"))
         draft.unlink()
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = sha256(path)
         snapshot = store.one("SELECT max(snapshot_id) FROM dtks_snapshot")[0]
         store.run(
             "INSERT INTO letter_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -163,7 +163,7 @@ def verify(store: Store, home: Home, path: Path) -> tuple[bool, str]:
     )
     if row is None:
         return False, "Kode verifikasi tidak ada dalam daftar surat yang diterbitkan."
-    if hashlib.sha256(path.read_bytes()).hexdigest() != row[1]:
+    if sha256(path) != row[1]:
         return False, f"Berkas berbeda dari surat nomor {row[0]} yang diterbitkan."
     revoked = _revoked(store, row[0])
     if revoked is not None:

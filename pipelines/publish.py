@@ -10,30 +10,30 @@ A closed month is never rewritten (close.ensure_open).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
 import shutil
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from pipelines import review, stable, vocabulary
+from pipelines import stable, vocabulary
 from pipelines.carry import Carry
 from pipelines.config import Home
 from pipelines.export import siksng
+from pipelines.files import replacing, scratch_for, sha256
 from pipelines.finalize.batch import Batch
 from pipelines.finalize.counts import counts_table
 from pipelines.finalize.deciding import OUTCOME_COLUMNS
 from pipelines.finalize.persist import latest_snapshot, store_outcomes
 from pipelines.ingest import evidence
 from pipelines.outcomes import OUTCOMES
-from pipelines.report import rejections, summary
+from pipelines.report import rejections, review_workbook, summary
 from pipelines.report.finalisation import content, pdf, workbook
 from pipelines.report.signatories import Signatories
 from pipelines.sanitize import frame_to_csv
@@ -95,14 +95,6 @@ def remove_stale_scratch(processed: Path) -> list[Path]:
     return stale
 
 
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 @contextmanager
 def rewriting(store: Store, home: Home, period: str, report_only: bool = False) -> Iterator[_Stage]:
     """Change the store inside the block; the month's outputs are then rebuilt from it.
@@ -113,34 +105,21 @@ def rewriting(store: Store, home: Home, period: str, report_only: bool = False) 
     vocabulary.use(home)  # the month's files say DTKS or DTSEN as dtks.toml chooses
     out_dir, rep_dir = home.period_out(period), home.reports / period
     tag = uuid.uuid4().hex[:8]
-    stage = _Stage(
-        out=out_dir.parent / f".{out_dir.name}.{tag}.tmp",
-        reports=rep_dir.parent / f".{rep_dir.name}.{tag}.tmp",
-    )
     from pipelines import runlock
 
-    try:
-        # the finalisation lock (re-entrant): no finalize of this root runs meanwhile, so its
-        # clean-up of stale scratch folders never takes ours
-        with runlock.finalisation(home), store.transaction():
+    # the finalisation lock (re-entrant): no finalize of this root runs meanwhile, so its
+    # clean-up of stale scratch folders never takes ours. The scratch folders replace the
+    # month's folders (data first, then reports) once the store has committed; when anything
+    # raises, the store rolls back and the scratch folders are removed.
+    with runlock.finalisation(home), ExitStack() as folders:
+        reports = folders.enter_context(replacing(rep_dir, tag))
+        out = scratch_for(out_dir, tag)  # report_only: data/processed/PERIOD is not rewritten
+        if not report_only:
+            out = folders.enter_context(replacing(out_dir, tag))
+        stage = _Stage(out=out, reports=reports)
+        with store.transaction():
             yield stage
             stage.result = _build(store, home, period, stage, report_only)
-    except BaseException:
-        shutil.rmtree(stage.out, ignore_errors=True)
-        shutil.rmtree(stage.reports, ignore_errors=True)
-        raise
-    if not report_only:
-        _swap(stage.out, out_dir)
-    _swap(stage.reports, rep_dir)
-
-
-def _swap(scratch: Path, target: Path) -> None:
-    old = target.parent / f".{target.name}.old"
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    scratch.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def publish(store: Store, home: Home, batch: Batch, outcomes: pd.DataFrame) -> Published:
@@ -202,7 +181,6 @@ def _build(store: Store, home: Home, period: str, stage: _Stage, report_only: bo
         import_dir = out_dir / "siks-ng"
     else:
         out = stage.out
-        out.mkdir(parents=True)
         final[PARQUET_COLUMNS].to_parquet(out / "outcomes.parquet", index=False)
         import_dir = out / "siks-ng"
         import_dir.mkdir()
@@ -221,7 +199,7 @@ def _build(store: Store, home: Home, period: str, stage: _Stage, report_only: bo
             final, raw_dir, out / "penolakan", period, _unchanged_files(store, period, raw_dir)
         )
         progress.info("menulis telaah dan ringkasan")
-        review.write_workbook(store, period, final, out / review_name)
+        review_workbook.write_workbook(store, period, final, out / review_name)
         ba_only = _ba_only(store, period)
         problems = store.df(
             "SELECT kode_wilayah, folder, source_file, source_sheet, masalah FROM period_problem "
@@ -255,7 +233,6 @@ def _build(store: Store, home: Home, period: str, stage: _Stage, report_only: bo
     state = content.ba_state(store, period, final)
     rec = content.recap(final, store, period)
     who = Signatories.from_settings(home.config, dinas_kabkota(home, store))
-    stage.reports.mkdir(parents=True)
     name = f"laporan_finalisasi_{period}"
     workbook.write_xlsx(stage.reports / f"{name}.xlsx", period, rec, files, who, state)
     pdf.write_pdf(stage.reports / f"{name}.pdf", period, rec, files, who, state)

@@ -15,6 +15,7 @@ from operator_world import PERIOD, fill_review
 
 from pipelines import review
 from pipelines.identity import as_text
+from pipelines.report import review_workbook
 from pipelines.store import open_store
 from pipelines.validate import PERSON_COLUMNS
 
@@ -64,7 +65,9 @@ def test_every_decision_stays_with_its_person_when_a_resent_file_gains_a_row(tin
     shown = {r[col["KUNCI"]]: r for r in rows[1:]}
     for key, choice in chosen.items():
         assert shown[key][col["KEPUTUSAN"]] == choice
-        assert shown[key][col[review.STATUS]].startswith("Dibawa dari finalisasi sebelumnya")
+        assert shown[key][col[review_workbook.STATUS]].startswith(
+            "Dibawa dari finalisasi sebelumnya"
+        )
 
 
 def test_a_changed_row_loses_its_decision_and_the_workbook_says_why(tiny, tmp_path):
@@ -90,8 +93,8 @@ def test_a_changed_row_loses_its_decision_and_the_workbook_says_why(tiny, tmp_pa
     col = {h: i for i, h in enumerate(rows[0])}
     row = next(r for r in rows[1:] if r[col["NIK"]] == target["nik"])
     assert row[col["KEPUTUSAN"]] is None
-    assert "gugur: data baris berubah (NAMA)" in row[col[review.STATUS]]
-    gone = list(wb[review.DROPPED_SHEET].iter_rows(min_row=2, values_only=True))
+    assert "gugur: data baris berubah (NAMA)" in row[col[review_workbook.STATUS]]
+    gone = list(wb[review_workbook.DROPPED_SHEET].iter_rows(min_row=2, values_only=True))
     assert [(r[1], r[6], r[-1]) for r in gone] == [
         (target["keputusan"], target["nik"], "data baris berubah (NAMA)")
     ]

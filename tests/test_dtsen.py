@@ -381,7 +381,7 @@ def test_desil_berubah_through_the_installed_command(home, households, tmp_path)
 def test_the_review_workbook_shows_the_family_desil(home, households, tmp_path):
     from conftest import PERIOD, run_finalize_stages
 
-    from pipelines import review
+    from pipelines.report import review_workbook
 
     run_finalize_stages(home)
     with open_store(home.store_path, read_only=True) as store:
@@ -393,8 +393,8 @@ def test_the_review_workbook_shows_the_family_desil(home, households, tmp_path):
     fams += _families([h for h in households if h["no_kk"] not in kks], random.Random(9), 20)
     _load(home, write_csv(tmp_path / "d.csv", fams))
     with open_store(home.store_path) as store:
-        path = review.write_workbook(store, PERIOD, final, tmp_path / "telaah.xlsx")
-    rows = list(load_workbook(path)[review.SHEET].iter_rows(values_only=True))
+        path = review_workbook.write_workbook(store, PERIOD, final, tmp_path / "telaah.xlsx")
+    rows = list(load_workbook(path)[review_workbook.SHEET].iter_rows(values_only=True))
     header = rows[1]
     assert header.index("DESIL") == header.index("NAMA IBU KANDIDAT") + 1
     desil = {f["no_kk"]: f["desil"] for f in fams}

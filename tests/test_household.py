@@ -146,3 +146,12 @@ def test_generated_batches_flag_exactly_the_families_that_lost_their_head(sizes,
                 expect[len(people)] = {"kk_tanpa_kepala"}
     out = household.problems(_rows(people), _failed())
     assert _codes(out) == expect
+
+
+def test_a_head_in_another_file_is_named_with_its_file_sheet_and_row():
+    clean = _rows(_family(9, 2))
+    clean.loc[0, ["source_file", "source_sheet"]] = ["KEPALA.xlsx", "Lembar1"]
+    out = household.problems(clean, _failed((1, "nik", "id_16_digit")))
+    assert _codes(out) == {2: {"kepala_ditolak"}}
+    detail = dict(p.split("=", 1) for p in out["detail"].iloc[0].split("\x1f"))
+    assert detail["detail"] == "di berkas KEPALA.xlsx sheet 'Lembar1' baris 5"

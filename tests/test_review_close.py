@@ -13,6 +13,7 @@ from pipelines import review
 from pipelines.close import PeriodNotReady, close
 from pipelines.config import Home
 from pipelines.export.final import export, sha256
+from pipelines.report import review_workbook
 from pipelines.store import open_store
 from pipelines.synth.decide import fill_review
 
@@ -87,9 +88,9 @@ def test_after_deciding_the_evidence_is_still_the_evidence(home):
     before = _bukti(_review_path(home))
     assert any(before.values())
     with open_store(home.store_path) as store:
-        web_before = review.doubtful_rows(store, PERIOD).set_index("row_key")["reasons"]
+        web_before = review_workbook.doubtful_rows(store, PERIOD).set_index("row_key")["reasons"]
         applied = review.apply(store, PERIOD, fill_review(_review_path(home)), "Rina", home=home)
-        web_after = review.doubtful_rows(store, PERIOD).set_index("row_key")
+        web_after = review_workbook.doubtful_rows(store, PERIOD).set_index("row_key")
     assert applied.applied == len(before)
     assert _bukti(_review_path(home)) == before
     assert web_after["keputusan"].notna().all()

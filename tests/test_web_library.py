@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from web_world import PASSWORD, PERIOD, build_desk_world
 
 from pipelines import letters, review, users
+from pipelines.report import review_workbook
 from pipelines.store import open_store
 
 
@@ -82,7 +83,7 @@ def test_serve_listens_on_loopback_and_warns_beyond_it(world, monkeypatch):
 
 def _doubtful(world):
     with open_store(world.home.store_path, read_only=True) as store:
-        return review.doubtful_rows(store, PERIOD)
+        return review_workbook.doubtful_rows(store, PERIOD)
 
 
 def test_decisions_without_a_workbook_get_the_same_checks_and_records(world):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines import reasons as R
+from pipelines.files import location
 from pipelines.outcomes import Outcome
 
 
 def where(row: pd.Series) -> str:
-    """'<file> baris N' for a reason text; a location, never personal data."""
-    sheet = f" sheet '{row['source_sheet']}'" if row["source_sheet"] else ""
-    return f"{row['source_file']}{sheet} baris {row['source_row']}"
+    """'<file> sheet '<sheet>' baris N' for a reason text; a location, never personal data."""
+    return location(row["source_file"], row["source_sheet"], row["source_row"])
 
 
 def find(rows: pd.DataFrame) -> pd.DataFrame:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from pipelines.config import Home
 from pipelines.export import siksng
-from pipelines.publish import rewrite, sha256
+from pipelines.files import sha256
+from pipelines.publish import rewrite
 from pipelines.report.finalisation.content import BaState
 from pipelines.store import Store
 

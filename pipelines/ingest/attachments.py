@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipelines.ingest.evidence import IMAGE_SUFFIXES, sha256
+from pipelines.files import sha256
+from pipelines.ingest.evidence import IMAGE_SUFFIXES
 
 COLUMNS = ["kode_wilayah", "folder", "source_file", "jenis", "kunci", "sha256"]
 # kind word in the file name -> the kind as the proposal row names it; the key it carries

@@ -39,6 +39,7 @@ import pyarrow.parquet as pq
 
 from pipelines import wilayah
 from pipelines.errors import DtsenRejected, FileProblem
+from pipelines.files import location
 from pipelines.ingest.read import (
     CSV_SUFFIXES,
     EXCEL_SUFFIXES,
@@ -142,7 +143,9 @@ class _Listed:
 
     def add(self, table: _Table, rows: np.ndarray) -> None:
         self.count += len(rows)
-        self.where += [f"{table.where} baris {r}" for r in rows[: MAX_LISTED - len(self.where)]]
+        self.where += [
+            location(table.path.name, table.sheet, r) for r in rows[: MAX_LISTED - len(self.where)]
+        ]
 
     def text(self) -> str:
         more = self.count - len(self.where)

@@ -9,12 +9,13 @@ berita-acara` writes the workbook to fill).
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 from pathlib import Path
 
 import pandas as pd
+
+from pipelines.files import sha256
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".webp", ".bmp"}
 # a photo is a berita acara only by its name (a folder may hold photos of houses too)
@@ -29,15 +30,6 @@ def is_scan(path: Path) -> bool:
     """A PDF, or an image named like a berita acara: a scanned or photographed one."""
     suffix = path.suffix.lower()
     return suffix == ".pdf" or (suffix in IMAGE_SUFFIXES and bool(_BA_NAME.search(path.stem)))
-
-
-def sha256(path: Path) -> str:
-    """SHA-256 of a file, read in blocks."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def record(kode: str, folder: str, path: Path, rel: str) -> dict:

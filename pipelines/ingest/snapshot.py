@@ -31,6 +31,7 @@ import pyarrow.csv as pv
 import pyarrow.parquet as pq
 
 from pipelines.errors import FileProblem, SnapshotRejected
+from pipelines.files import location
 from pipelines.ingest import layout
 from pipelines.ingest.read import (
     CSV_SUFFIXES,
@@ -102,7 +103,7 @@ class _Problems:
             return
         self.count[what] += len(rows)
         listed = self.where.setdefault(what, [])
-        listed += [f"{src.where} baris {r}" for r in rows[: MAX_LISTED - len(listed)]]
+        listed += [location(src.path.name, src.sheet, r) for r in rows[: MAX_LISTED - len(listed)]]
 
     def raise_first(self) -> None:
         for what, n in self.count.items():

@@ -12,7 +12,6 @@ and DTSEN data whose use BPS restricts.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ import pandas as pd
 from pipelines import wilayah, xlsx
 from pipelines.config import Home
 from pipelines.errors import ConfigError
+from pipelines.files import replacing
 from pipelines.store import Store
 from pipelines.store import dtsen as history
 from pipelines.vocabulary import say
@@ -136,23 +136,12 @@ def write(store: Store, home: Home, v_from: int, v_to: int, cuts: dict[str, int]
     when = dt.datetime.combine(pd.Timestamp(b.tanggal).date(), dt.time())
     name = f"desil_berubah_v{v_from}_v{v_to}"
     target = home.processed / "dtsen" / name
-    scratch = target.parent / f".{name}.{uuid.uuid4().hex[:8]}.tmp"
-    scratch.mkdir(parents=True)
-    try:
+    with replacing(target, uuid.uuid4().hex[:8]) as scratch:
         books = []
         w = wilayah.load()
         for kode, part in crossing.groupby(crossing["kode_wilayah"].fillna(""), sort=True):
             books.append(_kelurahan_book(scratch, name, kode, part, cuts, labels, w, when))
         summary = _recap(scratch, name, per, cuts, labels, w, when)
-    except BaseException:
-        shutil.rmtree(scratch, ignore_errors=True)
-        raise
-    old = target.parent / f".{name}.old"
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    scratch.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
     totals = {
         p: (int((crossing[p] == "MASUK").sum()), int((crossing[p] == "KELUAR").sum())) for p in cuts
     }

@@ -4,20 +4,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from pathlib import Path
 
 from pipelines import signing
 from pipelines.config import Home
+from pipelines.files import sha256
 
 HEX64 = re.compile(r"[0-9a-f]{64}")
-
-
-def sha256(path: Path) -> str:
-    """The SHA-256 of a file, as hex."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def write(home: Home, folder: Path, nomor: str, files: dict[str, str]) -> None:

@@ -12,12 +12,12 @@ builds a package in a scratch folder and moves the request along its states.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines import signing
 from pipelines.config import Home
+from pipelines.files import replacing, sha256
 from pipelines.report.signatories import Signatories
 from pipelines.requests import archive, bast, catalogue, contents, manifest, policy, register
 from pipelines.store import Store
@@ -43,29 +43,21 @@ def fulfil(store: Store, home: Home, nomor: str, petugas: str, kabkota: str | No
     table = catalogue.build(store, r["jenis_data"], r["wilayah"] or "", r["tahun_data"] or "")
     policy.check_columns(table, entry)
     folder = home.reports / "permintaan" / nomor
-    scratch = folder.with_name(f".{nomor}.tmp")
-    shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir(parents=True)
-    try:
+    with replacing(folder) as scratch:
         if r["status"] == "disetujui":
             register.advance(store, nomor, "diproses", petugas, "petugas data")
         shown, note = policy.released(table, entry, r, threshold, rounding)
         meta = contents.metadata(r, entry, note, kabkota)
         contents.write_data(scratch, shown, meta, entry.record_level)
-        files = {p.name: manifest.sha256(p) for p in sorted(scratch.iterdir())}
+        files = {p.name: sha256(p) for p in sorted(scratch.iterdir())}
         who = Signatories.from_settings(home.config, kabkota)
         draft = scratch / "bast.draft.pdf"
         bast.write(draft, r, entry, note, files, who, len(shown))
         signed = scratch / f"BAST_{nomor}.pdf"
         signing.sign_pdf(home, draft, signed, reason=f"Berita Acara Serah Terima Data {nomor}")
         draft.unlink()
-        files[signed.name] = manifest.sha256(signed)
+        files[signed.name] = sha256(signed)
         manifest.write(home, scratch, nomor, files)
-    except BaseException:
-        shutil.rmtree(scratch, ignore_errors=True)
-        raise
-    shutil.rmtree(folder, ignore_errors=True)
-    scratch.rename(folder)
     zpath = archive.write(folder, nomor)
     register.advance(
         store, nomor, "diserahkan", petugas, "petugas data", f"Paket {zpath.name} diserahkan"

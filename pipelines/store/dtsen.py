@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.errors import DtksError, DtsenRejected
+from pipelines.files import location
 from pipelines.store.store import Store, statements
 
 log = logging.getLogger(__name__)
@@ -110,10 +111,7 @@ def _refuse_conflicting_duplicates(store: Store) -> None:
     )
     if rows.empty:
         return
-    where = [
-        f"{f}" + (f" sheet '{s}'" if s else "") + f" baris {r}"
-        for f, s, r in rows.head(MAX_LISTED).itertuples(index=False)
-    ]
+    where = [location(f, s, r) for f, s, r in rows.head(MAX_LISTED).itertuples(index=False)]
     more = len(rows) - len(where)
     raise DtsenRejected(
         f"Berkas DTSEN ditolak seluruhnya: NO KK yang sama muncul dengan data berbeda (desil, "

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.errors import SnapshotRejected
+from pipelines.files import location
 from pipelines.store.store import Store, statements
 from pipelines.wilayah import dotted
 
@@ -198,10 +199,7 @@ def _refuse_duplicate_ids(store: Store) -> None:
 
 
 def _refuse_rows(what: str, rows) -> None:
-    where = [
-        f"{f}" + (f" sheet '{s}'" if s else "") + f" baris {r}"
-        for f, s, r in rows.head(MAX_LISTED).itertuples(index=False)
-    ]
+    where = [location(f, s, r) for f, s, r in rows.head(MAX_LISTED).itertuples(index=False)]
     more = len(rows) - len(where)
     raise SnapshotRejected(
         f"Snapshot DTKS ditolak seluruhnya: {what} pada {_n(len(rows))} baris ("
@@ -230,7 +228,7 @@ def _refuse_outside_area(store: Store, area: list[str]) -> None:
         raise SnapshotRejected(
             f"Snapshot DTKS ditolak: --sebagian menyebut {', '.join(map(dotted, area))}, tetapi "
             f"{_n(len(outside))} orang di snapshot berada di luar wilayah itu (kecamatan "
-            f"{listed}; mis. {outside.iloc[0, 0]} baris {outside.iloc[0, 2]}). Sebutkan semua "
+            f"{listed}; mis. {location(*outside.iloc[0, :3])}). Sebutkan semua "
             "kecamatan/kelurahan yang dicakup ekspor ini. Tidak ada data yang dimuat."
         )
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from pipelines.review import SHEET
+from pipelines.report.review_workbook import SHEET
 
 
 def fill_review(path: Path) -> Path:

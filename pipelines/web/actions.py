@@ -32,6 +32,7 @@ from pipelines.ingest.read import SUPPORTED, check_zip
 from pipelines.outcomes import LABELS as OUTCOME_LABELS
 from pipelines.outcomes import OUTCOMES
 from pipelines.redact import mask
+from pipelines.report import review_workbook
 from pipelines.report.finalisation.content import period_label
 from pipelines.report.signatories import Signatories
 from pipelines.requests import register
@@ -505,7 +506,7 @@ def doubtful(home: Home, period: str) -> list[dict]:
     """The doubtful rows of a month beside their candidates (the review workbook's sheet)."""
     check_period(period)
     with _store(home) as store:
-        return _records(review.doubtful_rows(store, period))
+        return _records(review_workbook.doubtful_rows(store, period))
 
 
 def _records(frame) -> list[dict]:
@@ -541,7 +542,7 @@ def decide(home: Home, user: User, period: str, decisions: list[dict]) -> review
     return res
 
 
-REVIEW_DECISIONS = list(review.DECISIONS)
+REVIEW_DECISIONS = list(review_workbook.DECISIONS)
 
 
 def close_month(home: Home, user: User, period: str, force: bool, alasan: str) -> close_mod.Closed:
