@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipelines import wilayah, xlsx
@@ -100,13 +100,12 @@ def write(path: Path, kode: str, rows: list[list] | None = None) -> Path:
     name = wilayah.load().name(kode)
     ws.append(["PENCATATAN USUL DAN SANGGAH LANGSUNG KE DINAS SOSIAL"])
     ws.append([f"KELURAHAN/DESA : {name} ({wilayah.dotted(kode)})"])
-    ws["A1"].font = Font(bold=True, size=12)
+    xlsx.style_title(ws["A1"])
     ws.append([])
     ws.append(HEADERS)
     header_row = ws.max_row
-    for c in ws[header_row]:
-        c.font = Font(bold=True)
-        c.fill = PatternFill("solid", fgColor="DDEBF7")
+    xlsx.style_header(ws[header_row])
+    for c in ws[header_row]:  # centred in both directions: the headers are short
         c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     first = header_row + 1
     for i, row in enumerate(rows or [], start=1):
