@@ -243,6 +243,37 @@ def test_a_desk_run_uses_prefect_only_when_a_server_is_configured(world, monkeyp
     assert not hasattr(actions, "prefect_api")  # nothing left that would start one
 
 
+def test_a_desk_run_is_on_record_before_it_is_shown_as_ended(world, monkeypatch):
+    """Found when the letter tests ran right after the desk-run tests: the job said 'selesai'
+    while its thread still wrote the act to desk_action, and the next open of the store in the
+    same process failed (DuckDB: write-write conflict). Now the act is recorded first."""
+    import sys
+    import time
+
+    from pipelines.web import actions, jobs
+
+    monkeypatch.setattr(
+        actions, "finalisation_command", lambda home, period: [sys.executable, "-c", ENV_CHILD]
+    )
+    real = actions.finalisation_recorded
+
+    def slow(*args):
+        time.sleep(0.5)  # a loaded machine
+        real(*args)
+
+    monkeypatch.setattr(actions, "finalisation_recorded", slow)
+    count = "SELECT count(*) FROM desk_action WHERE aksi = 'finalisasi' AND sasaran = ?"
+    with open_store(world.home.store_path, read_only=True) as store:
+        before = store.one(count, [PERIOD])[0]
+    job = jobs.Jobs(world.home).start(PERIOD, actions.account(world.home, "oki"))
+    deadline = time.monotonic() + 60
+    while job.state in ("menunggu", "berjalan") and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert job.state == "selesai", job.message
+    with open_store(world.home.store_path) as store:  # read-write, as the letter tests do
+        assert store.one(count, [PERIOD])[0] == before + 1
+
+
 # --- letters --------------------------------------------------------------------------------------
 
 

@@ -96,6 +96,19 @@ class Jobs:
         return max(found, key=lambda j: j.started) if found else None
 
     def _run(self, job: Job) -> None:
+        state, message = self._finalise(job)
+        # recorded before the run is shown as ended: a page or a test that acts on 'selesai'
+        # never opens the store while this thread still writes desk_action to it (two
+        # connections of one process writing at once: DuckDB's write-write conflict)
+        try:
+            actions.finalisation_recorded(self.home, job.user, job.period, state)
+        except actions.DtksError:
+            log.warning("finalisasi %s tidak tercatat di desk_action", job.period)
+        finally:
+            job.state, job.message = state, message
+
+    def _finalise(self, job: Job) -> tuple[str, str]:
+        """Run the finalisation child; (final state, message for the page)."""
         try:
             job.state = "berjalan"
             env = {**os.environ, "DTKS_PROGRESS": "json"}
@@ -121,22 +134,15 @@ class Jobs:
             self._procs.remove(proc)
             job.seconds = time.monotonic() - job._t0
             if code == 0:
-                job.state, job.message = "selesai", f"Selesai dalam {job.seconds:.0f} detik."
-            else:
-                job.state = "gagal"
-                job.message = problem or f"Finalisasi berhenti (kode keluar {code})."
+                return "selesai", f"Selesai dalam {job.seconds:.0f} detik."
+            return "gagal", problem or f"Finalisasi berhenti (kode keluar {code})."
         except Exception as exc:  # the desk stays up; the page says what happened
             log.warning("finalisasi gagal dijalankan: %s", type(exc).__name__)
-            job.state = "gagal"
-            job.message = (
+            return "gagal", (
                 exc.args[0]
                 if isinstance(exc, actions.DtksError) and exc.args
                 else f"Finalisasi tidak dapat dijalankan ({type(exc).__name__})."
             )
-        try:
-            actions.finalisation_recorded(self.home, job.user, job.period, job.state)
-        except actions.DtksError:
-            log.warning("finalisasi %s tidak tercatat di desk_action", job.period)
 
     @staticmethod
     def _progress(job: Job, line: str) -> None:
