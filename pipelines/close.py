@@ -1,7 +1,7 @@
 """Closing a month: record what was sent, into the store, once, in one transaction.
 
-A closed month is frozen: `ensure_open` is the one check every write path calls (finalize,
-review apply, SIKS-NG files and reports, closing). `reopen` undoes a closing as an explicit,
+A closed month is frozen: `store/periods.ensure_open` is the one check every write path
+calls (finalize, review apply, SIKS-NG files and reports, closing). `reopen` undoes a closing as an explicit,
 recorded act with a reason; it is allowed for the latest closed month only, so no other
 closed month's picture of the register (register_as_of) changes.
 """
@@ -15,10 +15,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pipelines.config import Home
-from pipelines.errors import DtksError, PeriodClosed
+from pipelines.errors import DtksError, PeriodNotReady
 from pipelines.files import location
 from pipelines.outcomes import SIKSNG_KINDS, Outcome
 from pipelines.store import Store
+from pipelines.store.periods import is_closed
 
 PERSON = ["nik", "no_kk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
           "hubungan_keluarga", "nama_ibu_kandung", "status_kawin", "pekerjaan", "alamat", "rt",
@@ -26,27 +27,8 @@ PERSON = ["nik", "no_kk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelami
 MAX_LISTED = 15
 
 
-class PeriodNotReady(DtksError):
-    "The period cannot be closed yet (not finalised, or rows still undecided)."
-
-
 class ReopenRefused(DtksError):
     "The period cannot be reopened (not closed, no reason given, or a later month is closed)."
-
-
-def is_closed(store: Store, period: str) -> bool:
-    """Whether the month is closed: the one place that decides it."""
-    return store.one("SELECT 1 FROM period_close WHERE period = ?", [period]) is not None
-
-
-def ensure_open(store: Store, period: str) -> None:
-    """Raise PeriodClosed when the month is closed (every write path calls this first)."""
-    if is_closed(store, period):
-        raise PeriodClosed(
-            f"Periode {period} sudah ditutup (dtks close); hasil dan berkasnya tidak diubah "
-            "lagi. Usulan susulan masuk ke periode berikutnya. Bila penutupan itu keliru, buka "
-            f'kembali secara tercatat: dtks reopen {period} --alasan "..." --petugas NAMA'
-        )
 
 
 @dataclass

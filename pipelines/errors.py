@@ -44,5 +44,9 @@ class PeriodClosed(DtksError):
     "The period was closed; its outcomes and files are final until it is reopened."
 
 
+class PeriodNotReady(DtksError):
+    "The period cannot be closed or written yet (not finalised, or rows still undecided)."
+
+
 class NoRegister(ConfigError):
     "The data root holds no DTKS register; only load-dtks and demo create one."

@@ -5,7 +5,7 @@ derived from the final outcomes in the store (prelist_final). Each act that chan
 (finalisation, review apply, closing) changes the store and rebuilds the files inside one
 transaction (`rewriting`): files are built in scratch folders, the store commits, then the
 folders are swapped in. A failure anywhere leaves the previous store and files as they were.
-A closed month is never rewritten (close.ensure_open).
+A closed month is never rewritten (store/periods.ensure_open).
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ def publish(store: Store, home: Home, batch: Batch, outcomes: pd.DataFrame) -> P
 
 def rewrite(store: Store, home: Home, period: str) -> Published:
     """Rewrite every output of an open month from the store (dtks siks-ng)."""
-    from pipelines.close import ensure_open
+    from pipelines.store.periods import ensure_open
 
     ensure_open(store, period)
     with rewriting(store, home, period) as stage:
@@ -152,7 +152,7 @@ def rewrite(store: Store, home: Home, period: str) -> Published:
 
 
 def _build(store: Store, home: Home, period: str, stage: _Stage, report_only: bool) -> Published:
-    from pipelines.close import PeriodNotReady
+    from pipelines.errors import PeriodNotReady
 
     final = store.df("SELECT * FROM prelist_final WHERE period = ? ORDER BY row_id", [period])
     if final.empty:

@@ -103,7 +103,7 @@ def apply(store: Store, period: str, path: Path, petugas: str, home: Home | None
     same transaction (publish.rewriting), so no file of the month disagrees with the store.
     Refused for a closed month.
     """
-    from pipelines.close import ensure_open
+    from pipelines.store.periods import ensure_open
 
     ensure_open(store, period)
     if not petugas.strip():
@@ -146,7 +146,7 @@ def apply_decisions(
     """
     import json
 
-    from pipelines.close import ensure_open
+    from pipelines.store.periods import ensure_open
 
     ensure_open(store, period)
     if not petugas.strip():

@@ -26,13 +26,13 @@ import pandas as pd
 
 from pipelines import publish as pub
 from pipelines import runlock, vocabulary
-from pipelines.close import ensure_open
 from pipelines.config import Home
 from pipelines.finalize import deciding
 from pipelines.finalize.batch import Batch, combine
 from pipelines.ingest import discover
 from pipelines.redact import guarded
 from pipelines.store import dinas_kabkota, open_store
+from pipelines.store.periods import ensure_open
 
 log = logging.getLogger(__name__)
 # stage-by-stage progress for the CLI and the web desk (codes and counts only)

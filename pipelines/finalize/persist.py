@@ -24,8 +24,8 @@ def store_outcomes(
     """
     import datetime as dt
 
-    from pipelines.close import ensure_open
     from pipelines.identity import row_key_sql
+    from pipelines.store.periods import ensure_open
 
     period = batch.period
     ensure_open(store, period)

@@ -37,6 +37,7 @@ from pipelines.report.finalisation.content import period_label
 from pipelines.report.signatories import Signatories
 from pipelines.requests import register
 from pipelines.store import Store, dinas_kabkota, open_store
+from pipelines.store.periods import ensure_open
 from pipelines.users import User
 from pipelines.web import uploads
 
@@ -431,7 +432,7 @@ def upload(
         raise DtksError("Dua berkas bernama sama; ganti nama salah satunya.")
     with _lock:
         with _store(home) as store:
-            close_mod.ensure_open(store, period)
+            ensure_open(store, period)
         with runlock.finalisation(home):
             period_dir = home.period_raw(period)
             folder = _folders(period_dir).get(kode) or (
@@ -479,7 +480,7 @@ def finalisation_ready(home: Home, period: str) -> None:
     """Refuse a finalisation that cannot start: closed month, no kelurahan, a run going on."""
     check_period(period)
     with _store(home) as store:
-        close_mod.ensure_open(store, period)
+        ensure_open(store, period)
     if not _folders(home.period_raw(period)):
         raise DtksError(
             f"Belum ada berkas kelurahan untuk periode {period}. Unggah dulu berkas prelist dan "
