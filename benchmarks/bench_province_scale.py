@@ -129,11 +129,11 @@ def write_store(home, pool: list, persons: int, desa: list[str], memory_limit: s
             [len(frame) + bulk, households, KABKOTA, desa, len(frame) + bulk],
         )
         cols = ", ".join(PERSON)
-        name = store.register("bench_pool", frame)
-        store.run(
-            f"INSERT INTO dtks_person ({cols}, row_hash, valid_from, valid_to) "
-            f"SELECT {cols}, 0, 1, NULL FROM {name}"
-        )
+        with store.scratch("bench_pool", frame) as name:
+            store.run(
+                f"INSERT INTO dtks_person ({cols}, row_hash, valid_from, valid_to) "
+                f"SELECT {cols}, 0, 1, NULL FROM {name}"
+            )
         store.run(
             f"INSERT INTO dtks_person ({cols}, row_hash, valid_from, valid_to) "
             f"SELECT {cols}, 0, 1, NULL FROM ({bulk_sql(bulk, desa)})"
