@@ -209,3 +209,64 @@ def test_province_run_on_an_existing_dask_cluster(tmp_path):
                 proc.wait()
             except ProcessLookupError:
                 proc.wait()
+
+
+def test_province_run_names_a_failing_kabkota_after_the_others_finish(tmp_path):
+    """Without a Prefect server the fan-out runs on Dask directly; a root that cannot be
+    finalised (no register) is named at the end, exit 1, and the other root is finished."""
+    from tests_helpers import corpus_root
+
+    good = corpus_root(tmp_path / "good")
+    empty = tmp_path / "kosong"
+    empty.mkdir()
+    r = subprocess.run(
+        [
+            str(VENV_BIN / "dtks"),
+            "finalize-province",
+            "2026-11",
+            str(empty),
+            str(good),
+            "--workers",
+            "1",
+        ],  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=prefect_env(),
+        timeout=600,
+    )
+    out = r.stdout + r.stderr
+    assert r.returncode == 1, out[-3000:]
+    flat = "".join(out.split())  # the screen's line breaks fall anywhere, even in a path
+    assert "gagaluntuk1dari2kab/kota" in flat and "belumberisiregister" in flat, out
+    assert f"{''.join(str(empty).split())}:Folderdata" in flat, out
+    assert (good / "data/processed/2026-11/outcomes.parquet").exists()
+    assert "Traceback" not in out
+    from pipelines.config import Home
+
+    assert not Home(empty).prefect_home.exists()  # no Prefect was started
+
+
+def test_province_run_is_a_prefect_flow_when_a_server_is_configured(tmp_path, prefect_server):
+    from tests_helpers import corpus_root
+
+    roots = [corpus_root(tmp_path / f"k{i}") for i in range(2)]
+    r = subprocess.run(
+        [
+            str(VENV_BIN / "dtks"),
+            "finalize-province",
+            "2026-11",
+            *map(str, roots),
+            "--workers",
+            "1",
+        ],  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=prefect_server.env(),
+        timeout=600,
+    )
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
+    assert "Dijalankan sebagai flow Prefect" in r.stdout
+    for root in roots:
+        assert (root / "data/processed/2026-11/outcomes.parquet").exists()
+    runs = prefect_server.flow_runs("finalisasi-provinsi")
+    assert any(run["state_type"] == "COMPLETED" for run in runs), runs
