@@ -22,8 +22,9 @@ fifteen with a newborn added), new households (15% of them rejected or left out 
 musyawarah), 1% broken rows (synth's planted kinds), and a few households of the previous
 kelurahan proposed again. The expected count per outcome is printed beside the run's.
 
-Printed: wall seconds of `dtks finalize`, peak RSS (the sum over the process tree, sampled
-every 0.1 s; and the largest single process from getrusage), and the share of each stage:
+Printed: wall seconds of `dtks finalize`, its CPU seconds (user+sys of all its processes),
+peak RSS (the sum over the process tree, sampled every 0.1 s; and the largest single
+process from getrusage), and the share of each stage:
 start (Python and imports up to the first kelurahan read), read (every kelurahan file),
 validate+decide (validation, berita acara, outcomes), match (every pass against the batch
 and the register), publish (store and every output file), end (the summary on screen).
@@ -332,7 +333,8 @@ def tree_rss(pid: int) -> int:
 _WRAP = (  # a fresh process per measured command: RUSAGE_CHILDREN covers that command alone
     "import resource, subprocess, sys\n"
     "rc = subprocess.run(sys.argv[1:]).returncode\n"
-    "print('MAXRSS', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, flush=True)\n"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print('MAXRSS', u.ru_maxrss, u.ru_utime + u.ru_stime, flush=True)\n"
     "sys.exit(rc)\n"
 )
 
@@ -366,11 +368,11 @@ def finalize(root: Path) -> dict:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    out, maxrss = [], 0
+    out, maxrss, cpu = [], 0, 0.0
     assert proc.stdout is not None
     for line in proc.stdout:
         if line.startswith("MAXRSS "):
-            maxrss = int(line.split()[1]) * 1024
+            maxrss, cpu = int(line.split()[1]) * 1024, float(line.split()[2])
         else:
             out.append((time.time(), line.rstrip("\n")))
     rc = proc.wait()
@@ -382,7 +384,7 @@ def finalize(root: Path) -> dict:
         sys.exit(f"dtks finalize failed (exit {rc}):\n{tail}")
     marks = [json.loads(x) for x in timings.read_text().splitlines()] if timings.exists() else []
     return {"t0": t0, "end": t_end, "lines": out, "marks": marks, "peak": peak[0],
-            "maxrss": maxrss}  # fmt: skip
+            "maxrss": maxrss, "cpu": cpu}  # fmt: skip
 
 
 MATCHING = {"annotate_rejected", "batch_find", "batch_near", "match", "earlier_proposals",
@@ -442,7 +444,8 @@ def main() -> None:
               f"{opts.files} kelurahan; load average before {load}", flush=True)  # fmt: skip
         res = finalize(root)
         wall = res["end"] - res["t0"]
-        print(f"  wall {wall:.1f} s (goal < 180 s); peak RSS, process tree "
+        print(f"  wall {wall:.1f} s (goal < 180 s), CPU {res['cpu']:.1f} s (user+sys of every "
+              "process: the steadier figure on a shared machine); peak RSS, process tree "
               f"{res['peak'] / 2**30:.2f} GiB, largest process {res['maxrss'] / 2**30:.2f} GiB "
               f"(goal < 6 GB); load average after "
               f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
