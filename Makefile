@@ -49,6 +49,7 @@ bench: env
 	$(VENV)/bin/python benchmarks/bench_ingest.py
 	$(VENV)/bin/python benchmarks/bench_dedup.py
 	$(VENV)/bin/python benchmarks/bench_dedup_scale.py
+	$(VENV)/bin/python benchmarks/bench_province_scale.py
 	$(VENV)/bin/python benchmarks/bench_province.py
 	$(VENV)/bin/python benchmarks/bench_load.py
 

@@ -19,10 +19,10 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed
 
-from pipelines import prefect_server, stages
+from pipelines import prefect_server, province, stages
 from pipelines.config import Home
 from pipelines.publish import Published
-from pipelines.redact import boundary, guarded
+from pipelines.redact import boundary
 from pipelines.store import open_store
 
 TASK: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -102,11 +102,9 @@ def sla_reminder_flow(home: str = ".") -> dict[str, int]:
     return counts
 
 
-@task(name="finalisasi-kabkota", **TASK)
-@guarded("finalisasi-kabkota")
-def finalize_root_task(home: str, period: str) -> dict[str, int]:
-    """One kab/kota's whole finalisation on a fan-out worker; counts per outcome only."""
-    return stages.finalise(Home(Path(home).resolve()), period).published.totals
+# one kab/kota's whole finalisation on a fan-out worker (the same function `dtks
+# finalize-province` runs on Dask without Prefect: pipelines/province.py)
+finalize_root_task = task(name="finalisasi-kabkota", **TASK)(province.finalise_root)
 
 
 @flow(name="finalisasi-provinsi", log_prints=False, persist_result=False)
@@ -124,16 +122,10 @@ def province_flow(homes: list[str], period: str) -> dict[str, dict[str, int]]:
 
 
 def province_runner(workers: int, address: str | None = None):
-    """A Dask task runner: a local cluster of `workers` processes, or an existing cluster."""
+    """A Dask task runner: a local cluster of `workers` single-threaded processes (why:
+    pipelines/province.py), or an existing cluster."""
     from prefect_dask import DaskTaskRunner
 
     if address:
         return DaskTaskRunner(address=address)
-    return DaskTaskRunner(
-        cluster_kwargs={
-            "n_workers": workers,
-            "threads_per_worker": 1,
-            "processes": True,
-            "dashboard_address": None,
-        }
-    )
+    return DaskTaskRunner(cluster_kwargs=province.cluster_kwargs(workers))

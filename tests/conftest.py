@@ -110,6 +110,9 @@ def tiny(tiny_world, tmp_path):
 # out (-m "not slow"), `make test` and CI run them. tests/test_docs_true.py checks each name.
 SLOW = (
     "test_service.py::test_province_run_fans_out_per_kabkota_on_dask",
+    "test_service.py::test_province_run_on_an_existing_dask_cluster",
+    "test_service.py::test_province_run_names_a_failing_kabkota_after_the_others_finish",
+    "test_service.py::test_province_run_is_a_prefect_flow_when_a_server_is_configured",
     "test_service.py::test_served_deployment_runs_a_finalisation",
     "test_cli.py::test_demo_end_to_end_writes_only_inside_the_data_root",
     "test_operator_life.py::TestOperatorLife",

@@ -106,7 +106,7 @@ def test_a_second_finalize_stops_at_once_and_a_killed_run_leaves_nothing_running
 
 
 def test_a_killed_flow_leaves_no_temporary_prefect_server(loaded_home, tmp_path):
-    """Without PREFECT_API_URL the Prefect flow (finalize-province, a Python caller) starts
+    """Without PREFECT_API_URL a Prefect flow (here a Python caller of finalize_flow) starts
     Prefect's temporary server; once its process is killed (-9), the server must go too."""
     import psutil
 

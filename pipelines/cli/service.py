@@ -35,23 +35,41 @@ def finalize_province_cmd(
 
     Setiap kab/kota punya folder data sendiri (data/raw, data/processed, reports); langkahnya
     sama dengan dtks finalize. Tanpa --dask-address, klaster Dask lokal dengan --workers
-    proses dibuat dan dihentikan otomatis.
+    proses dibuat dan dihentikan otomatis. Tanpa PREFECT_API_URL, dijalankan langsung di
+    Dask tanpa Prefect; bila PREFECT_API_URL menunjuk server Prefect, berjalan sebagai flow
+    Prefect finalisasi-provinsi yang tercatat di server itu. Kab/kota yang gagal disebutkan
+    di akhir; kab/kota lain tetap diselesaikan.
 
     Contoh: dtks finalize-province 2026-11 /srv/dtks/6271 /srv/dtks/6201 --workers 2
     """
     first = Home.resolve(roots[0])
     check_period(period)
-    configure_prefect(first)
-    from pipelines.flows import province_flow, province_runner
-
     homes = [str(Home.resolve(r).root) for r in roots]
     t0 = time.perf_counter()
-    runner = province_runner(workers, dask_address)
-    results: dict[str, dict[str, int]] = province_flow.with_options(task_runner=runner)(
-        homes=homes, period=period
-    )
+    if os.environ.get("PREFECT_API_URL"):
+        console.print("Dijalankan sebagai flow Prefect (server di PREFECT_API_URL).")
+        configure_prefect(first)
+        from pipelines.flows import province_flow, province_runner
+
+        runner = province_runner(workers, dask_address)
+        results: dict[str, dict[str, int]] = province_flow.with_options(task_runner=runner)(
+            homes=homes, period=period
+        )
+        failed: dict[str, str] = {}
+    else:
+        from pipelines.province import ProvinceFailed, fan_out
+
+        try:
+            results, failed = fan_out(homes, period, workers, dask_address), {}
+        except ProvinceFailed as exc:
+            results, failed = exc.results, exc.failed
     for h, counts in results.items():
         console.print(f"{h}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    if failed:
+        raise DtksError(
+            f"Finalisasi gagal untuk {len(failed)} dari {len(homes)} kab/kota (yang lain "
+            "selesai):\n" + "\n".join(f"  {h}: {why}" for h, why in failed.items())
+        )
     console.print(f"Selesai dalam {time.perf_counter() - t0:.1f} detik.")
 
 
