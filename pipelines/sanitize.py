@@ -4,7 +4,8 @@ Text typed by a kelurahan reaches the import files, return workbooks, the review
 the summary, the reports and the data-request packages. Two things in it must never come out:
 
 - **Control characters** (C0 except tab, line feed and carriage return; DEL; lone
-  surrogates). openpyxl refuses them (IllegalCharacterError ended the month) and the operator
+  surrogates; U+FFFE and U+FFFF, which XML 1.0 forbids like the C0 ones). openpyxl refuses
+  them (IllegalCharacterError ended the month) and the operator
   cannot see them. Each is replaced by U+FFFD, shown as a '\ufffd', so the cell shows where one
   was. Names and addresses that carried one are also rejected by validation
   (`guarded_text`), so such a row never reaches SIKS-NG.
@@ -38,8 +39,9 @@ from pipelines.normalize.fast import fast_text
 from pipelines.normalize.values import Result, text_value
 from pipelines.reasons import Reason
 
-# what openpyxl refuses (its ILLEGAL_CHARACTERS_RE) plus DEL and lone surrogates
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# what openpyxl refuses (its ILLEGAL_CHARACTERS_RE) plus DEL, lone surrogates and the two
+# non-characters XML 1.0 forbids: nothing left that cannot be written into an xlsx part
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 REPLACEMENT = "\ufffd"
 # a spreadsheet program reads a CSV field or an unprotected cell starting with these as a formula
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

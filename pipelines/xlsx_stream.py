@@ -1,0 +1,515 @@
+"""A streaming xlsx writer for the write-only path (`xlsx.new_workbook` / `add_sheet` / `save`).
+
+openpyxl builds one cell object per value and serialises it through lxml; at province scale
+(millions of cells in the SIKS-NG files and reports) that was most of `dtks finalize`. Here
+each row becomes one string of `<c>` elements joined in plain Python, strings go to one
+shared-strings table (the form Excel itself writes), and `save` puts the parts into a zip
+with fixed times (stable.py), so the same content and `when` give the same bytes.
+
+Cell semantics are those of the openpyxl path (xlsx.add_sheet_openpyxl): identifier columns
+as text with the '@' format, every text cleaned (sanitize.clean) and always a string cell,
+dates as numbers with DD-MM-YYYY, ints/floats as numbers, bools as booleans, None/NaN/NaT/pd.NA
+empty, preamble lines bold, the header bold on the light blue fill, wrapped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from pipelines.sanitize import clean
+from pipelines.stable import EPOCH, ZIP_TIME, _FixedTimeZip
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_INVALID_TITLE = re.compile(r"[\\*?:/\[\]]")
+
+# cellXfs indexes, in the order styles.xml lists them
+TEXT, DATE, BOLD, HEADER = 1, 2, 3, 4
+_STYLES = (
+    _HEAD + f'<styleSheet xmlns="{_MAIN}">'
+    '<numFmts count="1"><numFmt numFmtId="164" formatCode="DD-MM-YYYY"/></numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+    '<fills count="3"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill>'
+    '<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/>'
+    "</patternFill></fill></fills>"
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"'
+    ' applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+_PAGE_MARGINS = (
+    '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
+)
+_BATCH = 2000  # rows joined and written at a time
+# the sheets and shared strings are deflated at level 1: zlib's default level 6 took half the
+# writing time for files about 25% smaller
+LEVEL = 1
+
+
+def _zip_info(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o600 << 16
+    info._compresslevel = LEVEL  # type: ignore[attr-defined]  # what open(info, "w") uses
+    return info
+
+
+def _letters() -> list[str]:
+    out = []
+    for n in range(1, 16385):
+        s = ""
+        while n:
+            n, r = divmod(n - 1, 26)
+            s = chr(65 + r) + s
+        out.append(s)
+    return out
+
+
+LETTERS = _letters()
+
+
+def escape(text: str) -> str:
+    """Text as XML character data: &, <, > escaped; CR as a reference (an XML parser turns a
+    raw CR into LF, so 'a\\r\\nb' would not read back as written)."""
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
+
+
+def escape_attr(text: str) -> str:
+    """Text as a double-quoted XML attribute value (whitespace kept as references)."""
+    return escape(text).replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;")
+
+
+def excel_serial(v: dt.date) -> float | int:
+    """A date or datetime as Excel's serial number (1900 system, as openpyxl's to_excel,
+    including its shift for the days before 1900-03-01)."""
+    days = v.toordinal() - 693594  # date(1899, 12, 30).toordinal()
+    if 0 < days <= 60:
+        days -= 1
+    if isinstance(v, dt.datetime):
+        secs = v.hour * 3600 + v.minute * 60 + v.second + v.microsecond / 1e6
+        if secs:
+            return days + secs / 86400
+    return days
+
+
+class StreamWorkbook:
+    """A write-only workbook: sheets are streamed as XML rows to temporary files by
+    `add_sheet`, zipped with the shared strings and styles by `save`."""
+
+    write_only = True
+
+    def __init__(self) -> None:
+        self.sheets: list[_Sheet] = []
+        self._sst: dict[str, int] = {}  # cleaned text -> index in sharedStrings.xml
+        self._raw: dict[str, int] = {}  # text as given -> the same index (clean once)
+        self._refs = 0  # string cells written (sharedStrings' count)
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return [s.title for s in self.sheets]
+
+    def _title(self, title: str) -> str:
+        title = title[:31]
+        if _INVALID_TITLE.search(title):
+            raise ValueError(f"Invalid character in sheet title {title!r}")
+        taken = {t.lower() for t in self.sheetnames}
+        base, k = title, 0
+        while title.lower() in taken:  # openpyxl's way: Data, Data1, Data2
+            k += 1
+            title = f"{base}{k}"
+        return title
+
+    def _index(self, v: str) -> int:
+        """The shared-string index of a text first seen (cleaned once, then cached)."""
+        c = clean(v)
+        i = self._sst.get(c)
+        if i is None:
+            i = self._sst[c] = len(self._sst)
+        self._raw[v] = i
+        return i
+
+    def add_sheet(
+        self,
+        title: str,
+        headers: Sequence[str],
+        keys: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        widths: Sequence[float] | None,
+        preamble: Sequence[str],
+        text_columns: set[str] | frozenset[str],
+    ) -> None:
+        """Stream one sheet: preamble lines (bold), a blank row, the header, the rows."""
+        sheet = _Sheet(self._title(title))
+        sheet.widths = [
+            widths[i] if widths else (20 if k in text_columns else 16) for i, k in enumerate(keys)
+        ]
+        r = 0
+        fixed: list[str] = []
+        for line in preamble:
+            r += 1
+            fixed.append(self._fixed_row(r, [line], BOLD))
+        if preamble:
+            r += 1
+        r += 1
+        fixed.append(self._fixed_row(r, [str(h) for h in headers], HEADER))
+        sheet.freeze = r + 1
+        sheet.file.write("".join(fixed).encode())
+        last, width = self._rows(sheet.file, r + 1, rows, keys, text_columns)
+        sheet.rows = max(r, last)
+        sheet.columns = max(len(headers), len(keys), width, 1 if preamble else 0)
+        self.sheets.append(sheet)
+
+    def _fixed_row(self, r: int, texts: Sequence[str], style: int) -> str:
+        raw = self._raw
+        parts = [f'<row r="{r}">']
+        for i, v in enumerate(texts):
+            if not v:
+                continue
+            idx = raw.get(v)
+            if idx is None:
+                idx = self._index(v)
+            parts.append(f'<c r="{LETTERS[i]}{r}" s="{style}" t="s"><v>{idx}</v></c>')
+        self._refs += sum(1 for v in texts if v)
+        parts.append("</row>")
+        return "".join(parts)
+
+    def _rows(
+        self,
+        out: IO[bytes],
+        first: int,
+        rows: Iterable[Sequence[Any]],
+        keys: Sequence[str],
+        text_columns: set[str] | frozenset[str],
+    ) -> tuple[int, int]:
+        """Write the data rows from row number `first`; the last row number and the widest
+        row. The per-cell work is one type test for text (most cells), else a lookup of a
+        writer by the value's type."""
+        raw, index, letters = self._raw, self._index, LETTERS
+        text_col = [k in text_columns for k in keys]
+        writers = _WRITERS
+        refs = 0
+        r = first - 1
+        width = 0
+        batch: list[str] = []
+        for row in rows:
+            r += 1
+            rs = str(r)
+            parts = ['<row r="', rs, '">']
+            n = len(row)
+            if n > width:
+                width = n
+                text_col.extend([False] * (n - len(text_col)))
+            for i, v in enumerate(row):
+                if v is None:
+                    continue
+                if type(v) is str:
+                    if not v:  # an empty text is an empty cell, as Excel stores it
+                        continue
+                    idx = raw.get(v)
+                    if idx is None:
+                        idx = index(v)
+                    refs += 1
+                    if text_col[i]:
+                        parts.append(f'<c r="{letters[i]}{rs}" s="1" t="s"><v>{idx}</v></c>')
+                    else:
+                        parts.append(f'<c r="{letters[i]}{rs}" t="s"><v>{idx}</v></c>')
+                    continue
+                if text_col[i]:
+                    v = _plain(v)
+                    if v is None:
+                        continue
+                    v = str(v)
+                    if not v:
+                        continue
+                    idx = raw.get(v)
+                    if idx is None:
+                        idx = index(v)
+                    refs += 1
+                    parts.append(f'<c r="{letters[i]}{rs}" s="1" t="s"><v>{idx}</v></c>')
+                    continue
+                w = writers.get(type(v))
+                piece = w(v) if w is not None else _other(v, self)
+                if piece is None:
+                    continue
+                if piece[0] == "#":  # a text the writer made of a value
+                    if len(piece) == 1:
+                        continue
+                    idx = raw.get(piece[1:])
+                    if idx is None:
+                        idx = index(piece[1:])
+                    refs += 1
+                    piece = f'" t="s"><v>{idx}</v></c>'
+                parts.append(f'<c r="{letters[i]}{rs}{piece}')
+            parts.append("</row>")
+            batch.append("".join(parts))
+            if len(batch) >= _BATCH:
+                out.write("".join(batch).encode())
+                batch.clear()
+        out.write("".join(batch).encode())
+        self._refs += refs
+        return r, width
+
+    def save(self, path: Path, when: dt.datetime | None = None) -> Path:
+        """Write the workbook to `path`: the same content and `when` give the same bytes."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        stamp = (when or EPOCH).strftime("%Y-%m-%dT%H:%M:%SZ")
+        n = len(self.sheets)
+        try:
+            with _FixedTimeZip(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as z:
+                z.writestr("[Content_Types].xml", _content_types(n))
+                z.writestr("_rels/.rels", _ROOT_RELS)
+                z.writestr("docProps/app.xml", _APP)
+                z.writestr("docProps/core.xml", _core(stamp))
+                z.writestr("xl/workbook.xml", _workbook(self.sheetnames))
+                z.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(n))
+                z.writestr("xl/styles.xml", _STYLES)
+                for k, sheet in enumerate(self.sheets, start=1):
+                    sheet.zip_into(z, f"xl/worksheets/sheet{k}.xml", first=k == 1)
+                self._zip_strings(z)
+        finally:
+            self.close()
+        return path
+
+    def _zip_strings(self, z: zipfile.ZipFile) -> None:
+        info = _zip_info("xl/sharedStrings.xml")
+        with z.open(info, "w", force_zip64=True) as out:
+            out.write(
+                (
+                    _HEAD + f'<sst xmlns="{_MAIN}" count="{self._refs}" '
+                    f'uniqueCount="{len(self._sst)}">'
+                ).encode()
+            )
+            batch: list[str] = []
+            for s in self._sst:
+                t = escape(s)
+                if s != s.strip():
+                    batch.append(f'<si><t xml:space="preserve">{t}</t></si>')
+                else:
+                    batch.append(f"<si><t>{t}</t></si>")
+                if len(batch) >= 10000:
+                    out.write("".join(batch).encode("utf-8"))
+                    batch.clear()
+            batch.append("</sst>")
+            out.write("".join(batch).encode("utf-8"))
+
+    def close(self) -> None:
+        """Remove the temporary sheet files."""
+        for s in self.sheets:
+            s.file.close()
+
+
+class _Sheet:
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.file: IO[bytes] = tempfile.TemporaryFile(prefix="dtks-xlsx-")
+        self.widths: list[float] = []
+        self.freeze = 2
+        self.rows = 0
+        self.columns = 0
+
+    def zip_into(self, z: zipfile.ZipFile, name: str, first: bool) -> None:
+        last = f"{LETTERS[max(self.columns, 1) - 1]}{max(self.rows, 1)}"
+        f = self.freeze
+        cols = "".join(
+            f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+            for i, w in enumerate(self.widths, start=1)
+        )
+        head = (
+            _HEAD + f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
+            f'<dimension ref="A1:{last}"/><sheetViews><sheetView '
+            f'{"tabSelected=" + chr(34) + "1" + chr(34) + " " if first else ""}workbookViewId="0">'
+            f'<pane ySplit="{f - 1}" topLeftCell="A{f}" activePane="bottomLeft" state="frozen"/>'
+            f'<selection pane="bottomLeft" activeCell="A{f}" sqref="A{f}"/></sheetView></sheetViews>'
+            '<sheetFormatPr defaultRowHeight="15"/>'
+            + (f"<cols>{cols}</cols>" if cols else "")
+            + "<sheetData>"
+        ).encode()
+        tail = ("</sheetData>" + _PAGE_MARGINS + "</worksheet>").encode()
+        body = self.file.tell()
+        self.file.seek(0)
+        info = _zip_info(name)
+        info.file_size = len(head) + body + len(tail)
+        with z.open(info, "w") as out:
+            out.write(head)
+            shutil.copyfileobj(self.file, out, 1 << 20)
+            out.write(tail)
+
+
+# --- cell writers by value type: the rest of a <c> element after its reference, or
+# '#' + text for a value written as a string cell, or None for an empty cell -------------
+
+
+def _int(v: int) -> str:
+    return f'"><v>{v}</v></c>'
+
+
+def _bool(v: bool) -> str:
+    return f'" t="b"><v>{1 if v else 0}</v></c>'
+
+
+def _float(v: float) -> str | None:
+    if v != v:
+        return None
+    if math.isinf(v):
+        return "#" + str(v)
+    r = repr(v)  # exact (openpyxl's '%.16g' dropped the 17th digit)
+    if r.endswith(".0"):
+        r = r[:-2]  # 2.0 as 2, as openpyxl wrote it and reads it back
+    return f'"><v>{r}</v></c>'
+
+
+def _date(v: dt.date) -> str:
+    return f'" s="2"><v>{excel_serial(v)}</v></c>'
+
+
+_WRITERS: dict[type, Callable[[Any], str | None]] = {
+    int: _int,
+    bool: _bool,
+    float: _float,
+    dt.date: _date,
+    dt.datetime: _date,
+}
+
+
+def _plain(v: Any) -> Any:
+    """A value as the openpyxl path saw it (xlsx._value without the cleaning): None for the
+    missing kinds, numpy scalars as Python numbers, midnight datetimes as dates."""
+    if v is None:
+        return None
+    try:
+        import pandas as pd
+
+        if v is pd.NA or v is pd.NaT:
+            return None
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if hasattr(v, "to_pydatetime"):
+        v = v.to_pydatetime()
+    if isinstance(v, dt.datetime) and v.time() == dt.time(0):
+        return v.date()
+    if hasattr(v, "item") and not isinstance(v, str | bytes):  # numpy scalars
+        v = v.item()
+        if isinstance(v, float) and math.isnan(v):
+            return None
+    return v
+
+
+def _other(v: Any, wb: StreamWorkbook) -> str | None:  # noqa: ARG001
+    """A value of a type without a writer: pandas/numpy kinds made plain, else text."""
+    v = _plain(v)
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return _bool(v)
+    if isinstance(v, int):
+        return _int(int(v))
+    if isinstance(v, float):
+        return _float(float(v))
+    if isinstance(v, Decimal):
+        return _float(float(v))
+    if isinstance(v, dt.date):
+        return _date(v)
+    if isinstance(v, str):
+        return "#" + v
+    return "#" + str(v)
+
+
+# --- the package parts ---------------------------------------------------------------------
+
+_ROOT_RELS = (
+    _HEAD + f'<Relationships xmlns="{_PKG_REL}">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="xl/workbook.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
+    'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+    '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/extended-properties" Target="docProps/app.xml"/>'
+    "</Relationships>"
+)
+_APP = (
+    _HEAD + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'extended-properties"><Application>Microsoft Excel</Application></Properties>'
+)
+
+
+def _core(stamp: str) -> str:
+    return (
+        _HEAD + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+        'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>dtks</dc:creator>'
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+        "</cp:coreProperties>"
+    )
+
+
+def _content_types(n: int) -> str:
+    ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    sheets = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{k}.xml" ContentType="{ct}.worksheet+xml"/>'
+        for k in range(1, n + 1)
+    )
+    return (
+        _HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/>'
+        f"{sheets}"
+        f'<Override PartName="/xl/styles.xml" ContentType="{ct}.styles+xml"/>'
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{ct}.sharedStrings+xml"/>'
+        '<Override PartName="/docProps/core.xml" '
+        'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+        '<Override PartName="/docProps/app.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+        "</Types>"
+    )
+
+
+def _workbook(titles: Sequence[str]) -> str:
+    sheets = "".join(
+        f'<sheet name="{escape_attr(t)}" sheetId="{k}" r:id="rId{k}"/>'
+        for k, t in enumerate(titles, start=1)
+    )
+    return (
+        _HEAD + f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><workbookPr/>'
+        '<bookViews><workbookView activeTab="0"/></bookViews>'
+        f'<sheets>{sheets}</sheets><calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>'
+    )
+
+
+def _workbook_rels(n: int) -> str:
+    base = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    rels = [
+        f'<Relationship Id="rId{k}" Type="{base}/worksheet" Target="worksheets/sheet{k}.xml"/>'
+        for k in range(1, n + 1)
+    ]
+    rels.append(f'<Relationship Id="rId{n + 1}" Type="{base}/styles" Target="styles.xml"/>')
+    rels.append(
+        f'<Relationship Id="rId{n + 2}" Type="{base}/sharedStrings" Target="sharedStrings.xml"/>'
+    )
+    return _HEAD + f'<Relationships xmlns="{_PKG_REL}">{"".join(rels)}</Relationships>'
