@@ -121,8 +121,10 @@ class StreamWorkbook:
 
     def __init__(self) -> None:
         self.sheets: list[_Sheet] = []
-        self._sst: dict[str, int] = {}  # cleaned text -> index in sharedStrings.xml
-        self._raw: dict[str, int] = {}  # text as given -> the same index (clean once)
+        self._texts: list[str] = []  # sharedStrings.xml: cleaned texts by index
+        # text as given, and cleaned, -> index (one entry for the usual text needing no
+        # cleaning; clean() runs once per distinct text)
+        self._raw: dict[str, int] = {}
         self._refs = 0  # string cells written (sharedStrings' count)
 
     @property
@@ -143,10 +145,12 @@ class StreamWorkbook:
     def _index(self, v: str) -> int:
         """The shared-string index of a text first seen (cleaned once, then cached)."""
         c = clean(v)
-        i = self._sst.get(c)
+        i = self._raw.get(c)
         if i is None:
-            i = self._sst[c] = len(self._sst)
-        self._raw[v] = i
+            i = self._raw[c] = len(self._texts)
+            self._texts.append(c)
+        if c != v:
+            self._raw[v] = i
         return i
 
     def add_sheet(
@@ -297,11 +301,11 @@ class StreamWorkbook:
             out.write(
                 (
                     _HEAD + f'<sst xmlns="{_MAIN}" count="{self._refs}" '
-                    f'uniqueCount="{len(self._sst)}">'
+                    f'uniqueCount="{len(self._texts)}">'
                 ).encode()
             )
             batch: list[str] = []
-            for s in self._sst:
+            for s in self._texts:
                 t = escape(s)
                 if s != s.strip():
                     batch.append(f'<si><t xml:space="preserve">{t}</t></si>')

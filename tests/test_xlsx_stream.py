@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from pipelines import sanitize, xlsx
+from pipelines.reasons import Reason
 
 HOSTILE = [
     "=cmd|' /C calc'!A0",
@@ -241,6 +242,7 @@ def test_a_noncharacter_becomes_the_replacement_mark(tmp_path):
     """U+FFFF in a name: shown as U+FFFD in the cell, not a workbook Excel cannot open (the
     openpyxl path ended with 'All strings must be XML compatible')."""
     assert sanitize.clean("AN\uffffI\ufffe") == "AN\ufffdI\ufffd"
+    assert sanitize.guarded_text("AN\uffffI")[1] == Reason.KARAKTER_KONTROL  # row rejected
     wb = xlsx.new_workbook()
     xlsx.add_sheet(wb, "A", ["NAMA"], ["nama"], [["AN\uffffI"]])
     xlsx.save(wb, tmp_path / "a.xlsx")
