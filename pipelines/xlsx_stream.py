@@ -253,7 +253,7 @@ class StreamWorkbook:
                     parts.append(f'<c r="{letters[i]}{rs}" s="1" t="s"><v>{idx}</v></c>')
                     continue
                 w = writers.get(type(v))
-                piece = w(v) if w is not None else _other(v, self)
+                piece = w(v) if w is not None else _other(v)
                 if piece is None:
                     continue
                 if piece[0] == "#":  # a text the writer made of a value
@@ -421,7 +421,7 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def _other(v: Any, wb: StreamWorkbook) -> str | None:  # noqa: ARG001
+def _other(v: Any) -> str | None:
     """A value of a type without a writer: pandas/numpy kinds made plain, else text."""
     v = _plain(v)
     if v is None:
