@@ -88,9 +88,11 @@ def write_both(folder: Path, headers, keys, rows, preamble=(), when=None):
 
 
 def _same(a, b) -> bool:
-    if isinstance(a, float) and isinstance(b, float):
-        # openpyxl writes a float as '%.16g' (it loses the 17th digit); here repr, exact
-        return math.isclose(a, b, rel_tol=1e-15, abs_tol=1e-300)
+    if isinstance(a, float) and type(b) in (int, float):
+        # openpyxl wrote a float as '%.16g' (losing the 17th digit, and near the largest
+        # float rounding up to inf, 1e15 + 0.5 reading back as the int 1e15); this writer
+        # writes it exactly
+        return float(f"{a:.16g}") == b
     return a == b and type(a) is type(b)
 
 
