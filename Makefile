@@ -52,6 +52,7 @@ bench: env
 	$(VENV)/bin/python benchmarks/bench_province_scale.py
 	$(VENV)/bin/python benchmarks/bench_province.py
 	$(VENV)/bin/python benchmarks/bench_load.py
+	$(VENV)/bin/python benchmarks/bench_xlsx.py
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .ruff_cache
