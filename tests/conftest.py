@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -130,3 +132,19 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.nodeid.removeprefix("tests/").startswith(SLOW):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def soffice():
+    """LibreOffice's soffice: installed when missing and running as root (CI), else skip."""
+    exe = shutil.which("soffice")
+    if exe is None and hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd = ["apt-get", "install", "-y", "-q", "libreoffice-calc-nogui"]
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        if subprocess.run(cmd, capture_output=True, env=env).returncode != 0:
+            subprocess.run(["apt-get", "update", "-q"], capture_output=True, env=env)
+            subprocess.run(cmd, capture_output=True, env=env)
+        exe = shutil.which("soffice")
+    if exe is None:
+        pytest.skip("LibreOffice (soffice) is not installed; CI installs it as root")
+    return exe

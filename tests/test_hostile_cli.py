@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -334,22 +333,6 @@ def test_no_output_csv_field_starts_like_a_formula(run):
                     assert not field.startswith(("=", "+", "-", "@", "\t", "\r")), (path, field)
     problems = (run["out"] / "masalah_berkas.csv").read_text(encoding="utf-8-sig")
     assert "'=1+1 arsip" in problems
-
-
-@pytest.fixture(scope="module")
-def soffice():
-    """LibreOffice's soffice: installed when missing and running as root (CI), else skip."""
-    exe = shutil.which("soffice")
-    if exe is None and hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd = ["apt-get", "install", "-y", "-q", "libreoffice-calc-nogui"]
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        if subprocess.run(cmd, capture_output=True, env=env).returncode != 0:
-            subprocess.run(["apt-get", "update", "-q"], capture_output=True, env=env)
-            subprocess.run(cmd, capture_output=True, env=env)
-        exe = shutil.which("soffice")
-    if exe is None:
-        pytest.skip("LibreOffice (soffice) is not installed; CI installs it as root")
-    return exe
 
 
 @pytest.mark.libreoffice

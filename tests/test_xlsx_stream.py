@@ -8,8 +8,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
-import os
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -281,22 +279,6 @@ def test_no_temporary_file_left(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", None)
     xlsx.save(_book([["9101010101010001", "ANI", dt.date(1990, 1, 2)]]), tmp_path / "a.xlsx")
     assert list((tmp_path / "tmp").iterdir()) == []
-
-
-@pytest.fixture(scope="module")
-def soffice():
-    """LibreOffice's soffice: installed when missing and running as root (CI), else skip."""
-    exe = shutil.which("soffice")
-    if exe is None and hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd = ["apt-get", "install", "-y", "-q", "libreoffice-calc-nogui"]
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        if subprocess.run(cmd, capture_output=True, env=env).returncode != 0:
-            subprocess.run(["apt-get", "update", "-q"], capture_output=True, env=env)
-            subprocess.run(cmd, capture_output=True, env=env)
-        exe = shutil.which("soffice")
-    if exe is None:
-        pytest.skip("LibreOffice (soffice) is not installed; CI installs it as root")
-    return exe
 
 
 @pytest.mark.libreoffice
