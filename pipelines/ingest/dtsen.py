@@ -34,7 +34,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pv
 import pyarrow.parquet as pq
 
 from pipelines import wilayah
@@ -50,6 +49,7 @@ from pipelines.ingest.read import (
     check_zip,
     first_row,
     sniff_delimiter,
+    text_csv,
     worksheets,
 )
 from pipelines.ingest.snapshot import DAMAGE_LABELS
@@ -409,34 +409,14 @@ def _delimiter(path: Path) -> str:
 
 def _csv_arrow(table: _Table, limits: Limits) -> Iterator[Chunk]:
     wanted = {f"c{j}": name for j, name in table.columns.items()}
-    ragged: list[int] = []
-
-    def on_invalid(row: Any) -> str:
-        ragged.append(row.number)
-        return "skip"
-
-    reader = pv.open_csv(
+    reader, ragged = text_csv(
         table.path,
-        read_options=pv.ReadOptions(
-            skip_rows=table.header_row,
-            column_names=[f"c{i}" for i in range(table.width)],
-            block_size=8 * MIB,
-            encoding="utf8" if _encoding(table.path).startswith("utf") else "cp1252",
-        ),
-        parse_options=pv.ParseOptions(
-            delimiter=_delimiter(table.path),
-            newlines_in_values=True,
-            ignore_empty_lines=False,
-            invalid_row_handler=on_invalid,
-        ),
-        convert_options=pv.ConvertOptions(
-            column_types=dict.fromkeys(wanted, pa.large_string()),
-            include_columns=list(wanted),
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-            auto_dict_encode=True,  # few distinct desil, region and source values
-            auto_dict_max_cardinality=5000,
-        ),
+        skip_rows=table.header_row,
+        names=[f"c{i}" for i in range(table.width)],
+        wanted=list(wanted),
+        encoding="utf8" if _encoding(table.path).startswith("utf") else "cp1252",
+        delimiter=_delimiter(table.path),
+        block_size=8 * MIB,
     )
     done = 0
     try:

@@ -468,3 +468,51 @@ def worksheets(wb: pc.CalamineWorkbook) -> Iterator[Any]:
 def first_row(sheet: Any) -> int:
     """The spreadsheet row number of a calamine sheet's first row."""
     return (sheet.start[0] + 1) if sheet.start else 1
+
+
+def text_csv(
+    path: Path,
+    *,
+    skip_rows: int,
+    names: list[str],
+    wanted: list[str],
+    encoding: str,
+    delimiter: str,
+    block_size: int,
+) -> tuple[Any, list[int]]:
+    """A streaming pyarrow reader of a CSV's `wanted` columns, every value text (never a
+    number: NIK, KK), empty cells as "" (not null), and a list that collects the numbers of
+    rows of another width than `names` (skipped by pyarrow: a caller refuses the batch once
+    the list fills, and reads the file the slow way). Columns with few distinct values are
+    dictionary-encoded: one Python string per value instead of one per cell, ten times
+    faster to hand to the normalisers."""
+    import pyarrow as pa
+    import pyarrow.csv as pv
+
+    ragged: list[int] = []
+
+    def on_invalid(row: Any) -> str:
+        ragged.append(row.number)
+        return "skip"
+
+    reader = pv.open_csv(
+        path,
+        read_options=pv.ReadOptions(
+            skip_rows=skip_rows, column_names=names, block_size=block_size, encoding=encoding
+        ),
+        parse_options=pv.ParseOptions(
+            delimiter=delimiter,
+            newlines_in_values=True,
+            ignore_empty_lines=False,
+            invalid_row_handler=on_invalid,
+        ),
+        convert_options=pv.ConvertOptions(
+            column_types=dict.fromkeys(wanted, pa.large_string()),
+            include_columns=wanted,
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            auto_dict_encode=True,
+            auto_dict_max_cardinality=5000,
+        ),
+    )
+    return reader, ragged

@@ -27,7 +27,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pv
 import pyarrow.parquet as pq
 
 from pipelines.errors import FileProblem, SnapshotRejected
@@ -40,6 +39,7 @@ from pipelines.ingest.read import (
     Workbook,
     first_row,
     sniff_delimiter,
+    text_csv,
     worksheets,
 )
 from pipelines.normalize.columns import TEXT, Problems, normalise_column
@@ -437,33 +437,14 @@ def _csv_chunks_arrow(src: _Source) -> Iterator[_Chunk]:
     width = len(src.headers)
     names = [f"c{i}" for i in range(width)]
     wanted = {f"c{i}": name for i, name in src.columns.items()}
-    ragged = []
-
-    def on_invalid(row: Any) -> str:
-        ragged.append(row.number)
-        return "skip"
-
-    reader = pv.open_csv(
+    reader, ragged = text_csv(
         src.path,
-        read_options=pv.ReadOptions(
-            skip_rows=src.header_row, column_names=names, block_size=CSV_BLOCK, encoding=encoding
-        ),
-        parse_options=pv.ParseOptions(
-            delimiter=delimiter,
-            newlines_in_values=True,
-            ignore_empty_lines=False,
-            invalid_row_handler=on_invalid,
-        ),
-        convert_options=pv.ConvertOptions(
-            column_types=dict.fromkeys(wanted, pa.large_string()),
-            include_columns=list(wanted),
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-            # few distinct values (sex, relationship, region, RT/RW...): one Python string
-            # per value instead of one per cell, ten times faster to hand to the normalisers
-            auto_dict_encode=True,
-            auto_dict_max_cardinality=5000,
-        ),
+        skip_rows=src.header_row,
+        names=names,
+        wanted=list(wanted),
+        encoding=encoding,
+        delimiter=delimiter,
+        block_size=CSV_BLOCK,
     )
     done = 0
     first = True

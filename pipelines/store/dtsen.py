@@ -23,7 +23,7 @@ import pandas as pd
 
 from pipelines.errors import DtksError, DtsenRejected
 from pipelines.files import location
-from pipelines.store.store import Store, statements
+from pipelines.store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +75,7 @@ def load_staged(
 ) -> DtsenLoad:
     """Stage, check against the current version and merge, in one transaction."""
     with store.transaction():
-        for statement in statements(store.sql_file("dtsen_stage.sql")):
-            store.run(
-                statement, {"parts": [str(p) for p in parts]} if "$parts" in statement else None
-            )
+        store.run_file("dtsen_stage.sql", {"parts": [str(p) for p in parts]})
         _refuse_conflicting_duplicates(store)
         res = _figures(store)
         if res.opened == 0 and res.closed == 0:
@@ -186,8 +183,7 @@ def _merge(
          res.families, rows_read, rows_skipped, res.duplicates, res.in_register,
          res.families_before, res.opened, res.closed, res.changed, large, res.same_as],
     )  # fmt: skip
-    for statement in statements(store.sql_file("dtsen_merge.sql")):
-        store.run(statement, {"version_id": new_id})
+    store.run_file("dtsen_merge.sql", {"version_id": new_id})
     after = store.one("SELECT count(*) FROM dtsen_family WHERE valid_to IS NULL")[0]
     if after != res.families:  # the figures the guard used must be the ones applied
         raise DtsenRejected(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pipelines.errors import SnapshotRejected
 from pipelines.files import location
-from pipelines.store.store import Store, statements
+from pipelines.store.store import Store
 from pipelines.wilayah import dotted
 
 log = logging.getLogger(__name__)
@@ -105,8 +105,7 @@ def load_staged(
     partial = bool(area)
     params = {"parts": [str(p) for p in parts], "partial": partial, "area": area or []}
     with store.transaction():
-        for statement in statements(store.sql_file("snapshot_stage.sql")):
-            store.run(statement, {k: v for k, v in params.items() if f"${k}" in statement})
+        store.run_file("snapshot_stage.sql", params)
         _refuse_duplicate_ids(store)
         res = _figures(store, partial, area or [])
         if kabkota is None:
@@ -333,8 +332,7 @@ def _merge(
             res.same_as,
         ],
     )
-    for statement in statements(store.sql_file("snapshot_merge.sql")):
-        store.run(statement, {"snapshot_id": new_id})
+    store.run_file("snapshot_merge.sql", {"snapshot_id": new_id})
     after = store.one("SELECT count(*) FROM dtks_person WHERE valid_to IS NULL")[0]
     if after != res.persons_after:  # the figures the guard used must be the ones applied
         raise SnapshotRejected(

@@ -58,6 +58,14 @@ class Store:
         """The text of a .sql file shipped beside this module."""
         return resources.files("pipelines.store").joinpath(name).read_text(encoding="utf-8")
 
+    def run_file(self, name: str, params: dict[str, Any] | None = None) -> None:
+        """Run a shipped .sql file statement by statement, each bound to the `$name`
+        parameters it uses (DuckDB refuses a named parameter a statement does not use)."""
+        params = params or {}
+        for statement in statements(self.sql_file(name)):
+            used = {k: v for k, v in params.items() if f"${k}" in statement}
+            self.run(statement, used or None)
+
     @contextmanager
     def transaction(self) -> Iterator[Store]:
         """All or nothing: roll back on any error."""
