@@ -11,6 +11,8 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines import reasons as R
 from pipelines.ingest.decisions import ACCEPTED_WORDS
@@ -104,20 +106,7 @@ def check(
     d = d[d["kk_cocok"].notna()]
     if "alasan_kode" not in d.columns:
         d = d.assign(alasan_kode=None)
-    d = d.assign(
-        _unknown=d["disetujui"].isna(),
-        _yes=d["disetujui"].map(lambda v: v is True or v == True),  # noqa: E712
-        _empty=d["keputusan_asli"].isna(),
-    )
-    per_kk = d.groupby(["folder_kode", "kk_cocok"]).agg(
-        all_yes=("_yes", "all"),
-        any_unknown=("_unknown", "any"),
-        all_empty=("_empty", "all"),
-        alasan=("alasan", lambda s: ", ".join(sorted({a for a in s if a}))),
-        asli=("keputusan_asli", lambda s: ", ".join(sorted({str(a) for a in s if a}))),
-        baris=("source_row", lambda s: ", ".join(str(int(x)) for x in sorted(set(s)))),
-        kode=("alasan_kode", lambda s: ",".join(sorted({a for a in s if a}))),
-    )
+    per_kk = _per_household(d)
     keys = pd.MultiIndex.from_arrays([rows["folder_kode"], rows["no_kk"]])
     # object columns: with no decision found at all the texts come back float (NaN), and
     # filling a float column with '' is deprecated in pandas 3 (an error in pandas 4)
@@ -158,4 +147,53 @@ def check(
             "reason": reason,
             "alasan_kode": code,
         }
+    )
+
+
+def _per_household(d: pd.DataFrame) -> pd.DataFrame:
+    """Per (folder_kode, kk_cocok): whether every decision approves, any is not understood,
+    every cell is empty, and the distinct reasons, original words, berita acara rows and
+    reason codes, each sorted and joined.
+
+    Column-wise: the texts are sorted and joined with Arrow over the whole frame, never a
+    Python function per household (that took ~17 s under cProfile for 200,000 rows)."""
+    d = d.assign(
+        _unknown=d["disetujui"].isna(),
+        _yes=[v is True or v == True for v in d["disetujui"]],  # noqa: E712
+        _empty=d["keputusan_asli"].isna(),
+    )
+    groups = d.groupby(["folder_kode", "kk_cocok"])
+    per_kk = groups.agg(
+        all_yes=("_yes", "all"), any_unknown=("_unknown", "any"), all_empty=("_empty", "all")
+    )
+    code = groups.ngroup().to_numpy()
+    n = len(per_kk)
+    # each value as the per-household texts took it: the truthy ones (str() of the
+    # original word); the berita acara rows as numbers, sorted by value
+    alasan = [a if a else None for a in d["alasan"]]
+    asli = [str(a) if a else None for a in d["keputusan_asli"]]
+    kode = [a if a else None for a in d["alasan_kode"]]
+    baris = d["source_row"].to_numpy(dtype=object)
+    per_kk["alasan"] = _joined(code, n, alasan, ", ")
+    per_kk["asli"] = _joined(code, n, asli, ", ")
+    per_kk["baris"] = _joined(code, n, baris, ", ", text=lambda x: str(int(x)))
+    per_kk["kode"] = _joined(code, n, kode, ",")
+    return per_kk
+
+
+def _joined(code: np.ndarray, n: int, values, sep: str, text=str) -> np.ndarray:
+    """For groups 0..n-1 (code: each value's group, -1 for none): the group's distinct
+    values (None left out) in sorted order, each through `text`, joined by sep; '' for a
+    group without any."""
+    v = pd.Series(values, dtype=object)
+    keep = (code >= 0) & v.notna().to_numpy()
+    pairs = pd.DataFrame({"g": code[keep], "v": v[keep].to_numpy()}).drop_duplicates()
+    pairs = pairs.sort_values(["g", "v"], kind="stable")
+    offsets = np.searchsorted(pairs["g"].to_numpy(), np.arange(n + 1)).astype(np.int64)
+    words = pa.array([text(x) for x in pairs["v"]], type=pa.large_string())
+    lists = pa.LargeListArray.from_arrays(pa.array(offsets), words)
+    return (
+        pc.binary_join(lists, pa.scalar(sep, pa.large_string()))
+        .to_numpy(zero_copy_only=False)
+        .astype(object)
     )

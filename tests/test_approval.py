@@ -170,3 +170,118 @@ def test_generated_decisions_approve_exactly_the_households_approved_in_their_ke
                 assert got[row][1] == R.MUSY_NO_BA
             elif k not in said:
                 assert got[row][1] == R.MUSY_MISSING
+
+
+def _check_reference(rows, decisions, folders_with_ba, held=None):
+    """approval.check as it was before the per-household texts became column-wise (a Python
+    function per household): the plain reference the fast one must equal."""
+    import numpy as np
+
+    from pipelines.ingest.decisions import ACCEPTED_WORDS
+
+    held = held or {}
+    d = approval.resolve(decisions, rows)
+    d = d[d["kk_cocok"].notna()]
+    if "alasan_kode" not in d.columns:
+        d = d.assign(alasan_kode=None)
+    d = d.assign(
+        _unknown=d["disetujui"].isna(),
+        _yes=d["disetujui"].map(lambda v: v is True or v == True),  # noqa: E712
+        _empty=d["keputusan_asli"].isna(),
+    )
+    per_kk = d.groupby(["folder_kode", "kk_cocok"]).agg(
+        all_yes=("_yes", "all"),
+        any_unknown=("_unknown", "any"),
+        all_empty=("_empty", "all"),
+        alasan=("alasan", lambda s: ", ".join(sorted({a for a in s if a}))),
+        asli=("keputusan_asli", lambda s: ", ".join(sorted({str(a) for a in s if a}))),
+        baris=("source_row", lambda s: ", ".join(str(int(x)) for x in sorted(set(s)))),
+        kode=("alasan_kode", lambda s: ",".join(sorted({a for a in s if a}))),
+    )
+    keys = pd.MultiIndex.from_arrays([rows["folder_kode"], rows["no_kk"]])
+    found = per_kk.reindex(keys).astype({"alasan": object, "asli": object, "baris": object})
+    folder = rows["folder_kode"].to_numpy()
+    is_held = np.isin(folder, list(held))
+    has_ba = np.isin(folder, list(folders_with_ba))
+    in_ba = found["all_yes"].notna().to_numpy()
+    approved = (found["all_yes"] == True).to_numpy() & in_ba & ~is_held  # noqa: E712
+    unknown = (found["any_unknown"] == True).to_numpy()  # noqa: E712
+    empty = (found["all_empty"] == True).to_numpy()  # noqa: E712
+    reason = np.select(
+        [is_held, ~has_ba, ~in_ba, approved, unknown & empty, unknown],
+        [
+            pd.Series(folder).map(held).to_numpy(dtype=object),
+            R.MUSY_NO_BA,
+            R.MUSY_MISSING,
+            "",
+            ("Keputusan musyawarah untuk keluarga ini kosong di berita acara (baris "
+             + found["baris"].fillna("").to_numpy(dtype=object) + "); isi keputusannya."),
+            ("Keputusan musyawarah '" + found["asli"].fillna("").to_numpy(dtype=object)
+             + f"' tidak dikenali; tulis salah satu: {ACCEPTED_WORDS}."),
+        ],
+        default=(
+            "Ditolak dalam musyawarah: "
+            + found["alasan"].fillna("").replace("", "tidak layak").to_numpy(dtype=object)
+            + "."
+        ),
+    )  # fmt: skip
+    code = found["kode"].fillna("").to_numpy(dtype=object)
+    code = np.where(approved | is_held | ~in_ba, "", code)
+    return pd.DataFrame(
+        {"row_id": rows["row_id"].to_numpy(), "approved": approved, "reason": reason,
+         "alasan_kode": code}
+    )  # fmt: skip
+
+
+# decision cells as ingest.decisions reads them: (disetujui, original word, reason, code)
+_WORDS = [
+    (True, "SETUJU", "", ""),
+    (True, "layak", "", ""),
+    (True, "√", "", ""),
+    (False, "Tdk  layak", "tidak layak", "tidak_layak"),
+    (False, "MENINGGAL", "meninggal dunia", "meninggal"),
+    (False, "pindah", "sudah pindah", "pindah"),
+    (False, "DITOLAK", "tidak disetujui", "ditolak"),
+    (None, "MUNGKIN", "", ""),
+    (None, "?", "", ""),
+    (None, "Ölah", "", ""),
+    (None, None, "", ""),
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    n=st.integers(0, 12),
+    seed=st.integers(0, 2**32),
+    text_dtype=st.sampled_from([object, "str"]),
+)
+def test_the_column_wise_household_texts_equal_the_per_household_reference(n, seed, text_dtype):
+    """Generated berita acara (several decisions per household, repeated and split words,
+    empty and unknown cells, duplicated rows, one-member households, cards the prelist
+    lacks, odd spellings, both text dtypes) give exactly the reference's decisions."""
+    r = random.Random(seed)
+    folders = [A, B, "6271011003"]
+    households = [(r.choice(folders), k, r.randint(1, 3)) for k in range(1, n + 1)]
+    rows = _prelist(households)
+    with_ba = {f for f in folders if r.random() < 0.8}
+    held = {f: "Ditahan." for f in with_ba if r.random() < 0.15}
+    dec_rows, line = [], []
+    for folder, k, _ in households + [(A, 900 + i, 1) for i in range(r.randint(0, 2))]:
+        for _ in range(r.choice([0, 1, 2, 3])):
+            yes, word, alasan, kode = r.choice(_WORDS)
+            key = {"no_kk": _kk(k)} if r.random() < 0.6 else {"nik_kepala": _nik(k, 0)}
+            dec_rows.append(
+                {"folder_kode": folder, "disetujui": yes, "keputusan_asli": word,
+                 "alasan": alasan, "alasan_kode": kode, **key}
+            )  # fmt: skip
+            line.append(r.choice([line[-1], r.randint(5, 60)]) if line else r.randint(5, 60))
+    dec = _decisions(dec_rows)
+    dec["alasan_kode"] = [x["alasan_kode"] for x in dec_rows]
+    dec["source_row"] = line
+    dec = dec.astype({"keputusan_asli": text_dtype, "alasan": text_dtype})
+    got = approval.check(rows, dec, with_ba, held)
+    want = _check_reference(rows, dec, with_ba, held)
+    assert got["row_id"].tolist() == want["row_id"].tolist()
+    assert got["approved"].tolist() == want["approved"].tolist()
+    assert got["reason"].tolist() == want["reason"].tolist()
+    assert got["alasan_kode"].tolist() == want["alasan_kode"].tolist()
