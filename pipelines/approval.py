@@ -43,9 +43,13 @@ def resolve(decisions: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     d["kk_cocok"] = d["no_kk"].where(d["no_kk"].notna(), None)
     d["cocok_lewat"] = np.where(d["kk_cocok"].notna(), "NO KK", None)
     r = rows[rows["no_kk"].notna()]
-    by_kk = set(zip(r["folder_kode"], r["no_kk"], strict=True))
+    keyed = r
+    if not (d["kk_cocok"].isna() & (d["nik_kepala"].notna() | d["kunci_id"].notna())).any():
+        keyed = r.iloc[:0]  # no decision is keyed by a NIK or a key of either kind
+    # (folder_kode, No KK) and (folder_kode, NIK) -> No KK, looked up column-wise
+    by_kk = pd.MultiIndex.from_arrays([keyed["folder_kode"], keyed["no_kk"]])
     by_nik = (
-        r[r["nik"].notna()]
+        keyed[keyed["nik"].notna()]
         .drop_duplicates(["folder_kode", "nik"])
         .set_index(["folder_kode", "nik"])["no_kk"]
     )
@@ -63,8 +67,9 @@ def resolve(decisions: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     settle(pd.Series(by_nik.reindex(pairs(todo, "nik_kepala")).to_numpy(), index=todo), "NIK")
     # a key that may be either: a card of the prelist, else a NIK, else a card the prelist lacks
     todo = d.index[d["kk_cocok"].isna() & d["kunci_id"].notna()]
-    as_kk = [k[1] if k in by_kk else None for k in pairs(todo, "kunci_id")]
-    settle(pd.Series(as_kk, index=todo, dtype=object), "NO KK")
+    known = pd.MultiIndex.from_tuples(pairs(todo, "kunci_id"), names=by_kk.names).isin(by_kk)
+    as_kk = d.loc[todo, "kunci_id"].where(known, None)
+    settle(pd.Series(as_kk.to_numpy(dtype=object), index=todo, dtype=object), "NO KK")
     todo = d.index[d["kk_cocok"].isna() & d["kunci_id"].notna()]
     settle(pd.Series(by_nik.reindex(pairs(todo, "kunci_id")).to_numpy(), index=todo), "NIK")
     todo = d.index[d["kk_cocok"].isna() & d["kunci_id"].notna()]
@@ -112,8 +117,8 @@ def check(
     # filling a float column with '' is deprecated in pandas 3 (an error in pandas 4)
     found = per_kk.reindex(keys).astype({"alasan": object, "asli": object, "baris": object})
     folder = rows["folder_kode"].to_numpy()
-    is_held = np.isin(folder, list(held))
-    has_ba = np.isin(folder, list(folders_with_ba))
+    is_held = rows["folder_kode"].isin(list(held)).to_numpy(dtype=bool)
+    has_ba = rows["folder_kode"].isin(list(folders_with_ba)).to_numpy(dtype=bool)
     in_ba = found["all_yes"].notna().to_numpy()
     approved = (found["all_yes"] == True).to_numpy() & in_ba & ~is_held  # noqa: E712
     unknown = (found["any_unknown"] == True).to_numpy()  # noqa: E712

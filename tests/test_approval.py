@@ -172,6 +172,64 @@ def test_generated_decisions_approve_exactly_the_households_approved_in_their_ke
                 assert got[row][1] == R.MUSY_MISSING
 
 
+def _resolve_reference(decisions, rows):
+    """approval.resolve as it was (a set of (folder, card) tuples built row by row)."""
+    import numpy as np
+
+    d = decisions.copy()
+    for col in ("nik_kepala", "kunci_id", "nama_kepala_keluarga", "rt"):
+        if col not in d.columns:
+            d[col] = None
+    d["kk_cocok"] = d["no_kk"].where(d["no_kk"].notna(), None)
+    d["cocok_lewat"] = np.where(d["kk_cocok"].notna(), "NO KK", None)
+    r = rows[rows["no_kk"].notna()]
+    by_kk = set(zip(r["folder_kode"], r["no_kk"], strict=True))
+    by_nik = (
+        r[r["nik"].notna()]
+        .drop_duplicates(["folder_kode", "nik"])
+        .set_index(["folder_kode", "nik"])["no_kk"]
+    )
+
+    def settle(kks, how):
+        kks = kks.dropna()
+        d.loc[kks.index, "kk_cocok"] = kks
+        d.loc[kks.index, "cocok_lewat"] = how
+
+    def pairs(rows, col):
+        return list(zip(d.loc[rows, "folder_kode"], d.loc[rows, col], strict=True))
+
+    todo = d.index[d["kk_cocok"].isna() & d["nik_kepala"].notna()]
+    settle(pd.Series(by_nik.reindex(pairs(todo, "nik_kepala")).to_numpy(), index=todo), "NIK")
+    todo = d.index[d["kk_cocok"].isna() & d["kunci_id"].notna()]
+    as_kk = [k[1] if k in by_kk else None for k in pairs(todo, "kunci_id")]
+    settle(pd.Series(as_kk, index=todo, dtype=object), "NO KK")
+    todo = d.index[d["kk_cocok"].isna() & d["kunci_id"].notna()]
+    settle(pd.Series(by_nik.reindex(pairs(todo, "kunci_id")).to_numpy(), index=todo), "NIK")
+    todo = d.index[d["kk_cocok"].isna() & d["kunci_id"].notna()]
+    settle(d.loc[todo, "kunci_id"], "NO KK")
+    todo = d["kk_cocok"].isna()
+    named = todo & d["nama_kepala_keluarga"].notna() & d["rt"].notna()
+    if named.any():
+        heads = r[r["hubungan_keluarga"] == "KEPALA KELUARGA"]
+        heads = heads.assign(_nama=approval.name_key(heads["nama"]))
+        heads = heads[["folder_kode", "_nama", "rt", "no_kk"]]
+        unique = heads.drop_duplicates().groupby(["folder_kode", "_nama", "rt"])["no_kk"]
+        one = unique.agg(lambda s: s.iloc[0] if s.nunique() == 1 else None)
+        want = d.loc[named]
+        keys = list(
+            zip(
+                want["folder_kode"],
+                approval.name_key(want["nama_kepala_keluarga"]),
+                want["rt"],
+                strict=True,
+            )
+        )
+        found = pd.Series(one.reindex(keys).to_numpy(), index=want.index).dropna()
+        d.loc[found.index, "kk_cocok"] = found
+        d.loc[found.index, "cocok_lewat"] = "nama+RT"
+    return d
+
+
 def _check_reference(rows, decisions, folders_with_ba, held=None):
     """approval.check as it was before the per-household texts became column-wise (a Python
     function per household): the plain reference the fast one must equal."""
@@ -180,7 +238,7 @@ def _check_reference(rows, decisions, folders_with_ba, held=None):
     from pipelines.ingest.decisions import ACCEPTED_WORDS
 
     held = held or {}
-    d = approval.resolve(decisions, rows)
+    d = _resolve_reference(decisions, rows)
     d = d[d["kk_cocok"].notna()]
     if "alasan_kode" not in d.columns:
         d = d.assign(alasan_kode=None)
@@ -199,7 +257,9 @@ def _check_reference(rows, decisions, folders_with_ba, held=None):
         kode=("alasan_kode", lambda s: ",".join(sorted({a for a in s if a}))),
     )
     keys = pd.MultiIndex.from_arrays([rows["folder_kode"], rows["no_kk"]])
-    found = per_kk.reindex(keys).astype({"alasan": object, "asli": object, "baris": object})
+    found = per_kk.reindex(keys).astype(
+        {"alasan": object, "asli": object, "baris": object, "kode": object}
+    )
     folder = rows["folder_kode"].to_numpy()
     is_held = np.isin(folder, list(held))
     has_ba = np.isin(folder, list(folders_with_ba))
@@ -258,7 +318,9 @@ _WORDS = [
 def test_the_column_wise_household_texts_equal_the_per_household_reference(n, seed, text_dtype):
     """Generated berita acara (several decisions per household, repeated and split words,
     empty and unknown cells, duplicated rows, one-member households, cards the prelist
-    lacks, odd spellings, both text dtypes) give exactly the reference's decisions."""
+    lacks, households named by card, head's NIK, a member's NIK, a key of either kind or the
+    head's name with RT, odd spellings, both text dtypes) give exactly the reference's
+    decisions, and resolve() finds the same households the same way."""
     r = random.Random(seed)
     folders = [A, B, "6271011003"]
     households = [(r.choice(folders), k, r.randint(1, 3)) for k in range(1, n + 1)]
@@ -269,7 +331,12 @@ def test_the_column_wise_household_texts_equal_the_per_household_reference(n, se
     for folder, k, _ in households + [(A, 900 + i, 1) for i in range(r.randint(0, 2))]:
         for _ in range(r.choice([0, 1, 2, 3])):
             yes, word, alasan, kode = r.choice(_WORDS)
-            key = {"no_kk": _kk(k)} if r.random() < 0.6 else {"nik_kepala": _nik(k, 0)}
+            key = r.choice(
+                [{"no_kk": _kk(k)}, {"nik_kepala": _nik(k, 0)}, {"nik_kepala": _nik(k, 2)},
+                 {"kunci_id": _kk(k)}, {"kunci_id": _nik(k, r.randint(0, 2))},
+                 {"nama_kepala_keluarga": _head_name(k).lower(), "rt": "003"},
+                 {"nama_kepala_keluarga": _head_name(k + 1), "rt": "003"}]
+            )  # fmt: skip
             dec_rows.append(
                 {"folder_kode": folder, "disetujui": yes, "keputusan_asli": word,
                  "alasan": alasan, "alasan_kode": kode, **key}
@@ -279,6 +346,9 @@ def test_the_column_wise_household_texts_equal_the_per_household_reference(n, se
     dec["alasan_kode"] = [x["alasan_kode"] for x in dec_rows]
     dec["source_row"] = line
     dec = dec.astype({"keputusan_asli": text_dtype, "alasan": text_dtype})
+    how, how_ref = approval.resolve(dec, rows), _resolve_reference(dec, rows)
+    assert how["kk_cocok"].tolist() == how_ref["kk_cocok"].tolist()
+    assert how["cocok_lewat"].tolist() == how_ref["cocok_lewat"].tolist()
     got = approval.check(rows, dec, with_ba, held)
     want = _check_reference(rows, dec, with_ba, held)
     assert got["row_id"].tolist() == want["row_id"].tolist()
