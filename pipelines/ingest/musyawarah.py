@@ -8,14 +8,17 @@ matches the keys to the prelist's households. The decision words are in decision
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from pipelines.ingest.decisions import ACCEPTED_WORDS, decision_key, read_decision
 from pipelines.ingest.layout import Table, column_letter
-from pipelines.normalize.columns import map_unique
+from pipelines.normalize.columns import cell_types, map_unique
+from pipelines.normalize.fast import fast_id
 from pipelines.normalize.values import clean_id_value, is_missing, parse_date_value, rt_rw_value
 
 DECISION_COLUMNS = [
@@ -73,12 +76,12 @@ def parse(table: Table, rel: str) -> Parsed:
     n = len(df)
     blank = pd.Series([None] * n, index=df.index, dtype=object)
     col = lambda name: df[name] if name in df.columns else blank  # noqa: E731
-    kk, kk_problem = map_unique(col("no_kk"), clean_id_value)
+    kk, kk_problem = map_unique(col("no_kk"), clean_id_value, fast=fast_id)
     head_nik = col("nik_kepala_keluarga") if "nik_kepala_keluarga" in df else col("nik")
     if table.kind == "prelist":  # decisions on every member's row: the card is the key
         head_nik = blank
-    nik, _ = map_unique(head_nik, clean_id_value)
-    key, _ = map_unique(col("kunci_id"), clean_id_value)
+    nik, _ = map_unique(head_nik, clean_id_value, fast=fast_id)
+    key, _ = map_unique(col("kunci_id"), clean_id_value, fast=fast_id)
     names = col("nama_kepala_keluarga") if "nama_kepala_keluarga" in df else col("nama")
     if table.kind == "prelist":
         names = blank
@@ -93,11 +96,9 @@ def parse(table: Table, rel: str) -> Parsed:
             "no_kk_problem": kk_problem,
             "nik_kepala": nik,
             "kunci_id": key,
-            "nama_kepala_keluarga": names.map(
-                lambda v: None if is_missing(v) else " ".join(str(v).split())
-            ),
+            "nama_kepala_keluarga": by_text(names, _spaced),
             "rt": rt,
-            "keputusan_asli": raw.map(lambda v: None if is_missing(v) else str(v).strip()),
+            "keputusan_asli": by_text(raw, _stripped),
             "disetujui": pd.Series([d[0] for d in decided], index=df.index, dtype=object),
             "alasan_kode": [d[1] for d in decided],
             "alasan": [d[2] for d in decided],
@@ -108,6 +109,33 @@ def parse(table: Table, rel: str) -> Parsed:
     out["source_sheet"] = table.grid.sheet
     problems, usable = _file_problems(table, out)
     return Parsed(meeting, out[DECISION_COLUMNS], problems, usable)
+
+
+def _spaced(v: Any) -> str | None:
+    return None if is_missing(v) else " ".join(str(v).split())
+
+
+def _stripped(v: Any) -> str | None:
+    return None if is_missing(v) else str(v).strip()
+
+
+def by_text(cells: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
+    """fn of every cell, as cells.map(fn) gives it, with fn called once per distinct text
+    (a berita acara repeats its words and names); empty cells (None) and the few cells of
+    other types (numbers, dates) one by one, so 1 and 1.0 or True stay apart."""
+    values = cells.to_numpy(dtype=object)
+    out = np.full(len(values), fn(None), dtype=object)
+    kinds = cell_types(values)
+    text = np.flatnonzero(np.equal(kinds, np.asarray(str, dtype=object)))
+    if len(text):
+        ids, uniques = pd.factorize(values[text])
+        done = np.empty(len(uniques), dtype=object)
+        done[:] = [fn(u) for u in uniques]
+        out[text] = done[ids]
+    none = np.asarray(type(None), dtype=object)
+    other = np.flatnonzero(np.not_equal(kinds, np.asarray(str, dtype=object)) & (kinds != none))
+    out[other] = [fn(v) for v in values[other]]
+    return pd.Series(out.tolist(), index=cells.index)
 
 
 def _file_problems(table: Table, out: pd.DataFrame) -> tuple[list[str], bool]:

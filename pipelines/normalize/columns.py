@@ -158,10 +158,15 @@ def _split_bools(
 
 
 def map_unique(
-    values: pd.Series, fn: Callable[[Any], Result], out_type: pa.DataType = TEXT
+    values: pd.Series,
+    fn: Callable[[Any], Result],
+    out_type: pa.DataType = TEXT,
+    fast: Fast | None = None,
 ) -> tuple[pd.Series, pd.Series]:
-    """fn once per distinct value, for small tables: Python values and codes as Series."""
-    result, problems = normalise_column(values.to_numpy(dtype=object), fn, out_type=out_type)
+    """fn once per distinct value (after `fast`, as normalise_column): Python values and
+    codes as Series."""
+    cells = values.to_numpy(dtype=object)
+    result, problems = normalise_column(cells, fn, fast, out_type=out_type)
     codes = np.full(len(values), None, dtype=object)
     codes[problems.rows] = problems.codes
     return (
