@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from pipelines.normalize.values import is_missing
@@ -130,8 +131,16 @@ def read(
         {m: ", ".join(n for i, n in enumerate(names) if m >> i & 1) for m in set(mask)}
     )
     parts = listed.str.cat(unread, sep="; ").str.strip("; ")
-    out["catatan"] = parts.map(lambda t: MISSING_NOTE.format(fields=t) if t else None)
+    out["catatan"] = missing_notes(parts)
     return out.astype(object).where(out.notna(), None)
+
+
+def missing_notes(parts: pd.Series) -> np.ndarray:
+    """MISSING_NOTE of each row's '; '-joined list of what is missing (None where nothing
+    is): formatted once per distinct list (a handful), not once per row."""
+    ids, lists = pd.factorize(parts, use_na_sentinel=False)
+    notes = np.array([MISSING_NOTE.format(fields=t) if t else None for t in lists], dtype=object)
+    return notes[ids]
 
 
 def _attachments(

@@ -146,3 +146,20 @@ def test_every_shipped_layout_names_the_form_fields():
             "nama_kecamatan",
             "nama_kelurahan",
         } <= fields, name
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["", "dusun", "dusun, lampiran KTP", "foto rumah; PKH 'x' tidak dibaca"]),
+        max_size=30,
+    ),
+    st.sampled_from([object, "str"]),
+)
+def test_missing_notes_equal_a_note_formatted_per_row(parts, dtype):
+    """proposal.missing_notes (once per distinct list) against the per-row formatting it
+    replaced, on generated lists with repeats and empty ones, in both text dtypes."""
+    s = pd.Series(parts, dtype=dtype, index=range(7, 7 + len(parts)))
+    want = s.map(lambda t: proposal.MISSING_NOTE.format(fields=t) if t else None)
+    got = proposal.missing_notes(s)
+    assert [None if pd.isna(w) else w for w in want] == list(got)

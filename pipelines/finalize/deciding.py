@@ -10,6 +10,7 @@ from pipelines import reasons as R
 from pipelines.dedup import batch as batch_dups
 from pipelines.dedup import pending as earlier_proposals
 from pipelines.dedup import store_match
+from pipelines.files import location
 from pipelines.finalize.batch import Batch
 from pipelines.outcomes import Outcome
 from pipelines.store import Store
@@ -145,9 +146,15 @@ def _same_person_twice(found: pd.DataFrame, clean: pd.DataFrame) -> pd.Series:
     # more for 450,000 matched rows, as a million-row month has)
     first = pd.Series(ids.index, index=ids.index).groupby(ids.to_numpy()).transform("min")
     later = first[first != first.index]
-    rows = clean.set_index("row_id")
+    # where each earlier row is: one look-up for all of them, not a .loc per row
+    at = clean.set_index("row_id").loc[
+        later.to_numpy(), ["source_file", "source_sheet", "source_row"]
+    ]
     return pd.Series(
-        [R.SAME_DTKS_PERSON.format(where=batch_dups.where(rows.loc[e])) for e in later],
+        [
+            R.SAME_DTKS_PERSON.format(where=location(f, s, n))
+            for f, s, n in zip(at["source_file"], at["source_sheet"], at["source_row"], strict=True)
+        ],
         index=later.index,
         dtype="object",
     )
