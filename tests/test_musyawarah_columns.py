@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from pipelines.ingest import musyawarah
 from pipelines.normalize.columns import map_unique
-from pipelines.normalize.fast import fast_id
+from pipelines.normalize.fast import fast_id, fast_text
 from pipelines.normalize.values import clean_id_value
 
 # what calamine and the CSV reader give for a cell: text (odd spacing, placeholders,
@@ -20,7 +20,8 @@ WORDS = ["SETUJU", " setuju ", "Tdk  layak", "TIDAK LAYAK", "√", "-", "", "nan
          "Budi\tSantoso", "  ", "1", "1.0"]  # fmt: skip
 cells = st.one_of(
     st.sampled_from(WORDS),
-    st.text(alphabet=" aAbB.-'\t√Ñ", max_size=6),
+    st.text(alphabet=" aAbB.-'\t√Ñ\xa0\x1f", max_size=8),
+    st.sampled_from(["NAN", " None ", "n/a", "#N/A", "  BUDI   SANTOSO ", "SITI\u2003AMINAH"]),
     st.sampled_from([None, float("nan"), 1, 1.0, 0, True, False, 2.5, -0.0]),
     st.just(dt.datetime(2026, 11, 3)),
 )
@@ -30,9 +31,13 @@ cells = st.one_of(
 @given(st.lists(cells, max_size=40))
 def test_by_text_equals_the_per_cell_map(values):
     s = pd.Series(values, dtype=object, index=range(100, 100 + len(values)))
-    for fn in (musyawarah._spaced, musyawarah._stripped):
+    for fn, fast in [
+        (musyawarah._spaced, None),
+        (musyawarah._spaced, fast_text),  # as head names are read
+        (musyawarah._stripped, None),
+    ]:
         want = s.map(fn)
-        got = musyawarah.by_text(s, fn)
+        got = musyawarah.by_text(s, fn, fast)
         pd.testing.assert_series_equal(got, want)
 
 

@@ -14,11 +14,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from pipelines.ingest.decisions import ACCEPTED_WORDS, decision_key, read_decision
 from pipelines.ingest.layout import Table, column_letter
-from pipelines.normalize.columns import cell_types, map_unique
-from pipelines.normalize.fast import fast_id
+from pipelines.normalize.columns import TEXT, Fast, cell_types, map_unique
+from pipelines.normalize.fast import fast_id, fast_text
 from pipelines.normalize.values import clean_id_value, is_missing, parse_date_value, rt_rw_value
 
 DECISION_COLUMNS = [
@@ -96,7 +97,7 @@ def parse(table: Table, rel: str) -> Parsed:
             "no_kk_problem": kk_problem,
             "nik_kepala": nik,
             "kunci_id": key,
-            "nama_kepala_keluarga": by_text(names, _spaced),
+            "nama_kepala_keluarga": by_text(names, _spaced, fast_text),
             "rt": rt,
             "keputusan_asli": by_text(raw, _stripped),
             "disetujui": pd.Series([d[0] for d in decided], index=df.index, dtype=object),
@@ -119,14 +120,20 @@ def _stripped(v: Any) -> str | None:
     return None if is_missing(v) else str(v).strip()
 
 
-def by_text(cells: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
-    """fn of every cell, as cells.map(fn) gives it, with fn called once per distinct text
-    (a berita acara repeats its words and names); empty cells (None) and the few cells of
-    other types (numbers, dates) one by one, so 1 and 1.0 or True stay apart."""
+def by_text(cells: pd.Series, fn: Callable[[Any], Any], fast: Fast | None = None) -> pd.Series:
+    """fn of every cell, as cells.map(fn) gives it: text cells settled by `fast` (Arrow,
+    null where it leaves a spelling to fn) or by fn once per distinct text (a berita acara
+    repeats its words); empty cells (None) and the few cells of other types (numbers, dates)
+    one by one, so 1 and 1.0 or True stay apart."""
     values = cells.to_numpy(dtype=object)
     out = np.full(len(values), fn(None), dtype=object)
     kinds = cell_types(values)
     text = np.flatnonzero(np.equal(kinds, np.asarray(str, dtype=object)))
+    if len(text) and fast is not None:
+        got = fast(pa.array(values[text], type=TEXT))
+        settled = got.is_valid().to_numpy(zero_copy_only=False)
+        out[text[settled]] = got.filter(settled).to_numpy(zero_copy_only=False)
+        text = text[~settled]
     if len(text):
         ids, uniques = pd.factorize(values[text])
         done = np.empty(len(uniques), dtype=object)
