@@ -19,11 +19,16 @@ local Dask workers, and prints the curve:
 The machine may be shared: the load average is printed before each run.
 
     .venv/bin/python benchmarks/bench_province.py [--scale 25] [--kabkota 4] [--workers 1 2]
+        [--root DIR]
+
+With --root the kab/kota data roots are built under DIR and kept; a later run with the same
+--scale and --kabkota reuses them (building takes minutes at --scale 50 and more).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -55,21 +60,34 @@ def inner_seconds(stdout: str) -> float:
     return float(found[-1]) if found else float("nan")
 
 
+def build(base: Path, scale: int, kabkota: int) -> list[str]:
+    """The kab/kota data roots under base, built (or reused when built with these sizes)."""
+    sizes = {"scale": scale, "kabkota": kabkota}
+    marker = base / "bench_built.json"
+    roots = [str(base / f"kabkota{i + 1}") for i in range(kabkota)]
+    if marker.is_file() and json.loads(marker.read_text()) == sizes:
+        print(f"reusing the kab/kota roots under {base}", flush=True)
+        return roots
+    if base.exists() and any(base.iterdir()):
+        sys.exit(f"{base} is not empty and was not built with these sizes")
+    for i, root in enumerate(roots):
+        dtks("synth", "2026-11", "--seed", str(100 + i), "--scale", str(scale), "--home", root)
+        snap = next((Path(root) / "data" / "raw" / "dtks").glob("*.csv"))
+        dtks("load-dtks", str(snap), "--petugas", "bench", "--home", root)
+    marker.write_text(json.dumps(sizes))
+    return roots
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--scale", type=int, default=25, help="synth --scale of each kab/kota")
     ap.add_argument("--kabkota", type=int, default=4)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--root", type=Path, help="build the kab/kota roots here and keep them")
     opts = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="dtks-province-") as d:
-        roots = []
-        for i in range(opts.kabkota):
-            root = Path(d) / f"kabkota{i + 1}"
-            dtks("synth", "2026-11", "--seed", str(100 + i), "--scale", str(opts.scale),
-                 "--home", str(root))  # fmt: skip
-            snap = next((root / "data" / "raw" / "dtks").glob("*.csv"))
-            dtks("load-dtks", str(snap), "--petugas", "bench", "--home", str(root))
-            roots.append(str(root))
+        base = (opts.root or Path(d)).resolve()
+        roots = build(base, opts.scale, opts.kabkota)
         rows = sum(
             sum(1 for _ in (Path(r) / "data/raw/2026-11_truth.csv").open()) - 1 for r in roots
         )
@@ -77,7 +95,10 @@ def main() -> None:
               f"{opts.scale})", flush=True)  # fmt: skip
         # a first finalisation of every root, so that each measured run below is a repeat
         # with the same work (a repeat skips the return files of unchanged kelurahan files)
-        dtks("finalize-province", "2026-11", *roots, "--workers", "1")
+        first = base / "bench_finalised"
+        if not first.exists():
+            dtks("finalize-province", "2026-11", *roots, "--workers", "1")
+            first.touch()
         alone = []
         for root in roots:
             print(f"  {Path(root).name} alone ({load()}): ", end="", flush=True)

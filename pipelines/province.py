@@ -11,16 +11,24 @@ The local cluster (`cluster_kwargs`) is one process per worker, one thread each:
 kab/kota's finalisation is pandas and DuckDB in one Python process, so two threads in one
 process would share one GIL and one heap, and a worker with several threads would run two
 kab/kota side by side in one memory budget; separate processes run them truly in parallel.
-Dask's memory limit per worker is its share of the machine (memory / workers).
+Dask's memory limit per worker is its share of the machine (memory / workers), and so are
+DuckDB's threads (cores / workers, through DTKS_DUCKDB_THREADS): two workers that each let
+DuckDB use every core fight over them in the matching.
+
+Worker processes start from a fork server that has imported the pipeline once (POSIX; Windows
+has no fork and spawns, each worker importing pandas, DuckDB and the pipeline itself): that
+import, paid again by every spawned worker, was most of the fan-out's fixed cost.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 from pathlib import Path
 
 from pipelines import stages
-from pipelines.config import Home
+from pipelines.config import THREADS_ENV, Home
 from pipelines.errors import DtksError
 from pipelines.redact import StageFailed, guarded
 
@@ -31,10 +39,20 @@ def finalise_root(home: str, period: str) -> dict[str, int]:
     return stages.finalise(Home(Path(home).resolve()), period).published.totals
 
 
+def cores() -> int:
+    """The CPU cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def cluster_kwargs(workers: int) -> dict:
     """The local Dask cluster of `workers` single-threaded processes (see the module doc)."""
     return {
         "n_workers": workers,
+        # DuckDB's threads in each worker: its share of the cores
+        "env": {THREADS_ENV: str(max(1, cores() // workers))},
         "threads_per_worker": 1,
         "processes": True,
         "dashboard_address": None,  # no dashboard; its HTTP server on a free port
@@ -59,7 +77,7 @@ def fan_out(
     """Finalise every data root on a Dask cluster (a local one of `workers` processes, or the
     one at `address`); counts per outcome per root. Every root runs to its end even when
     another fails; then ProvinceFailed names the failed ones."""
-    from distributed import Client, LocalCluster, wait
+    from distributed import Client, wait
 
     # Dask's INFO lines (scheduler, nanny) would reach the operator's screen through the
     # CLI's log handler: only its errors do
@@ -68,7 +86,7 @@ def fan_out(
     quiet.setLevel(logging.ERROR)
     cluster = client = None
     try:
-        cluster = None if address else LocalCluster(**cluster_kwargs(workers))
+        cluster = None if address else local_cluster(workers)
         client = Client(address or cluster)
         futures = [client.submit(finalise_root, h, period, pure=False) for h in homes]
         wait(futures)
@@ -88,6 +106,25 @@ def fan_out(
         if cluster is not None:
             cluster.close()
         quiet.setLevel(level)
+
+
+# what the fork server imports once, before it forks each worker
+PRELOAD = ["distributed", "pipelines.province", "pipelines.stages"]
+
+
+def local_cluster(workers: int):
+    """A LocalCluster of `workers` processes (cluster_kwargs), forked from a fork server that
+    has imported PRELOAD once, where the platform has one (not Windows: spawned there)."""
+    from distributed import LocalCluster
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return LocalCluster(**cluster_kwargs(workers))
+    import dask
+    from distributed.utils import get_mp_context
+
+    with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
+        get_mp_context().set_forkserver_preload(PRELOAD)  # after Dask's own list: ours wins
+        return LocalCluster(**cluster_kwargs(workers))
 
 
 def _why(exc: BaseException) -> str:

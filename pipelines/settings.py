@@ -94,6 +94,9 @@ class DuckDB:
     memory_limit: str | None = setting(
         None, "cap on DuckDB's memory, e.g. \"6GB\"; default DuckDB's (80% of RAM)"
     )
+    threads: int | None = setting(
+        None, "DuckDB's worker threads; default DuckDB's (one per CPU core)"
+    )
 
 
 @dataclass(frozen=True)
@@ -345,6 +348,8 @@ def _checked(s: Settings) -> Settings:
     for f in fields(Limits):
         if getattr(s.batas_berkas, f.name) <= 0:
             raise ConfigError(f"dtks.toml [batas_berkas] {f.name} harus angka lebih dari 0.")
+    if s.duckdb.threads is not None and s.duckdb.threads < 1:
+        raise ConfigError("dtks.toml [duckdb] threads harus bilangan bulat 1 atau lebih.")
     for f in fields(Snapshot):
         if not 0 <= getattr(s.snapshot, f.name) <= 100:
             raise ConfigError(f"dtks.toml [snapshot] {f.name} harus 0 sampai 100 (persen).")

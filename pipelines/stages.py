@@ -50,14 +50,18 @@ def decide(batch: Batch, home: Home) -> pd.DataFrame:
     """Stage 2: validate, check the berita acara, match; one outcome per prelist row."""
     vocabulary.use(home)  # reasons and messages say DTKS or DTSEN as dtks.toml chooses
     resend = home.config.usulan.usul_ulang_bulan  # proposals waiting at Kemensos
-    with open_store(home.store_path, memory_limit=home.memory_limit) as store:
+    with open_store(
+        home.store_path, memory_limit=home.memory_limit, threads=home.duckdb_threads
+    ) as store:
         return deciding.decide(batch, store, dinas_kabkota(home, store), resend)
 
 
 @guarded("tulis-keluaran")
 def publish(batch: Batch, outcomes: pd.DataFrame, home: Home) -> pub.Published:
     """Stage 3: store the outcomes and write every output of the month, all or nothing."""
-    with open_store(home.store_path, memory_limit=home.memory_limit) as store:
+    with open_store(
+        home.store_path, memory_limit=home.memory_limit, threads=home.duckdb_threads
+    ) as store:
         return pub.publish(store, home, batch, outcomes)
 
 

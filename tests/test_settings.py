@@ -111,6 +111,8 @@ BAD = [
     ("[data]\nskema_hubungan = 'kk'\n", "skema_hubungan = 'kk' tidak dikenali"),
     ("[permintaan.sla]\nsurel = 3\n", "[permintaan.sla] surel"),
     ("[duckdb]\nmemory_limit = 6\n", "[duckdb] memory_limit harus teks"),
+    ("[duckdb]\nthreads = 0\n", "[duckdb] threads harus bilangan bulat 1 atau lebih"),
+    ("[duckdb]\nthreads = 'dua'\n", "[duckdb] threads harus bilangan bulat"),
     ("jadwal = 5\n", "'jadwal' harus berupa bagian [jadwal]"),
     ("[dinas\n", "tidak dapat dibaca"),
 ]

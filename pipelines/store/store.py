@@ -131,7 +131,9 @@ class Store:
         self.close()
 
 
-def open_store(path: Path, read_only: bool = False, memory_limit: str | None = None) -> Store:
+def open_store(
+    path: Path, read_only: bool = False, memory_limit: str | None = None, threads: int | None = None
+) -> Store:
     """Open (and create, unless read-only) the store at path, upgrading an older one first.
 
     A store made by an earlier release, or in DuckDB 2.0's own storage format, is upgraded
@@ -145,6 +147,8 @@ def open_store(path: Path, read_only: bool = False, memory_limit: str | None = N
     config = {"temp_directory": str(path.parent / ".duckdb_tmp")}
     if memory_limit:
         config["memory_limit"] = memory_limit
+    if threads:
+        config["threads"] = str(threads)
     con = _connect(path, read_only, config)
     try:
         if migrate.needs_upgrade(con):
