@@ -123,24 +123,43 @@ def check(
     approved = (found["all_yes"] == True).to_numpy() & in_ba & ~is_held  # noqa: E712
     unknown = (found["any_unknown"] == True).to_numpy()  # noqa: E712
     empty = (found["all_empty"] == True).to_numpy()  # noqa: E712
-    reason = np.select(
-        [is_held, ~has_ba, ~in_ba, approved, unknown & empty, unknown],
-        [
-            pd.Series(folder).map(held).to_numpy(dtype=object),
-            R.MUSY_NO_BA,
-            R.MUSY_MISSING,
-            "",
-            ("Keputusan musyawarah untuk keluarga ini kosong di berita acara (baris "
-             + found["baris"].fillna("").to_numpy(dtype=object) + "); isi keputusannya."),
-            ("Keputusan musyawarah '" + found["asli"].fillna("").to_numpy(dtype=object)
-             + f"' tidak dikenali; tulis salah satu: {ACCEPTED_WORDS}."),
-        ],
-        default=(
-            "Ditolak dalam musyawarah: "
-            + found["alasan"].fillna("").replace("", "tidak layak").to_numpy(dtype=object)
-            + "."
+    # the first condition that holds gives the reason (as np.select would), each text built
+    # only for the rows it is given to
+    reason = np.empty(len(rows), dtype=object)
+    todo = np.ones(len(rows), dtype=bool)
+
+    def give(mask: np.ndarray, text) -> None:
+        at = np.flatnonzero(todo & mask)
+        reason[at] = text(at) if callable(text) else text
+        todo[at] = False
+
+    def column(name: str, at: np.ndarray) -> np.ndarray:
+        return found[name].iloc[at].fillna("").to_numpy(dtype=object)
+
+    give(is_held, lambda at: pd.Series(folder[at]).map(held).to_numpy(dtype=object))
+    give(~has_ba, R.MUSY_NO_BA)
+    give(~in_ba, R.MUSY_MISSING)
+    give(approved, "")
+    give(
+        unknown & empty,
+        lambda at: (
+            "Keputusan musyawarah untuk keluarga ini kosong di berita acara (baris "
+            + column("baris", at)
+            + "); isi keputusannya."
         ),
-    )  # fmt: skip
+    )
+    give(
+        unknown,
+        lambda at: (
+            "Keputusan musyawarah '"
+            + column("asli", at)
+            + f"' tidak dikenali; tulis salah satu: {ACCEPTED_WORDS}."
+        ),
+    )
+    give(todo, lambda at: (
+        "Ditolak dalam musyawarah: "
+        + pd.Series(column("alasan", at)).replace("", "tidak layak").to_numpy(dtype=object)
+        + "."))  # fmt: skip
     # the reason code the decisions give (meninggal, pindah, ...; several joined by ','): on
     # a registered person a request to deactivate it (deactivation.py)
     code = found["kode"].fillna("").to_numpy(dtype=object)
@@ -164,7 +183,7 @@ def _per_household(d: pd.DataFrame) -> pd.DataFrame:
     Python function per household (that took ~17 s under cProfile for 200,000 rows)."""
     d = d.assign(
         _unknown=d["disetujui"].isna(),
-        _yes=[v is True or v == True for v in d["disetujui"]],  # noqa: E712
+        _yes=[v is True or v == True for v in d["disetujui"].to_numpy(dtype=object)],  # noqa: E712
         _empty=d["keputusan_asli"].isna(),
     )
     groups = d.groupby(["folder_kode", "kk_cocok"])
@@ -175,15 +194,18 @@ def _per_household(d: pd.DataFrame) -> pd.DataFrame:
     n = len(per_kk)
     # each value as the per-household texts took it: the truthy ones (str() of the
     # original word); the berita acara rows as numbers, sorted by value
-    alasan = [a if a else None for a in d["alasan"]]
-    asli = [str(a) if a else None for a in d["keputusan_asli"]]
-    kode = [a if a else None for a in d["alasan_kode"]]
+    # (from numpy: iterating an Arrow-backed column costs ~1 us a value)
+    alasan = [a if a else None for a in d["alasan"].to_numpy(dtype=object)]
+    asli = [str(a) if a else None for a in d["keputusan_asli"].to_numpy(dtype=object)]
+    kode = [a if a else None for a in d["alasan_kode"].to_numpy(dtype=object)]
     baris = d["source_row"].to_numpy(dtype=object)
-    per_kk["alasan"] = _joined(code, n, alasan, ", ")
-    per_kk["asli"] = _joined(code, n, asli, ", ")
-    per_kk["baris"] = _joined(code, n, baris, ", ", text=lambda x: str(int(x)))
-    per_kk["kode"] = _joined(code, n, kode, ",")
-    return per_kk
+    texts = {
+        "alasan": _joined(code, n, alasan, ", "),
+        "asli": _joined(code, n, asli, ", "),
+        "baris": _joined(code, n, baris, ", ", text=lambda x: str(int(x))),
+        "kode": _joined(code, n, kode, ","),
+    }  # object columns: no str inference over every household
+    return per_kk.join(pd.DataFrame(texts, index=per_kk.index, dtype=object))
 
 
 def _joined(code: np.ndarray, n: int, values, sep: str, text=str) -> np.ndarray:
@@ -195,7 +217,15 @@ def _joined(code: np.ndarray, n: int, values, sep: str, text=str) -> np.ndarray:
     pairs = pd.DataFrame({"g": code[keep], "v": v[keep].to_numpy()}).drop_duplicates()
     pairs = pairs.sort_values(["g", "v"], kind="stable")
     offsets = np.searchsorted(pairs["g"].to_numpy(), np.arange(n + 1)).astype(np.int64)
-    words = pa.array([text(x) for x in pairs["v"]], type=pa.large_string())
+    vals = pairs["v"].to_numpy(dtype=object)
+    words = None
+    if text is str:  # texts already: handed to Arrow as they are
+        try:
+            words = pa.array(vals, type=pa.large_string())
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            words = None
+    if words is None:
+        words = pa.array([text(x) for x in vals], type=pa.large_string())
     lists = pa.LargeListArray.from_arrays(pa.array(offsets), words)
     return (
         pc.binary_join(lists, pa.scalar(sep, pa.large_string()))
