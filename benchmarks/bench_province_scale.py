@@ -37,7 +37,12 @@ DTKS_BENCH_TIMINGS; nothing in the pipeline changes). No personal data is printe
         [--files 100] [--root DIR] [--memory-limit 4GB]
 
 Develop with `--persons 200000 --rows 20000`. With --root the built data root is kept and
-reused when built with the same sizes (building 10M persons and 1M rows takes minutes).
+reused when built with the same sizes (building 10M persons and 1M rows takes minutes); the
+store as built is kept beside it (bench_pristine.duckdb) and put back, the period's outputs
+removed, before every measured run, so each run is a first finalisation (a rerun on a
+finalised root is a repeat: unchanged kelurahan files are skipped). `--build-only` builds the
+root and stops. The publishing steps are timed too (wall and CPU seconds, kind "publish" in
+the timings), and the peak RSS is given per stage.
 """
 
 from __future__ import annotations
@@ -306,6 +311,35 @@ def build(root: Path, persons: int, rows: int, files: int, memory_limit: str | N
 
 # --- the measured run ------------------------------------------------------------------
 
+PRISTINE = "bench_pristine.duckdb"  # the store as built, before any finalisation
+
+
+def keep_pristine(root: Path) -> None:
+    """Copy the built store aside, so that every measured run is a first finalisation."""
+    import shutil
+
+    shutil.copy2(root / "data" / "processed" / "dtks.duckdb", root / PRISTINE)
+
+
+def restore_pristine(root: Path) -> bool:
+    """The root as built: the pristine store back, the period's outputs removed (a rerun of
+    `dtks finalize` on a finalised root is a repeat, less work than the first finalisation).
+    False when the root has no pristine copy (built before this script kept one)."""
+    import shutil
+
+    pristine = root / PRISTINE
+    if not pristine.exists():
+        return False
+    processed = root / "data" / "processed"
+    for p in processed.glob("dtks.duckdb*"):  # the store and its WAL
+        p.unlink()
+    shutil.copy2(pristine, processed / "dtks.duckdb")
+    for d in [processed / PERIOD, root / "reports" / PERIOD]:
+        shutil.rmtree(d, ignore_errors=True)
+    for d in [*processed.glob(f".{PERIOD}.*"), *(root / "reports").glob(f".{PERIOD}.*")]:
+        shutil.rmtree(d, ignore_errors=True)
+    return True
+
 
 def tree_rss(pid: int) -> int:
     """Resident bytes of pid and all its descendants (Linux /proc)."""
@@ -351,6 +385,7 @@ def finalize(root: Path) -> dict:
     )
     cmd = [sys.executable, "-m", "pipelines.cli", "finalize", PERIOD, "--home", str(root)]
     peak = [0]
+    samples: list[tuple[float, int]] = []  # (time, tree RSS) for the peak of each stage
     t0 = time.time()
     proc = subprocess.Popen(
         [sys.executable, "-c", _WRAP, *cmd],
@@ -363,7 +398,9 @@ def finalize(root: Path) -> dict:
 
     def sample() -> None:
         while not done.is_set():
-            peak[0] = max(peak[0], tree_rss(proc.pid))
+            rss = tree_rss(proc.pid)
+            samples.append((time.time(), rss))
+            peak[0] = max(peak[0], rss)
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -384,15 +421,16 @@ def finalize(root: Path) -> dict:
         sys.exit(f"dtks finalize failed (exit {rc}):\n{tail}")
     marks = [json.loads(x) for x in timings.read_text().splitlines()] if timings.exists() else []
     return {"t0": t0, "end": t_end, "lines": out, "marks": marks, "peak": peak[0],
-            "maxrss": maxrss, "cpu": cpu}  # fmt: skip
+            "maxrss": maxrss, "cpu": cpu, "samples": samples}  # fmt: skip
 
 
 MATCHING = {"annotate_rejected", "batch_find", "batch_near", "match", "earlier_proposals",
             "known_households"}  # fmt: skip
 
 
-def stages(res: dict) -> list[tuple[str, float]]:
-    """Seconds per stage from the progress marks (logger pipelines.progress) and the timers."""
+def stages(res: dict) -> list[tuple[str, float, float]]:
+    """Seconds per stage from the progress marks (logger pipelines.progress) and the timers,
+    with the peak tree RSS sampled during the stage (match: inside validate + decide)."""
     marks = res["marks"]
     progress = [m for m in marks if m["kind"] == "progress"]
     first_read = next((m["t"] for m in progress if m["msg"].startswith("kelurahan ")), None)
@@ -405,14 +443,18 @@ def stages(res: dict) -> list[tuple[str, float]]:
     # the first kelurahan line comes after its file is read: the reading starts a little
     # earlier, at the child's "start" mark (imports done, kelurahan folders listed)
     start_read = next((m["t"] for m in marks if m["kind"] == "start"), first_read)
+
+    def peak(a: float, b: float) -> float:
+        return max((rss for t, rss in res["samples"] if a <= t <= b), default=0)
+
     return [
-        ("start (Python, imports, lock, guard)", start_read - res["t0"]),
-        ("read (every kelurahan file)", decide - start_read),
-        ("validate + decide", publish - decide - match),
-        ("match (batch and register passes)", match),
-        ("publish (store, every output)", finished - publish),
-        ("end (summary on screen, exit)", res["end"] - finished),
-    ]
+        ("start (Python, imports, lock, guard)", start_read - res["t0"], peak(res["t0"], start_read)),
+        ("read (every kelurahan file)", decide - start_read, peak(start_read, decide)),
+        ("validate + decide", publish - decide - match, peak(decide, publish)),
+        ("match (batch and register passes)", match, peak(decide, publish)),
+        ("publish (store, every output)", finished - publish, peak(publish, finished)),
+        ("end (summary on screen, exit)", res["end"] - finished, peak(finished, res["end"])),
+    ]  # fmt: skip
 
 
 def main() -> None:
@@ -422,6 +464,7 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=100, help="kelurahan folders (max 231)")
     ap.add_argument("--root", type=Path, help="build the data root here and keep it")
     ap.add_argument("--memory-limit", help="dtks.toml [duckdb] memory_limit (default: none)")
+    ap.add_argument("--build-only", action="store_true", help="build the data root, no run")
     opts = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="dtks-province-scale-") as d:
         root = (opts.root or Path(d) / "kapuas").resolve()
@@ -438,7 +481,14 @@ def main() -> None:
                   f"kelurahan at {root}", flush=True)  # fmt: skip
             info = build(root, opts.persons, opts.rows, opts.files, opts.memory_limit)
             info["sizes"] = sizes
+            keep_pristine(root)
             built.write_text(json.dumps(info))
+        if opts.build_only:
+            return
+        if not restore_pristine(root):
+            print(f"  NOTE: {root} has no {PRISTINE} (built by an older version of this "
+                  "script): if it was finalised before, this run is a repeat, not a first "
+                  "finalisation", flush=True)  # fmt: skip
         load = " ".join(f"{x:.2f}" for x in os.getloadavg())
         print(f"dtks finalize {PERIOD}: {info['rows']:,} rows x {opts.persons:,} persons, "
               f"{opts.files} kelurahan; load average before {load}", flush=True)  # fmt: skip
@@ -449,8 +499,17 @@ def main() -> None:
               f"{res['peak'] / 2**30:.2f} GiB, largest process {res['maxrss'] / 2**30:.2f} GiB "
               f"(goal < 6 GB); load average after "
               f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
-        for name, secs in stages(res):
-            print(f"  {name:<38} {secs:7.1f} s {100 * secs / wall:5.1f}%")
+        for name, secs, rss in stages(res):
+            print(f"  {name:<38} {secs:7.1f} s {100 * secs / wall:5.1f}%  "
+                  f"peak {rss / 2**30:5.2f} GiB")  # fmt: skip
+        print("  publish steps (wall / CPU of the process, every thread; cumulative per name):")
+        steps: dict[str, list[float]] = {}
+        for m in res["marks"]:
+            if m["kind"] == "publish":
+                w, c = steps.setdefault(m["name"], [0.0, 0.0]), m.get("cpu", 0.0)
+                w[0], w[1] = w[0] + m["wall"], w[1] + c
+        for name, (w, c) in steps.items():
+            print(f"    {name:<24} {w:7.1f} s wall {c:7.1f} s CPU")
         timers = Counter()
         for m in res["marks"]:
             if m["kind"] == "timer":

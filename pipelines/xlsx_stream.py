@@ -20,7 +20,8 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -36,6 +37,34 @@ _INVALID_TITLE = re.compile(r"[\\*?:/\[\]]")
 
 # cellXfs indexes, in the order styles.xml lists them
 TEXT, DATE, BOLD, HEADER = 1, 2, 3, 4
+TEXT_FORMAT, DATE_FORMAT = "@", "DD-MM-YYYY"
+HEADER_FILL = "DDEBF7"
+
+
+@dataclass(frozen=True)
+class Style:
+    """A cell's look for `StreamWorkbook.write_row`: bold (at a font size), a solid fill
+    (RGB hex), a number format ('@' text or 'DD-MM-YYYY'), wrapped at the top, unlocked (a
+    cell the user may edit when the sheet is protected)."""
+
+    bold: bool = False
+    size: float | None = None
+    fill: str | None = None
+    number_format: str | None = None
+    wrap: bool = False
+    unlocked: bool = False
+
+
+# the styles every workbook has, at the indexes above (styles.xml stays _STYLES, byte for
+# byte, while a workbook uses no other)
+_BASE = {
+    Style(): 0,
+    Style(number_format=TEXT_FORMAT): TEXT,
+    Style(number_format=DATE_FORMAT): DATE,
+    Style(bold=True): BOLD,
+    Style(bold=True, fill=HEADER_FILL, wrap=True): HEADER,
+}
+_FORMAT_IDS = {None: 0, TEXT_FORMAT: 49, DATE_FORMAT: 164}
 _STYLES = (
     _HEAD + f'<styleSheet xmlns="{_MAIN}">'
     '<numFmts count="1"><numFmt numFmtId="164" formatCode="DD-MM-YYYY"/></numFmts>'
@@ -126,6 +155,7 @@ class StreamWorkbook:
         # cleaning; clean() runs once per distinct text)
         self._raw: dict[str, int] = {}
         self._refs = 0  # string cells written (sharedStrings' count)
+        self._styles: dict[Style, int] = dict(_BASE)  # cellXfs, registered by style()
 
     @property
     def sheetnames(self) -> list[str]:
@@ -165,9 +195,10 @@ class StreamWorkbook:
     ) -> None:
         """Stream one sheet: preamble lines (bold), a blank row, the header, the rows."""
         sheet = _Sheet(self._title(title))
-        sheet.widths = [
-            widths[i] if widths else (20 if k in text_columns else 16) for i, k in enumerate(keys)
-        ]
+        sheet.col_widths = {
+            i: widths[i - 1] if widths else (20 if k in text_columns else 16)
+            for i, k in enumerate(keys, start=1)
+        }
         r = 0
         fixed: list[str] = []
         for line in preamble:
@@ -177,12 +208,126 @@ class StreamWorkbook:
             r += 1
         r += 1
         fixed.append(self._fixed_row(r, [str(h) for h in headers], HEADER))
-        sheet.freeze = r + 1
+        sheet.freeze_at = f"A{r + 1}"
         sheet.file.write("".join(fixed).encode())
         last, width = self._rows(sheet.file, r + 1, rows, keys, text_columns)
         sheet.rows = max(r, last)
         sheet.columns = max(len(headers), len(keys), width, 1 if preamble else 0)
         self.sheets.append(sheet)
+
+    def style(self, style: Style) -> int:
+        """The cellXfs index of a style (registered when first asked for)."""
+        i = self._styles.get(style)
+        if i is None:
+            if style.number_format not in _FORMAT_IDS:
+                raise ValueError(f"number format {style.number_format!r} is not supported")
+            i = self._styles[style] = len(self._styles)
+        return i
+
+    def new_sheet(
+        self,
+        title: str,
+        widths: Mapping[int, float] | None = None,
+        freeze: str | None = None,
+    ) -> _Sheet:
+        """An empty sheet to fill with `write_row` / `write_rows`: column widths by column
+        number (1 = A), panes frozen above and left of the `freeze` cell ('B3'), if given."""
+        sheet = _Sheet(self._title(title))
+        sheet.col_widths = dict(widths or {})
+        sheet.freeze_at = freeze
+        self.sheets.append(sheet)
+        return sheet
+
+    def write_row(
+        self,
+        sheet: _Sheet,
+        values: Sequence[Any],
+        styles: Sequence[Style | None] | None = None,
+        text: Sequence[bool] | None = None,
+    ) -> int:
+        """Append one row to a `new_sheet`; its row number.
+
+        Values as in add_sheet (texts cleaned, always string cells; dates DD-MM-YYYY; None,
+        NaN, NaT, pd.NA empty); `text[i]` makes cell i a text cell with the '@' format;
+        `styles[i]` gives cell i a look (the date or text format the value needs is added to
+        it), and an empty cell with a style is still written, so that a fill or an unlocked
+        cell shows where nothing is typed yet.
+        """
+        sheet.rows += 1
+        r = sheet.rows
+        rs = str(r)
+        parts = [f'<row r="{rs}">']
+        letters = LETTERS
+        for i, v in enumerate(values):
+            look = styles[i] if styles is not None and i < len(styles) else None
+            is_text = text is not None and i < len(text) and text[i]
+            cell = self._cell(v, is_text)  # (kind, payload): kind 's' text, 'd' date, 'v' other
+            if cell is None:
+                if look is not None:
+                    if is_text:
+                        look = replace(look, number_format=TEXT_FORMAT)
+                    parts.append(f'<c r="{letters[i]}{rs}" s="{self.style(look)}"/>')
+                continue
+            kind, payload = cell
+            if look is None:
+                look_id = TEXT if is_text else (DATE if kind == "d" else 0)
+            else:
+                if is_text:
+                    look = replace(look, number_format=TEXT_FORMAT)
+                elif kind == "d":
+                    look = replace(look, number_format=DATE_FORMAT)
+                look_id = self.style(look)
+            s_attr = f' s="{look_id}"' if look_id else ""
+            if kind == "s":
+                parts.append(f'<c r="{letters[i]}{rs}"{s_attr} t="s"><v>{payload}</v></c>')
+            else:
+                parts.append(f'<c r="{letters[i]}{rs}"{s_attr}{payload}')
+        parts.append("</row>")
+        sheet.file.write("".join(parts).encode())
+        sheet.columns = max(sheet.columns, len(values))
+        return r
+
+    def _cell(self, v: Any, is_text: bool) -> tuple[str, Any] | None:
+        """A value as ('s', shared-string index), ('d', rest of a date cell) or ('v', rest of
+        another cell after its s attribute); None for an empty cell."""
+        if v is None:
+            return None
+        if type(v) is not str:
+            if is_text:
+                v = _plain(v)
+                if v is None:
+                    return None
+                v = str(v)
+            else:
+                w = _WRITERS.get(type(v))
+                piece = w(v) if w is not None else _other(v)
+                if piece is None:
+                    return None
+                if piece[0] != "#":
+                    if piece.startswith('" s="2">'):  # a date: the style is the caller's
+                        return "d", piece[len('" s="2"') :]
+                    return "v", piece[1:]
+                v = piece[1:]
+        if not v:
+            return None
+        idx = self._raw.get(v)
+        if idx is None:
+            idx = self._index(v)
+        self._refs += 1
+        return "s", idx
+
+    def write_rows(
+        self,
+        sheet: _Sheet,
+        rows: Iterable[Sequence[Any]],
+        keys: Sequence[str],
+        text_columns: set[str] | frozenset[str],
+    ) -> None:
+        """Append many rows to a `new_sheet` at add_sheet's speed (no per-cell looks):
+        columns whose key is in text_columns as text cells."""
+        last, width = self._rows(sheet.file, sheet.rows + 1, rows, keys, text_columns)
+        sheet.rows = max(sheet.rows, last)
+        sheet.columns = max(sheet.columns, width)
 
     def _fixed_row(self, r: int, texts: Sequence[str], style: int) -> str:
         raw = self._raw
@@ -287,7 +432,7 @@ class StreamWorkbook:
                 z.writestr("docProps/core.xml", _core(stamp))
                 z.writestr("xl/workbook.xml", _workbook(self.sheetnames))
                 z.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(n))
-                z.writestr("xl/styles.xml", _STYLES)
+                z.writestr("xl/styles.xml", _styles_xml(self._styles))
                 for k, sheet in enumerate(self.sheets, start=1):
                     sheet.zip_into(z, f"xl/worksheets/sheet{k}.xml", first=k == 1)
                 self._zip_strings(z)
@@ -327,29 +472,64 @@ class _Sheet:
     def __init__(self, title: str) -> None:
         self.title = title
         self.file: IO[bytes] = tempfile.TemporaryFile(prefix="dtks-xlsx-")
-        self.widths: list[float] = []
-        self.freeze = 2
+        self.col_widths: dict[int, float] = {}  # column number (1 = A) -> width
+        self.freeze_at: str | None = None  # the top-left cell of the scrolling pane
         self.rows = 0
         self.columns = 0
+        self.validations: list[str] = []  # <dataValidation> elements
+
+    def validate_list(self, sqref: str, options: Sequence[str], title: str, error: str) -> None:
+        """A drop-down list over a range ('T3:T100'): other values refused with `error`;
+        blank allowed."""
+        formula = escape('"' + ",".join(options) + '"')
+        self.validations.append(
+            f'<dataValidation type="list" allowBlank="1" showErrorMessage="1" '
+            f'errorTitle="{escape_attr(title)}" error="{escape_attr(error)}" '
+            f'sqref="{sqref}"><formula1>{formula}</formula1></dataValidation>'
+        )
+
+    def _view(self, first: bool) -> str:
+        selected = 'tabSelected="1" ' if first else ""
+        if self.freeze_at is None:
+            return f'<sheetView {selected}workbookViewId="0"/>'
+        at = self.freeze_at
+        col = at.rstrip("0123456789")
+        row = int(at[len(col) :])
+        x = LETTERS.index(col)  # columns left of the pane
+        if x == 0:  # rows only (add_sheet's form, kept byte for byte)
+            return (
+                f'<sheetView {selected}workbookViewId="0">'
+                f'<pane ySplit="{row - 1}" topLeftCell="{at}" activePane="bottomLeft" '
+                f'state="frozen"/><selection pane="bottomLeft" activeCell="{at}" sqref="{at}"/>'
+                "</sheetView>"
+            )
+        return (
+            f'<sheetView {selected}workbookViewId="0">'
+            f'<pane xSplit="{x}" ySplit="{row - 1}" topLeftCell="{at}" activePane="bottomRight" '
+            'state="frozen"/><selection pane="topRight"/><selection pane="bottomLeft"/>'
+            f'<selection pane="bottomRight" activeCell="{at}" sqref="{at}"/></sheetView>'
+        )
 
     def zip_into(self, z: zipfile.ZipFile, name: str, first: bool) -> None:
         last = f"{LETTERS[max(self.columns, 1) - 1]}{max(self.rows, 1)}"
-        f = self.freeze
         cols = "".join(
             f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
-            for i, w in enumerate(self.widths, start=1)
+            for i, w in sorted(self.col_widths.items())
         )
         head = (
             _HEAD + f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
-            f'<dimension ref="A1:{last}"/><sheetViews><sheetView '
-            f'{"tabSelected=" + chr(34) + "1" + chr(34) + " " if first else ""}workbookViewId="0">'
-            f'<pane ySplit="{f - 1}" topLeftCell="A{f}" activePane="bottomLeft" state="frozen"/>'
-            f'<selection pane="bottomLeft" activeCell="A{f}" sqref="A{f}"/></sheetView></sheetViews>'
+            f'<dimension ref="A1:{last}"/><sheetViews>{self._view(first)}</sheetViews>'
             '<sheetFormatPr defaultRowHeight="15"/>'
             + (f"<cols>{cols}</cols>" if cols else "")
             + "<sheetData>"
         ).encode()
-        tail = ("</sheetData>" + _PAGE_MARGINS + "</worksheet>").encode()
+        checks = (
+            f'<dataValidations count="{len(self.validations)}">{"".join(self.validations)}'
+            "</dataValidations>"
+            if self.validations
+            else ""
+        )
+        tail = ("</sheetData>" + checks + _PAGE_MARGINS + "</worksheet>").encode()
         body = self.file.tell()
         self.file.seek(0)
         info = _zip_info(name)
@@ -442,6 +622,58 @@ def _other(v: Any) -> str | None:
 
 
 # --- the package parts ---------------------------------------------------------------------
+
+
+def _styles_xml(styles: dict[Style, int]) -> str:
+    """styles.xml for the registered styles: _STYLES itself while only the base ones are."""
+    if len(styles) == len(_BASE):
+        return _STYLES
+    fonts: dict[tuple[bool, float], int] = {(False, 11): 0, (True, 11): 1}
+    fills: dict[str | None, int] = {None: 0, HEADER_FILL: 2}  # 1 is Excel's gray125
+    xfs = []
+    for st, _ in sorted(styles.items(), key=lambda kv: kv[1]):
+        font = fonts.setdefault((st.bold, st.size or 11), len(fonts))
+        fill = fills.setdefault(st.fill, len(fills) + 1)
+        fmt = _FORMAT_IDS[st.number_format]
+        attrs = f'numFmtId="{fmt}" fontId="{font}" fillId="{fill}" borderId="0" xfId="0"'
+        if fmt:
+            attrs += ' applyNumberFormat="1"'
+        if font:
+            attrs += ' applyFont="1"'
+        if fill:
+            attrs += ' applyFill="1"'
+        inner = ""
+        if st.wrap:
+            attrs += ' applyAlignment="1"'
+            inner += '<alignment vertical="top" wrapText="1"/>'
+        if st.unlocked:
+            attrs += ' applyProtection="1"'
+            inner += '<protection locked="0"/>'
+        xfs.append(f"<xf {attrs}>{inner}</xf>" if inner else f"<xf {attrs}/>")
+    font_xml = "".join(
+        f'<font>{"<b/>" if b else ""}<sz val="{size:g}"/><name val="Calibri"/>'
+        '<family val="2"/></font>'
+        for (b, size), _ in sorted(fonts.items(), key=lambda kv: kv[1])
+    )
+    fill_xml = ['<fill><patternFill patternType="none"/></fill>',
+                '<fill><patternFill patternType="gray125"/></fill>']  # fmt: skip
+    for rgb, _ in sorted(((k, v) for k, v in fills.items() if k), key=lambda kv: kv[1]):
+        fill_xml.append(
+            f'<fill><patternFill patternType="solid"><fgColor rgb="FF{rgb}"/>'
+            '<bgColor indexed="64"/></patternFill></fill>'
+        )
+    return (
+        _HEAD + f'<styleSheet xmlns="{_MAIN}">'
+        '<numFmts count="1"><numFmt numFmtId="164" formatCode="DD-MM-YYYY"/></numFmts>'
+        f'<fonts count="{len(fonts)}">{font_xml}</fonts>'
+        f'<fills count="{len(fill_xml)}">{"".join(fill_xml)}</fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+        f'</cellStyleXfs><cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>"
+    )
+
 
 _ROOT_RELS = (
     _HEAD + f'<Relationships xmlns="{_PKG_REL}">'

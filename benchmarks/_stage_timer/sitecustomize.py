@@ -9,7 +9,8 @@ never a value of a row) for
 - the start of the reading ("periode ...: N folder kelurahan") and the end of the run
   ("hasil: ...") from logger pipelines.stages,
 - each call of the matching functions finalize.decide calls (pipelines.dedup), with the
-  per-pass seconds store_match.match reports through its `timings` argument.
+  per-pass seconds store_match.match reports through its `timings` argument,
+- each call of the publishing steps (store writes, each kind of output file; kind "publish").
 Nothing in the pipeline changes; without DTKS_BENCH_TIMINGS this file is not on the path.
 """
 
@@ -45,7 +46,7 @@ if os.environ.get("DTKS_BENCH_TIMINGS") and os.environ.get("DTKS_GUARDED") == "1
     _stages.setLevel(logging.INFO)
     _stages.propagate = False  # its info lines were never shown: keep it so
 
-    def _timed(module, attr: str, name: str) -> None:
+    def _timed(module, attr: str, name: str, kind: str = "timer") -> None:
         fn = getattr(module, attr, None)
         if fn is None:
             return
@@ -55,11 +56,17 @@ if os.environ.get("DTKS_BENCH_TIMINGS") and os.environ.get("DTKS_GUARDED") == "1
             passes: dict = {}
             if name == "match" and kwargs.get("timings") is None and len(args) < 3:
                 kwargs["timings"] = passes
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             try:
                 return fn(*args, **kwargs)
             finally:
-                _mark(kind="timer", name=name, wall=time.perf_counter() - t, passes=passes)
+                _mark(
+                    kind=kind,
+                    name=name,
+                    wall=time.perf_counter() - t,
+                    cpu=time.process_time() - c,  # every thread of the process
+                    passes=passes,
+                )
 
         setattr(module, attr, inner)
 
@@ -73,3 +80,29 @@ if os.environ.get("DTKS_BENCH_TIMINGS") and os.environ.get("DTKS_GUARDED") == "1
     _timed(_batch, "find", "batch_find")
     _timed(_batch, "near", "batch_near")
     _timed(_pending, "find", "earlier_proposals")
+
+    # the publishing steps (kind "publish"): store writes and each output file
+    from pipelines import publish as _publish
+    from pipelines.export import siksng as _siksng
+    from pipelines.report import rejections as _rejections
+    from pipelines.report import review_workbook as _review
+    from pipelines.report import summary as _summary
+    from pipelines.report.finalisation import content as _content
+    from pipelines.report.finalisation import pdf as _pdf
+    from pipelines.report.finalisation import workbook as _workbook
+
+    for _module, _attr, _name in [
+        (_publish, "store_outcomes", "store outcomes"),
+        (_siksng, "write", "SIKS-NG files"),
+        (_publish, "_check_import_rows", "check SIKS-NG rows"),
+        (_publish, "_unchanged_files", "hash raw files"),
+        (_rejections, "write", "return workbooks"),
+        (_review, "write_workbook", "review workbook"),
+        (_summary, "write", "summary"),
+        (_content, "ba_state", "BA state"),
+        (_content, "recap", "report recap"),
+        (_workbook, "write_xlsx", "report xlsx"),
+        (_pdf, "write_pdf", "report pdf"),
+        (_publish, "_build", "build (all outputs)"),
+    ]:
+        _timed(_module, _attr, _name, kind="publish")

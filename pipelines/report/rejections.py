@@ -11,14 +11,11 @@ cell far right never makes a workbook wider than Excel allows and nothing typed 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import PatternFill
 
 from pipelines import wilayah, xlsx
 from pipelines.errors import FileProblem
@@ -28,8 +25,13 @@ from pipelines.ingest.read import EXCEL_MAX_COLS, column_letter, read_grids
 from pipelines.normalize.values import is_missing
 from pipelines.outcomes import RETURNED, Outcome
 from pipelines.outcomes import label as outcome_label
+from pipelines.xlsx_stream import HEADER_FILL, StreamWorkbook, Style
 
-BAD = PatternFill("solid", fgColor="F4B6B6")
+BAD = Style(fill="F4B6B6")  # a faulty cell, red
+_TITLE = Style(bold=True, size=12)
+_HEAD = Style(bold=True, fill=HEADER_FILL)
+_HEAD_WRAPPED = Style(bold=True, fill=HEADER_FILL, wrap=True)
+_AS_TEXT = Style(number_format="@")
 
 
 def write(
@@ -48,34 +50,33 @@ def write(
 
     written = []
     returned = outcomes[outcomes["outcome"].isin(RETURNED)]
+    counts = outcomes.groupby(["folder_kode", "outcome"], observed=True).size()
     for kode, rows in returned.groupby("folder_kode", sort=True):
-        wb = Workbook()
-        _summary_sheet(wb.active, kode, period, outcomes[outcomes["folder_kode"] == kode])
+        wb = xlsx.new_workbook()
+        _summary_sheet(wb, kode, period, counts.loc[kode])
         for (file, sheet), part in rows.groupby(["source_file", "source_sheet"], sort=True):
             same = unchanged is None or file in unchanged
             _rows_sheet(
                 wb, raw_dir / file, file, sheet, part.sort_values("source_row"), same, raw_dir
             )
-        path = out_dir / f"{kode}_{period}_penolakan.xlsx"
+        path = out_dir / f"{kode}_{period}_penolakan.xlsx"  # streamed (xlsx_stream)
         xlsx.save(wb, path, period_time(period))
         written.append(path)
     return written
 
 
-def _summary_sheet(ws, kode: str, period: str, mine: pd.DataFrame) -> None:
-    ws.title = "Ringkasan"
+def _summary_sheet(wb: StreamWorkbook, kode: str, period: str, counts: pd.Series) -> None:
+    """Ringkasan: the kelurahan's rows per outcome (`counts`, by outcome value) and what to do."""
+    ws = wb.new_sheet("Ringkasan", widths={1: 40, 2: 14})
     name = wilayah.load().name(kode)
-    xlsx.append(ws, [f"HASIL PEMERIKSAAN PRELIST PERIODE {period}"])
-    xlsx.style_title(ws["A1"])
-    xlsx.append(ws, [f"Kelurahan/Desa: {name} ({wilayah.dotted(kode)})"])
-    xlsx.append(ws, [])
-    xlsx.append(ws, ["HASIL", "JUMLAH BARIS"])
-    xlsx.style_header(ws[4])
-    counts = mine["outcome"].value_counts()
+    wb.write_row(ws, [f"HASIL PEMERIKSAAN PRELIST PERIODE {period}"], styles=[_TITLE])
+    wb.write_row(ws, [f"Kelurahan/Desa: {name} ({wilayah.dotted(kode)})"])
+    wb.write_row(ws, [])
+    wb.write_row(ws, ["HASIL", "JUMLAH BARIS"], styles=[_HEAD, _HEAD])
     for o in Outcome:
-        xlsx.append(ws, [o.label, int(counts.get(o.value, 0))])
-    xlsx.append(ws, ["Jumlah", len(mine)])
-    xlsx.append(ws, [])
+        wb.write_row(ws, [o.label, int(counts.get(o.value, 0))])
+    wb.write_row(ws, ["Jumlah", int(counts.sum())])
+    wb.write_row(ws, [])
     for line in [
         "Cara memperbaiki:",
         "1. Buka sheet berikutnya: baris yang dikembalikan, sama seperti yang dikirim.",
@@ -86,8 +87,7 @@ def _summary_sheet(ws, kode: str, period: str, mine: pd.DataFrame) -> None:
         "5. Perbaiki pada berkas prelist kelurahan, lalu kirim ulang bersama berita acara.",
         "Ketik NIK dan NO KK sebagai teks (format sel Text), bukan angka.",
     ]:
-        xlsx.append(ws, [line])
-    xlsx.set_widths(ws, [40, 14])
+        wb.write_row(ws, [line])
 
 
 def _cell_value(v: Any) -> Any:
@@ -100,7 +100,7 @@ def _cell_value(v: Any) -> Any:
 
 
 def _rows_sheet(
-    wb: Workbook,
+    wb: StreamWorkbook,
     path: Path,
     rel: str,
     sheet: str,
@@ -109,10 +109,7 @@ def _rows_sheet(
     raw_dir: Path | None = None,
 ) -> None:
     title = re.sub(r"[\[\]:*?/\\]", "_", sheet or Path(rel).stem)[:31]
-    ws = wb.create_sheet(
-        title if title not in wb.sheetnames else f"{title[:28]}_{len(wb.sheetnames)}"
-    )
-    xlsx.append(ws, [f"Berkas: {rel}" + (f", sheet: {sheet}" if sheet else "")])
+    title = title if title not in wb.sheetnames else f"{title[:28]}_{len(wb.sheetnames)}"
     table = None
     try:
         if same:
@@ -121,8 +118,11 @@ def _rows_sheet(
             table = find_table(grid)
     except (FileProblem, StopIteration):
         table = None
+    berkas = f"Berkas: {rel}" + (f", sheet: {sheet}" if sheet else "")
     if table is None:  # the file changed since the run: fall back to the normalised values
-        xlsx.append(
+        ws = wb.new_sheet(title)
+        wb.write_row(ws, [berkas])
+        wb.write_row(
             ws,
             [
                 "Berkas asli sudah berubah sejak finalisasi atau tidak dapat dibaca ulang; "
@@ -130,13 +130,12 @@ def _rows_sheet(
             ],
         )
         cols = ["source_row", "nik", "no_kk", "nama", "tanggal_lahir", "outcome", "reasons"]
-        xlsx.append(ws, ["BARIS ASLI", "NIK", "NO KK", "NAMA", "TANGGAL LAHIR", "HASIL", "ALASAN"])
+        wb.write_row(ws, ["BARIS ASLI", "NIK", "NO KK", "NAMA", "TANGGAL LAHIR", "HASIL", "ALASAN"])
+        looks = [None, _AS_TEXT, _AS_TEXT]  # NIK and NO KK: text cells, even empty
         for r in part[cols].itertuples(index=False):
             cells = [None if (not isinstance(v, str) and pd.isna(v)) else v for v in r]
             cells[5] = outcome_label(cells[5])
-            xlsx.append(ws, cells)
-            for i in (2, 3):
-                xlsx.as_text(ws.cell(ws.max_row, i))
+            wb.write_row(ws, cells, styles=looks, text=[False, True, True])
         return
     header_row = grid.rows[table.header_index]
     named = [i for i, h in enumerate(header_row) if not is_missing(h)]
@@ -146,6 +145,10 @@ def _rows_sheet(
     rows = {r: list(grid.rows[r - grid.first_row]) for r in part["source_row"]}
     outside = {r: _outside(cells, width) for r, cells in rows.items()}
     extra = ["ISI DI LUAR TABEL"] if any(outside.values()) else []
+    widths = {i: 18.0 for i in range(1, width + 1)}
+    widths.update({width + 3: 80} | ({width + 4: 60} if extra else {}))  # ALASAN, outside
+    ws = wb.new_sheet(title, widths=widths, freeze="A3")
+    wb.write_row(ws, [berkas])
     headers = [
         *(table.headers[:width] + [""] * (width - len(table.headers[:width]))),
         "BARIS ASLI",
@@ -153,27 +156,24 @@ def _rows_sheet(
         "ALASAN",
         *extra,
     ]
-    xlsx.append(ws, [None if h in ("None", "") else h for h in headers])
-    xlsx.style_header(ws[2], wrap=True)
+    wb.write_row(
+        ws,
+        [None if h in ("None", "") else h for h in headers],
+        styles=[_HEAD_WRAPPED] * len(headers),
+    )
     where = {canon: idx for idx, canon in table.columns.items()}
     for r in part.itertuples(index=False):
         raw = rows[r.source_row][:width]
         raw += [None] * (width - len(raw))
         label = Outcome(r.outcome).label  # type: ignore[call-arg]  # lookup by value
         tail = [outside[r.source_row] or None] if extra else []
-        xlsx.append(ws, [*(_cell_value(v) for v in raw), r.source_row, label, r.reasons, *tail])
-        excel_row = ws.max_row
-        for canon in str(r.problem_columns or "").split(","):
-            if canon in where:
-                ws.cell(excel_row, where[canon] + 1).fill = BAD
-        for i, v in enumerate(raw, start=1):
-            if isinstance(v, str) and v.isdigit() and len(v) >= 10:
-                xlsx.as_text(ws.cell(excel_row, i))
-            elif isinstance(v, dt.date):
-                ws.cell(excel_row, i).number_format = "DD-MM-YYYY"
-    ws.freeze_panes = "A3"
-    xlsx.set_widths(ws, [18] * width)
-    xlsx.set_widths(ws, [80, 60] if extra else [80], first=width + 3)  # ALASAN, outside cells
+        cells = [_cell_value(v) for v in raw]
+        # identifiers typed as text (or too long as numbers) stay text cells; dates get the
+        # date format (write_row)
+        text = [isinstance(v, str) and v.isdigit() and len(v) >= 10 for v in cells]
+        bad = {where[c] for c in str(r.problem_columns or "").split(",") if c in where}
+        looks = [BAD if i in bad else None for i in range(width)] if bad else None
+        wb.write_row(ws, [*cells, r.source_row, label, r.reasons, *tail], styles=looks, text=text)
 
 
 def _outside(cells: list, width: int) -> str:

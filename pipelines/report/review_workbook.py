@@ -14,13 +14,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import PatternFill, Protection
-from openpyxl.worksheet.datavalidation import DataValidation
 
-from pipelines import vocabulary, xlsx
+from pipelines import vocabulary, xlsx, xlsx_stream
 from pipelines.outcomes import Outcome
 from pipelines.store import Store
+from pipelines.xlsx_stream import HEADER_FILL, StreamWorkbook, Style
 
 SHEET = "PERLU KEPUTUSAN"
 DROPPED_SHEET = "KEPUTUSAN GUGUR"
@@ -45,7 +43,7 @@ COLUMNS = [
 ]  # fmt: skip
 KEYS = ["KUNCI", "NIK", "ID DTKS KANDIDAT"]  # refused when edited
 TEXT = {"KUNCI", "NIK", "NO KK", "ID DTKS KANDIDAT", "NIK KANDIDAT", "NO KK KANDIDAT"}
-EDIT_FILL = PatternFill("solid", fgColor="FFF2CC")
+EDIT_FILL = "FFF2CC"  # the cells the supervisor fills in
 
 
 def candidates(store: Store, ids: list[str]) -> pd.DataFrame:
@@ -76,13 +74,43 @@ def write_workbook(store: Store, period: str, final: pd.DataFrame, path: Path) -
     """The review workbook: doubtful rows with candidates first, every final outcome after.
 
     `final` is prelist_final: the doubtful rows are those the flow found doubtful, with the
-    decision in force filled in; the other sheets list rows by final outcome.
+    decision in force filled in; the other sheets list rows by final outcome. Streamed
+    (xlsx_stream): the outcome sheets list every row of the month.
     """
     from pipelines.stable import period_time
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
+    wb = xlsx.new_workbook()
+    _decision_sheet(wb, store, period, final)
+    cols = ["row_id", "source_file", "source_row", "nik", "nama", "matched_id_dtks", "reasons"]
+    for outcome in Outcome:
+        if outcome == Outcome.PERLU_VERIFIKASI:
+            continue
+        part = final[final["outcome"] == outcome].sort_values("row_id")
+        sh = wb.new_sheet(outcome.label[:31], freeze="A2")
+        extra = ["PERUBAHAN (LAMA -> BARU)"] if outcome == Outcome.PERBAIKAN else []
+        wb.write_row(
+            sh,
+            ["ROW_ID", "BERKAS", "BARIS", "NIK", "NAMA", "ID DTKS", "KETERANGAN", *extra],
+            styles=[_HEAD] * (len(cols) + len(extra)),
+        )
+        columns = [part[c].tolist() for c in cols]
+        if extra:
+            changes = _changes(store, part)
+            columns.append([changes.get(i, "") for i in part["row_id"].tolist()])
+        keys = [*cols, *(["perubahan"] if extra else [])]
+        wb.write_rows(sh, zip(*columns, strict=True), keys, xlsx.TEXT_COLUMNS)
+    _dropped_sheet(wb, store, period)
+    return xlsx.save(wb, path, period_time(period))
+
+
+_HEAD = Style(bold=True, fill=HEADER_FILL)  # the header look (not wrapped)
+_EDIT = Style(fill=EDIT_FILL, unlocked=True)  # KEPUTUSAN and ALASAN: to be filled in
+_AS_TEXT = Style(number_format="@")  # identifiers, and what is typed there, stay text
+
+
+def _decision_sheet(wb: StreamWorkbook, store: Store, period: str, final: pd.DataFrame) -> None:
+    """PERLU KEPUTUSAN: each doubtful row beside its first DTKS candidate, the decision in
+    force in the yellow, unlocked KEPUTUSAN / ALASAN cells (a drop-down list on KEPUTUSAN)."""
     flagged = final[final["flow_outcome"] == Outcome.PERLU_VERIFIKASI].sort_values("row_id")
     doubt = _with_evidence(store, period, flagged)
     doubt = doubt.assign(desil=doubt["no_kk"].map(desil_of(store, doubt["no_kk"])).astype("Int64"))
@@ -90,72 +118,37 @@ def write_workbook(store: Store, period: str, final: pd.DataFrame, path: Path) -
     cand = candidates(store, ids)
     status = _status(store, period, doubt)
     headers = [h for h, _, _ in COLUMNS] + ["KEPUTUSAN", "ALASAN", STATUS]
-    xlsx.append(
+    widths = {i: 60 if h in ("BUKTI", STATUS) else 18 for i, h in enumerate(headers, start=1)}
+    ws = wb.new_sheet(SHEET, widths=widths, freeze="B3")
+    wb.write_row(
         ws,
         [
             f"TELAAH SUPERVISOR PERIODE {period}: isi KEPUTUSAN (BARU / SAMA / PERBAIKAN / "
             "TOLAK) dan ALASAN; jangan ubah kolom lain."
         ],
     )
-    xlsx.append(ws, headers)
-    xlsx.style_header(ws[2])
+    wb.write_row(ws, headers, styles=[_HEAD] * len(headers))
+    looks = [_AS_TEXT if h in TEXT else None for h, _, _ in COLUMNS] + [_EDIT, _EDIT, None]
+    text = [h in TEXT for h in headers]
+    n = 2
     for r in doubt.itertuples(index=False):
         first_id = str(r.matched_id_dtks).split(",")[0] if pd.notna(r.matched_id_dtks) else None
         c = cand.loc[first_id] if first_id in cand.index else None
         row = []
-        for _, src, col in COLUMNS:
+        for h, src, col in COLUMNS:
             v = getattr(r, col) if src == "row" else (c[col] if c is not None else None)
-            row.append(None if v is None or (not isinstance(v, str) and pd.isna(v)) else v)
-        xlsx.append(
-            ws,
-            [
-                *(
-                    str(v) if h in TEXT and v is not None else v
-                    for h, v in zip(headers, row, strict=False)
-                ),
-                _blank(r.keputusan),
-                _blank(r.alasan),
-                status.get(r.row_key, ""),
-            ],
-        )
-    n = ws.max_row
-    dv = DataValidation(
-        type="list",
-        formula1='"BARU,SAMA,PERBAIKAN,TOLAK"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="Keputusan tidak dikenal",
-        error="Pilih BARU, SAMA, PERBAIKAN atau TOLAK.",
-    )
-    ws.add_data_validation(dv)
-    dec_col, why_col = len(headers) - 2, len(headers) - 1
+            v = None if v is None or (not isinstance(v, str) and pd.isna(v)) else v
+            row.append(str(v) if h in TEXT and v is not None else v)
+        row += [_blank(r.keputusan), _blank(r.alasan), status.get(r.row_key, "")]
+        n = wb.write_row(ws, row, styles=looks, text=text)
     if n >= 3:
-        dv.add(f"{_col(dec_col)}3:{_col(dec_col)}{n}")
-    for row in ws.iter_rows(min_row=3):
-        for cell in row:
-            if cell.column in (dec_col, why_col):
-                cell.fill, cell.protection = EDIT_FILL, Protection(locked=False)
-            elif headers[cell.column - 1] in TEXT:
-                xlsx.as_text(cell)
-    ws.freeze_panes = "B3"
-    xlsx.set_widths(ws, [60 if h in ("BUKTI", STATUS) else 18 for h in headers])
-    for outcome in Outcome:
-        if outcome == Outcome.PERLU_VERIFIKASI:
-            continue
-        part = final[final["outcome"] == outcome].sort_values("row_id")
-        sh = wb.create_sheet(outcome.label[:31])
-        cols = ["row_id", "source_file", "source_row", "nik", "nama", "matched_id_dtks", "reasons"]
-        extra = ["PERUBAHAN (LAMA -> BARU)"] if outcome == Outcome.PERBAIKAN else []
-        xlsx.append(
-            sh, ["ROW_ID", "BERKAS", "BARIS", "NIK", "NAMA", "ID DTKS", "KETERANGAN", *extra]
+        dec = xlsx_stream.LETTERS[len(headers) - 3]  # KEPUTUSAN
+        ws.validate_list(
+            f"{dec}3:{dec}{n}",
+            list(DECISIONS),
+            "Keputusan tidak dikenal",
+            "Pilih BARU, SAMA, PERBAIKAN atau TOLAK.",
         )
-        xlsx.style_header(sh[1])
-        changes = _changes(store, part) if extra else {}
-        for r in part[cols].itertuples(index=False):
-            cells = [None if (not isinstance(v, str) and pd.isna(v)) else v for v in r]
-            xlsx.append(sh, cells + ([changes.get(r.row_id, "")] if extra else []))
-    _dropped_sheet(wb, store, period)
-    return xlsx.save(wb, path, period_time(period))
 
 
 def doubtful_rows(store: Store, period: str) -> pd.DataFrame:
@@ -233,24 +226,23 @@ def _status(store: Store, period: str, doubt: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def _dropped_sheet(wb: Workbook, store: Store, period: str) -> None:
+def _dropped_sheet(wb: StreamWorkbook, store: Store, period: str) -> None:
     """Every decision a later finalisation dropped, newest first, with why."""
-    sh = wb.create_sheet(DROPPED_SHEET)
-    xlsx.append(sh,
+    widths = [18, 12, 18, 36, 12, 8, 20, 28, 60]
+    sh = wb.new_sheet(DROPPED_SHEET, widths=dict(enumerate(widths, start=1)))
+    wb.write_row(sh,
         ["DIGUGURKAN PADA", "KEPUTUSAN", "PETUGAS", "BERKAS", "SHEET", "BARIS", "NIK", "NAMA",
-         "ALASAN GUGUR"]
+         "ALASAN GUGUR"], styles=[_HEAD] * 9,
     )  # fmt: skip
-    xlsx.style_header(sh[1])
     drops = store.df(
         "SELECT dropped_at, keputusan, petugas, source_file, source_sheet, source_row, nik, "
         "nama, alasan FROM review_decision_drop WHERE period = ? "
         "ORDER BY dropped_at DESC, source_file, source_row",
         [period],
     )
+    text, looks = [False] * 6 + [True], [None] * 6 + [_AS_TEXT]  # NIK: a text cell, even empty
     for r in drops.itertuples(index=False):
-        xlsx.append(sh, [_when(r[0]), *[_blank(v) for v in r[1:]]])
-        xlsx.as_text(sh.cell(sh.max_row, 7))  # NIK
-    xlsx.set_widths(sh, [18, 12, 18, 36, 12, 8, 20, 28, 60])
+        wb.write_row(sh, [_when(r[0]), *[_blank(v) for v in r[1:]]], styles=looks, text=text)
 
 
 def _changes(store: Store, part: pd.DataFrame) -> dict[int, str]:
@@ -274,9 +266,3 @@ def _changes(store: Store, part: pd.DataFrame) -> dict[int, str]:
         for row_id in mine.index[(a != "") & (a != b)]:
             out.setdefault(row_id, []).append(f"{LABELS[f]}: {b[row_id] or '-'} -> {a[row_id]}")
     return {k: "; ".join(v) for k, v in out.items()}
-
-
-def _col(i: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(i)
