@@ -53,11 +53,16 @@ FORMULA_LIKE = re.compile(_FORMULA_LIKE)
 
 def clean(text: str) -> str:
     """Text with every control character replaced by U+FFFD."""
+    if text.isprintable():  # the usual text, at C speed: no character CONTROL matches
+        return text
     return CONTROL.sub(REPLACEMENT, text)
 
 
 def csv_value(v: Any, date_format: str = "%d-%m-%Y") -> Any:
     """A value as a CSV field: text cleaned and guarded, dates formatted, numbers as they are."""
+    if type(v) is str:  # most fields: the text branch below, first
+        v = clean(v)
+        return "'" + v if v.startswith(FORMULA_START) else v
     if v is None or v is pd.NA or v is pd.NaT:
         return ""
     if isinstance(v, float) and math.isnan(v):

@@ -163,17 +163,28 @@ def write(
         cols = spec[kind]["columns"]
         headers = [h for h, _ in cols]
         fields = [f for _, f in cols]
-        rows = outcomes[outcomes["outcome"] == kind]
-        for kode, part in rows.groupby("folder_kode", sort=True):
-            values = encode(part.sort_values("row_id"), fields, spec)
+        # region codes cut from kode_wilayah are text cells like the code itself
+        keys = ["kode_wilayah" if f in DERIVED else f for f in fields]
+        rows = outcomes[(outcomes["outcome"] == kind) & outcomes["folder_kode"].notna()]
+        # encoded once for the kind (per kelurahan, pandas' fixed cost per column was most of
+        # the time), then cut into kelurahan: ordered by kelurahan, then row_id
+        rows = rows.sort_values(["folder_kode", "row_id"], kind="stable")
+        values = encode(rows, fields, spec)
+        kodes = rows["folder_kode"].tolist()
+        start = 0
+        while start < len(kodes):
+            kode = kodes[start]
+            end = start
+            while end < len(kodes) and kodes[end] == kode:
+                end += 1
+            part = values[start:end]
+            start = end
             stem = file_stem(kode, period, kind)
             wb = xlsx.new_workbook()
-            # region codes cut from kode_wilayah are text cells like the code itself
-            keys = ["kode_wilayah" if f in DERIVED else f for f in fields]
-            xlsx.add_sheet(wb, spec[kind].get("sheet", kind.upper()), headers, keys, values)
+            xlsx.add_sheet(wb, spec[kind].get("sheet", kind.upper()), headers, keys, part)
             target = out_dir / f"{stem}.xlsx"
             xlsx.save(wb, target, when)
             written.append(target)
             # ';'-separated UTF-8 with BOM, as Indonesian Excel opens it; dates dd-mm-yyyy
-            written.append(write_csv(out_dir / f"{stem}.csv", headers, values, date_format))
+            written.append(write_csv(out_dir / f"{stem}.csv", headers, part, date_format))
     return written

@@ -130,16 +130,27 @@ def _decision_sheet(wb: StreamWorkbook, store: Store, period: str, final: pd.Dat
     wb.write_row(ws, headers, styles=[_HEAD] * len(headers))
     looks = [_AS_TEXT if h in TEXT else None for h, _, _ in COLUMNS] + [_EDIT, _EDIT, None]
     text = [h in TEXT for h in headers]
+    first = doubt["matched_id_dtks"].map(
+        lambda v: str(v).split(",")[0] if isinstance(v, str) and v else None
+    )
+    found = first.isin(cand.index)
+    columns = []
+    for h, src, col in COLUMNS:
+        if src == "row":
+            values = doubt[col].astype(object)
+        else:  # the first candidate's value, by its ID DTKS
+            values = first.map(cand[col]).where(found, None).astype(object)
+        values = values.where(values.notna(), None)
+        if h in TEXT:
+            values = values.map(str, na_action="ignore")
+        columns.append(values.tolist())
+    columns += [
+        [_blank(v) for v in doubt["keputusan"].tolist()],
+        [_blank(v) for v in doubt["alasan"].tolist()],
+        [status.get(k, "") for k in doubt["row_key"].tolist()],
+    ]
     n = 2
-    for r in doubt.itertuples(index=False):
-        first_id = str(r.matched_id_dtks).split(",")[0] if pd.notna(r.matched_id_dtks) else None
-        c = cand.loc[first_id] if first_id in cand.index else None
-        row = []
-        for h, src, col in COLUMNS:
-            v = getattr(r, col) if src == "row" else (c[col] if c is not None else None)
-            v = None if v is None or (not isinstance(v, str) and pd.isna(v)) else v
-            row.append(str(v) if h in TEXT and v is not None else v)
-        row += [_blank(r.keputusan), _blank(r.alasan), status.get(r.row_key, "")]
+    for row in zip(*columns, strict=True):
         n = wb.write_row(ws, row, styles=looks, text=text)
     if n >= 3:
         dec = xlsx_stream.LETTERS[len(headers) - 3]  # KEPUTUSAN
