@@ -98,7 +98,8 @@ def write_workbook(store: Store, period: str, final: pd.DataFrame, path: Path) -
             changes = _changes(store, part)
             columns.append([changes.get(i, "") for i in part["row_id"].tolist()])
         keys = [*cols, *(["perubahan"] if extra else [])]
-        wb.write_rows(sh, zip(*columns, strict=True), keys, xlsx.TEXT_COLUMNS)
+        # a list: written column by column (xlsx_stream._columns)
+        wb.write_rows(sh, list(zip(*columns, strict=True)), keys, xlsx.TEXT_COLUMNS)
     _dropped_sheet(wb, store, period)
     return xlsx.save(wb, path, period_time(period))
 
