@@ -510,6 +510,19 @@ def main() -> None:
                 w[0], w[1] = w[0] + m["wall"], w[1] + c
         for name, (w, c) in steps.items():
             print(f"    {name:<24} {w:7.1f} s wall {c:7.1f} s CPU")
+        # where the peak is: the tree RSS peak inside each timed call (match passes, publishing
+        # steps), the five largest
+        inside = sorted(
+            (
+                (max((rss for t, rss in res["samples"] if m["t"] - m["wall"] <= t <= m["t"]),
+                     default=0), m["name"])
+                for m in res["marks"]
+                if m["kind"] in ("timer", "publish") and m["name"] != "build (all outputs)"
+            ),
+            reverse=True,
+        )[:5]  # fmt: skip
+        print("  peak RSS inside timed calls: "
+              + ", ".join(f"{name} {rss / 2**30:.2f} GiB" for rss, name in inside))  # fmt: skip
         timers = Counter()
         for m in res["marks"]:
             if m["kind"] == "timer":

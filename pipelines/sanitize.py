@@ -86,8 +86,16 @@ def write_csv(
     with path.open("w", newline="", encoding="utf-8-sig") as fh:
         w = csv.writer(fh, delimiter=";")
         w.writerow([csv_value(h) for h in headers])
-        for row in rows:
-            w.writerow([csv_value(v, date_format) for v in row])
+        # the usual field, plain printable text, as it is (what csv_value returns for it)
+        w.writerows(
+            [
+                v
+                if type(v) is str and v.isprintable() and not v.startswith(FORMULA_START)
+                else csv_value(v, date_format)
+                for v in row
+            ]
+            for row in rows
+        )
     return path
 
 

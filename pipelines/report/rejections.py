@@ -162,7 +162,7 @@ def _rows_sheet(
         styles=[_HEAD_WRAPPED] * len(headers),
     )
     where = {canon: idx for idx, canon in table.columns.items()}
-    for r in part.itertuples(index=False):
+    for r in part[["source_row", "outcome", "reasons", "problem_columns"]].itertuples(index=False):
         raw = rows[r.source_row][:width]
         raw += [None] * (width - len(raw))
         label = Outcome(r.outcome).label  # type: ignore[call-arg]  # lookup by value
