@@ -12,6 +12,7 @@ cell far right never makes a workbook wider than Excel allows and nothing typed 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from pipelines.ingest.read import EXCEL_MAX_COLS, column_letter, read_grids
 from pipelines.normalize.values import is_missing
 from pipelines.outcomes import RETURNED, Outcome
 from pipelines.outcomes import label as outcome_label
+from pipelines.settings import Limits
 from pipelines.xlsx_stream import HEADER_FILL, StreamWorkbook, Style
 
 BAD = Style(fill="F4B6B6")  # a faulty cell, red
@@ -113,7 +115,11 @@ def _rows_sheet(
     table = None
     try:
         if same:
-            grids = read_grids(path, rel, limits_of(raw_dir) if raw_dir else None)
+            # the file is the one this finalisation read (same SHA-256), whose every sheet was
+            # scanned cell by cell then: its sheets' declared sizes are checked again, not
+            # scanned again (a third of the re-reading at province scale)
+            limits = replace(limits_of(raw_dir) if raw_dir else Limits(), pindai_sheet_mb=0)
+            grids = read_grids(path, rel, limits)
             grid = next(g for g in grids if g.sheet == sheet)
             table = find_table(grid)
     except (FileProblem, StopIteration):
