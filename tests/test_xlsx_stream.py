@@ -334,3 +334,16 @@ def test_rows_by_column_write_the_same_bytes_as_cell_by_cell(tmp_path_factory, t
     finally:
         xlsx_stream._CHUNK = old_chunk
     assert (folder / "cols.xlsx").read_bytes() == (folder / "cells.xlsx").read_bytes()
+    # handed over as columns (write_columns): the same bytes again
+    for name in ("by_rows", "by_columns"):
+        wb = xlsx.new_workbook()
+        sheet = wb.new_sheet("Data", freeze="A2")
+        wb.write_row(sheet, headers)
+        if name == "by_rows":
+            wb.write_rows(sheet, iter(rows), keys, xlsx.TEXT_COLUMNS)
+        else:
+            wb.write_columns(
+                sheet, [list(c) for c in zip(*rows, strict=True)], keys, xlsx.TEXT_COLUMNS
+            )
+        xlsx.save(wb, folder / f"{name}.xlsx", dt.datetime(2026, 11, 1))
+    assert (folder / "by_rows.xlsx").read_bytes() == (folder / "by_columns.xlsx").read_bytes()

@@ -98,8 +98,7 @@ def write_workbook(store: Store, period: str, final: pd.DataFrame, path: Path) -
             changes = _changes(store, part)
             columns.append([changes.get(i, "") for i in part["row_id"].tolist()])
         keys = [*cols, *(["perubahan"] if extra else [])]
-        # a list: written column by column (xlsx_stream._columns)
-        wb.write_rows(sh, list(zip(*columns, strict=True)), keys, xlsx.TEXT_COLUMNS)
+        wb.write_columns(sh, columns, keys, xlsx.TEXT_COLUMNS)
     _dropped_sheet(wb, store, period)
     return xlsx.save(wb, path, period_time(period))
 
