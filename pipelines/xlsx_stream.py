@@ -438,10 +438,7 @@ class StreamWorkbook:
             parts.append(pc.fill_null(cell, ""))
         parts.append("</row>")
         xml = pc.binary_join_element_wise(*parts, "")
-        # the rows one after another: the array's data buffer between its first and last offset
-        _, offsets, data = xml.buffers()
-        ends = np.frombuffer(offsets, dtype=np.int32)[xml.offset : xml.offset + n + 1]
-        out.write(memoryview(data)[int(ends[0]) : int(ends[-1])] if data is not None else b"")
+        out.write(_joined(xml))
 
     def _rows_by_cell(
         self,
@@ -548,18 +545,11 @@ class StreamWorkbook:
                     f'uniqueCount="{len(self._texts)}">'
                 ).encode()
             )
-            batch: list[str] = []
-            for s in self._texts:
-                t = escape(s)
-                if s != s.strip():
-                    batch.append(f'<si><t xml:space="preserve">{t}</t></si>')
-                else:
-                    batch.append(f"<si><t>{t}</t></si>")
-                if len(batch) >= 10000:
-                    out.write("".join(batch).encode("utf-8"))
-                    batch.clear()
-            batch.append("</sst>")
-            out.write("".join(batch).encode("utf-8"))
+            texts = self._texts
+            for at in range(0, len(texts), _CHUNK):
+                chunk = texts[at : at + _CHUNK]
+                out.write(_si_arrow(chunk) if len(chunk) >= 2000 else _si(chunk))
+            out.write(b"</sst>")
 
     def close(self) -> None:
         """Remove the temporary sheet files."""
@@ -673,6 +663,40 @@ _WRITERS: dict[type, Callable[[Any], str | None]] = {
     dt.date: _date,
     dt.datetime: _date,
 }
+
+
+def _si(texts: Sequence[str]) -> bytes:
+    """The <si> elements of shared strings (texts already cleaned)."""
+    return "".join(
+        f'<si><t xml:space="preserve">{escape(s)}</t></si>'
+        if s != s.strip()
+        else f"<si><t>{escape(s)}</t></si>"
+        for s in texts
+    ).encode("utf-8")
+
+
+def _si_arrow(texts: Sequence[str]) -> bytes:
+    """_si's bytes, the escaping and joining done by Arrow (many texts)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = pa.array(texts, pa.string())
+    for a, b in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;")):  # as escape()
+        t = pc.replace_substring(t, a, b)
+    kept = pa.array([s != s.strip() for s in texts], pa.bool_())  # Python's idea of blank
+    head = pc.if_else(kept, '<si><t xml:space="preserve">', "<si><t>")
+    xml = pc.binary_join_element_wise(head, t, "</t></si>", "")
+    return _joined(xml)
+
+
+def _joined(xml: Any) -> bytes:
+    """The strings of an Arrow string array one after another: its data buffer between its
+    first and last offset."""
+    import numpy as np
+
+    _, offsets, data = xml.buffers()
+    ends = np.frombuffer(offsets, dtype=np.int32)[xml.offset : xml.offset + len(xml) + 1]
+    return memoryview(data)[int(ends[0]) : int(ends[-1])].tobytes() if data is not None else b""
 
 
 def _cell_kinds(col: list[Any], text_col: bool) -> tuple[list[str | None], list[str | None]]:

@@ -347,3 +347,14 @@ def test_rows_by_column_write_the_same_bytes_as_cell_by_cell(tmp_path_factory, t
             )
         xlsx.save(wb, folder / f"{name}.xlsx", dt.datetime(2026, 11, 1))
     assert (folder / "by_rows.xlsx").read_bytes() == (folder / "by_columns.xlsx").read_bytes()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=12) | st.sampled_from(HOSTILE), max_size=40))
+def test_shared_strings_escaped_alike_by_arrow_and_python(texts):
+    """Many shared strings are escaped and joined by Arrow, a few in Python: the same bytes
+    (&, <, >, CR as references; xml:space="preserve" where Python's strip() would cut)."""
+    from pipelines import xlsx_stream
+
+    cleaned = [sanitize.clean(t) for t in texts + [" x", "x\u3000", "\u2003", "a\r\nb"]]
+    assert xlsx_stream._si_arrow(cleaned) == xlsx_stream._si(cleaned)
