@@ -406,11 +406,22 @@ class StreamWorkbook:
         text_col = [i < len(keys) and keys[i] in text_columns for i in range(k)]
         texts = np.empty((n, k), dtype=object)  # the text of each string cell, else None
         pieces: list[list[str | None] | None] = []  # the rest of each other cell, by column
+        numbers: dict[int, Any] = {}  # whole-number columns: their cells' rest, by Arrow
         for j, col in enumerate(columns):
-            if set(map(type, col)) <= {str, type(None)}:  # text only: the usual column
+            kinds = set(map(type, col))
+            if kinds <= {str, type(None)}:  # text only: the usual column
                 texts[:, j] = col
                 pieces.append(None)
                 continue
+            if kinds <= {int, type(None)} and not text_col[j]:  # row numbers, counts
+                try:
+                    digits = pa.array(col, pa.int64()).cast(pa.string())
+                except (OverflowError, pa.ArrowException):  # beyond int64: cell by cell
+                    pass
+                else:
+                    numbers[j] = pc.binary_join_element_wise('"><v>', digits, "</v></c>", "")
+                    pieces.append(None)
+                    continue
             texts_j, pieces_j = _cell_kinds(col, text_col[j])
             texts[:, j] = texts_j
             pieces.append(pieces_j)
@@ -430,11 +441,13 @@ class StreamWorkbook:
             cell = pc.binary_join_element_wise(
                 f'<c r="{LETTERS[j]}', rn, f'"{style} t="s"><v>', idx, "</v></c>", ""
             )
-            if pieces[j] is not None:
-                rest = pc.binary_join_element_wise(
-                    f'<c r="{LETTERS[j]}', rn, pa.array(pieces[j], pa.string()), ""
+            rest = numbers.get(j)
+            if rest is None and pieces[j] is not None:
+                rest = pa.array(pieces[j], pa.string())
+            if rest is not None:
+                cell = pc.coalesce(
+                    cell, pc.binary_join_element_wise(f'<c r="{LETTERS[j]}', rn, rest, "")
                 )
-                cell = pc.coalesce(cell, rest)
             parts.append(pc.fill_null(cell, ""))
         parts.append("</row>")
         xml = pc.binary_join_element_wise(*parts, "")

@@ -358,3 +358,17 @@ def test_shared_strings_escaped_alike_by_arrow_and_python(texts):
 
     cleaned = [sanitize.clean(t) for t in texts + [" x", "x\u3000", "\u2003", "a\r\nb"]]
     assert xlsx_stream._si_arrow(cleaned) == xlsx_stream._si(cleaned)
+
+
+def test_whole_number_columns_by_column_as_cell_by_cell(tmp_path):
+    """Columns of whole numbers (row numbers, counts; None between, bools and numbers beyond
+    64 bits apart) written column by column: the bytes of the cell-by-cell path."""
+    rows = [[i, None if i % 3 else -i, 10**20 + i, i % 2 == 0, str(i)] for i in range(50)]
+    keys = ["row_id", "n", "big", "flag", "nik"]
+    for name, given_rows in [("cols", rows), ("cells", iter(rows))]:
+        wb = xlsx.new_workbook()
+        xlsx.add_sheet(wb, "Data", keys, keys, given_rows)
+        xlsx.save(wb, tmp_path / f"{name}.xlsx")
+    assert (tmp_path / "cols.xlsx").read_bytes() == (tmp_path / "cells.xlsx").read_bytes()
+    ws = load_workbook(tmp_path / "cols.xlsx").active
+    assert [ws.cell(5, c).value for c in range(1, 6)] == [3, -3, 10**20 + 3, False, "3"]
