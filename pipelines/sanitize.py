@@ -99,6 +99,70 @@ def write_csv(
     return path
 
 
+# the text fields Arrow cleans as clean() does (no lone surrogate reaches an Arrow string)
+_ARROW_CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\\x{FFFE}\\x{FFFF}]"
+_ARROW_FORMULA = "^[=+@\\t\\r-]"
+
+
+def csv_fields(column: list[Any], date_format: str = "%d-%m-%Y") -> Any:
+    """A column's CSV fields as write_csv writes them (csv_value, then the csv module's
+    quoting: fields holding ; " CR or LF quoted, quotes doubled), as an Arrow string array.
+    Text columns are cleaned, guarded and quoted by Arrow; other columns go value by value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = None
+    if set(map(type, column)) <= {str, type(None)}:
+        try:
+            arr = pa.array(column, pa.string())
+        except (pa.ArrowException, UnicodeEncodeError):  # a lone surrogate: value by value
+            arr = None
+        if arr is not None:
+            arr = pc.replace_substring_regex(pc.fill_null(arr, ""), _ARROW_CONTROL, REPLACEMENT)
+            arr = pc.if_else(
+                pc.match_substring_regex(arr, _ARROW_FORMULA),
+                pc.binary_join_element_wise("'", arr, ""),
+                arr,
+            )
+    if arr is None:
+        arr = pa.array([_field(csv_value(v, date_format)) for v in column], pa.string())
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(arr, '"', '""'), '"', "")
+    return pc.if_else(pc.match_substring_regex(arr, '[;"\r\n]'), quoted, arr)
+
+
+def _field(v: Any) -> str:
+    """A csv_value result as the csv module writes it (repr for floats, str otherwise)."""
+    if isinstance(v, str):
+        return v
+    return repr(v) if isinstance(v, float) else str(v)
+
+
+def write_csv_columns(
+    path: Path, headers: Sequence[str], fields: list[Any], start: int = 0, stop: int | None = None
+) -> Path:
+    """write_csv's file for rows start..stop of columns already made fields (csv_fields):
+    the same bytes, joined by Arrow. At least two columns (the csv module writes a lone empty
+    field as "")."""
+    import io
+
+    import pyarrow.compute as pc
+
+    from pipelines.xlsx_stream import _joined
+
+    if len(fields) < 2:
+        raise ValueError("write_csv_columns needs two columns or more; use write_csv")
+    head = io.StringIO()
+    csv.writer(head, delimiter=";").writerow([csv_value(h) for h in headers])
+    part = [f[start:stop] for f in fields]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as fh:
+        fh.write(head.getvalue().encode("utf-8-sig"))
+        if len(part[0]):
+            rows = pc.binary_join_element_wise(*part, ";")
+            fh.write(_joined(pc.binary_join_element_wise(rows, "\r\n", "")))
+    return path
+
+
 def frame_to_csv(frame: pd.DataFrame, path: Path) -> Path:
     """A DataFrame as write_csv writes rows (';', UTF-8 with BOM, no index); dates ISO."""
     out = frame.copy()
