@@ -27,7 +27,7 @@ import pandas as pd
 from pipelines import proposal, wilayah, xlsx
 from pipelines.errors import ConfigError
 from pipelines.outcomes import SIKSNG_KINDS
-from pipelines.sanitize import csv_fields, write_csv, write_csv_columns
+from pipelines.sanitize import write_csv
 
 KINDS = tuple(o.value for o in SIKSNG_KINDS)  # each needs its columns in a layout
 SHIPPED = {"siksng": "siksng_layout.toml", "dtks": "dtks_layout.toml", "dtsen": "dtsen_layout.toml"}
@@ -170,12 +170,6 @@ def write(
         # the time), then cut into kelurahan: ordered by kelurahan, then row_id
         rows = rows.sort_values(["folder_kode", "row_id"], kind="stable")
         values = encode(rows, fields, spec)
-        # the CSV fields of the whole kind at once (Arrow), cut per kelurahan below
-        csv_cols = (
-            [csv_fields(list(c), date_format) for c in zip(*values, strict=True)]
-            if len(fields) > 1 and values
-            else None
-        )
         kodes = rows["folder_kode"].tolist()
         start = 0
         while start < len(kodes):
@@ -183,7 +177,7 @@ def write(
             end = start
             while end < len(kodes) and kodes[end] == kode:
                 end += 1
-            part, first = values[start:end], start
+            part = values[start:end]
             start = end
             stem = file_stem(kode, period, kind)
             wb = xlsx.new_workbook()
@@ -192,9 +186,5 @@ def write(
             xlsx.save(wb, target, when)
             written.append(target)
             # ';'-separated UTF-8 with BOM, as Indonesian Excel opens it; dates dd-mm-yyyy
-            csv_path = out_dir / f"{stem}.csv"
-            if csv_cols is not None:
-                written.append(write_csv_columns(csv_path, headers, csv_cols, first, end))
-            else:
-                written.append(write_csv(csv_path, headers, part, date_format))
+            written.append(write_csv(out_dir / f"{stem}.csv", headers, part, date_format))
     return written
