@@ -18,10 +18,12 @@ leaves with a value the target cannot read.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import tomllib
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipelines import proposal, wilayah, xlsx
@@ -170,15 +172,13 @@ def write(
         # the time), then cut into kelurahan: ordered by kelurahan, then row_id
         rows = rows.sort_values(["folder_kode", "row_id"], kind="stable")
         values = encode(rows, fields, spec)
-        kodes = rows["folder_kode"].tolist()
-        start = 0
-        while start < len(kodes):
-            kode = kodes[start]
-            end = start
-            while end < len(kodes) and kodes[end] == kode:
-                end += 1
-            part = values[start:end]
-            start = end
+        kodes = rows["folder_kode"].to_numpy(dtype=object)
+        # where each kelurahan's rows begin and end (the rows are ordered by kelurahan)
+        cuts = [0, *(np.flatnonzero(kodes[1:] != kodes[:-1]) + 1).tolist(), len(kodes)]
+        for start, end in itertools.pairwise(cuts):
+            if start == end:
+                continue
+            kode, part = kodes[start], values[start:end]
             stem = file_stem(kode, period, kind)
             wb = xlsx.new_workbook()
             xlsx.add_sheet(wb, spec[kind].get("sheet", kind.upper()), headers, keys, part)
