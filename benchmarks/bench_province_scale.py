@@ -336,6 +336,8 @@ def restore_pristine(root: Path) -> bool:
     shutil.copy2(pristine, processed / "dtks.duckdb")
     for d in [processed / PERIOD, root / "reports" / PERIOD]:
         shutil.rmtree(d, ignore_errors=True)
+    # files an interrupted run's reader crash guard put in quarantine would be skipped
+    (processed / ".karantina_berkas.json").unlink(missing_ok=True)
     for d in [*processed.glob(f".{PERIOD}.*"), *(root / "reports").glob(f".{PERIOD}.*")]:
         shutil.rmtree(d, ignore_errors=True)
     return True
