@@ -31,12 +31,29 @@ from pipelines.finalize import deciding
 from pipelines.finalize.batch import Batch, combine
 from pipelines.ingest import discover
 from pipelines.redact import guarded
-from pipelines.store import dinas_kabkota, open_store
+from pipelines.store import Store, dinas_kabkota, open_store
 from pipelines.store.periods import ensure_open
 
 log = logging.getLogger(__name__)
 # stage-by-stage progress for the CLI and the web desk (codes and counts only)
 progress = logging.getLogger("pipelines.progress")
+
+
+# DuckDB's buffer in a finalisation when dtks.toml sets no [duckdb] memory_limit. DuckDB's
+# own default (80% of RAM) comes on top of the pandas frames of the month's rows: at 1M
+# prelist rows x 10M persons it took the process to 6.1 GiB, against 5.6 GiB and a faster
+# run with 2 GB (benchmarks/bench_province_scale.py); beyond it DuckDB spills to disk
+FINALISE_MEMORY = "2GB"
+
+
+def store_of(home: Home) -> Store:
+    """The store as the finalisation's stages open it: dtks.toml's memory_limit (else
+    FINALISE_MEMORY) and DuckDB threads (Home.duckdb_threads)."""
+    return open_store(
+        home.store_path,
+        memory_limit=home.memory_limit or FINALISE_MEMORY,
+        threads=home.duckdb_threads,
+    )
 
 
 @guarded("baca-kelurahan", where=lambda code, *_, **__: f"kelurahan {code}")
@@ -50,18 +67,14 @@ def decide(batch: Batch, home: Home) -> pd.DataFrame:
     """Stage 2: validate, check the berita acara, match; one outcome per prelist row."""
     vocabulary.use(home)  # reasons and messages say DTKS or DTSEN as dtks.toml chooses
     resend = home.config.usulan.usul_ulang_bulan  # proposals waiting at Kemensos
-    with open_store(
-        home.store_path, memory_limit=home.memory_limit, threads=home.duckdb_threads
-    ) as store:
+    with store_of(home) as store:
         return deciding.decide(batch, store, dinas_kabkota(home, store), resend)
 
 
 @guarded("tulis-keluaran")
 def publish(batch: Batch, outcomes: pd.DataFrame, home: Home) -> pub.Published:
     """Stage 3: store the outcomes and write every output of the month, all or nothing."""
-    with open_store(
-        home.store_path, memory_limit=home.memory_limit, threads=home.duckdb_threads
-    ) as store:
+    with store_of(home) as store:
         return pub.publish(store, home, batch, outcomes)
 
 

@@ -1,4 +1,5 @@
-"""DuckDB's threads: dtks.toml [duckdb] threads, and the province fan-out's share per worker."""
+"""DuckDB in a finalisation: its threads (dtks.toml [duckdb] threads, the province fan-out's
+share per worker) and its memory cap."""
 
 from __future__ import annotations
 
@@ -42,3 +43,20 @@ def test_local_fan_out_workers_share_the_cores_and_come_from_the_fork_server():
         # this process: each spawned worker imported pandas, DuckDB and the pipeline again
         parents = client.run(os.getppid)
         assert len(parents) == 2 and os.getpid() not in parents.values()
+
+
+def test_the_finalisation_caps_duckdb_memory_unless_dtks_toml_says(tmp_path, monkeypatch):
+    from pipelines import stages
+
+    monkeypatch.delenv(THREADS_ENV, raising=False)
+    home = Home(tmp_path)
+
+    def limit() -> str:
+        with stages.store_of(home) as store:
+            return store.one("SELECT current_setting('memory_limit')")[0]
+
+    # DuckDB's own default is 80% of the machine's memory, on top of the month's pandas
+    # frames; the finalisation's is 2 GB (DuckDB shows 2 GB as 1.8 GiB)
+    assert limit() == "1.8 GiB"
+    (tmp_path / "dtks.toml").write_text('[duckdb]\nmemory_limit = "3GB"\n', encoding="utf-8")
+    assert limit() == "2.7 GiB"
