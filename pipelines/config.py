@@ -13,8 +13,6 @@ from pipelines.errors import ConfigError, NoRegister
 if TYPE_CHECKING:
     from pipelines.settings import Settings
 
-# the DuckDB threads of a finalisation, set by the province fan-out in its local workers
-THREADS_ENV = "DTKS_DUCKDB_THREADS"
 PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -68,12 +66,8 @@ class Home:
 
     @property
     def duckdb_threads(self) -> int | None:
-        """DuckDB's threads for a finalisation: DTKS_DUCKDB_THREADS when set (the province
-        fan-out sets it in its local workers: the machine's cores shared among them), else
-        dtks.toml [duckdb] threads (None: DuckDB's default, one per core)."""
-        env = os.environ.get(THREADS_ENV, "").strip()
-        if env.isdigit() and int(env) > 0:
-            return int(env)
+        """DuckDB's threads in a finalisation: dtks.toml [duckdb] threads (None: DuckDB's
+        default, one per core)."""
         return self.config.duckdb.threads
 
     def period_raw(self, period: str) -> Path:

@@ -11,9 +11,11 @@ The local cluster (`cluster_kwargs`) is one process per worker, one thread each:
 kab/kota's finalisation is pandas and DuckDB in one Python process, so two threads in one
 process would share one GIL and one heap, and a worker with several threads would run two
 kab/kota side by side in one memory budget; separate processes run them truly in parallel.
-Dask's memory limit per worker is its share of the machine (memory / workers), and so are
-DuckDB's threads (cores / workers, through DTKS_DUCKDB_THREADS): two workers that each let
-DuckDB use every core fight over them in the matching.
+Dask's memory limit per worker is its share of the machine (memory / workers). DuckDB keeps
+its own default threads (one per core) in every worker: measured with two kab/kota on two
+workers of the 2-core machine (benchmarks/bench_province.py, --scale 80), one DuckDB thread
+per worker took 26.2 s on average (28.4, 26.0, 24.2) and DuckDB's default 24.4 s (24.4,
+23.8, 25.1): while one worker is in pandas, the other's DuckDB uses both cores.
 
 Worker processes start from a fork server that has imported the pipeline once (POSIX; Windows
 has no fork and spawns, each worker importing pandas, DuckDB and the pipeline itself): that
@@ -24,11 +26,10 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 from pathlib import Path
 
 from pipelines import stages
-from pipelines.config import THREADS_ENV, Home
+from pipelines.config import Home
 from pipelines.errors import DtksError
 from pipelines.redact import StageFailed, guarded
 
@@ -39,20 +40,10 @@ def finalise_root(home: str, period: str) -> dict[str, int]:
     return stages.finalise(Home(Path(home).resolve()), period).published.totals
 
 
-def cores() -> int:
-    """The CPU cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def cluster_kwargs(workers: int) -> dict:
     """The local Dask cluster of `workers` single-threaded processes (see the module doc)."""
     return {
         "n_workers": workers,
-        # DuckDB's threads in each worker: its share of the cores
-        "env": {THREADS_ENV: str(max(1, cores() // workers))},
         "threads_per_worker": 1,
         "processes": True,
         "dashboard_address": None,  # no dashboard; its HTTP server on a free port
@@ -115,15 +106,21 @@ PRELOAD = ["distributed", "pipelines.province", "pipelines.stages"]
 def local_cluster(workers: int):
     """A LocalCluster of `workers` processes (cluster_kwargs), forked from a fork server that
     has imported PRELOAD once, where the platform has one (not Windows: spawned there)."""
-    from distributed import LocalCluster
-
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return LocalCluster(**cluster_kwargs(workers))
     import dask
+    from distributed import LocalCluster
     from distributed.utils import get_mp_context
 
-    with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
-        get_mp_context().set_forkserver_preload(PRELOAD)  # after Dask's own list: ours wins
+    # Dask sets MALLOC_TRIM_THRESHOLD_=65536 in its workers so that freed memory goes back to
+    # the system at once; a finalisation frees and takes big pandas buffers all the time,
+    # and ran ~7% slower with it (19.4/21.7 s vs 21.2/23.0 s, one kab/kota, scale 80)
+    config: dict[str, str | None] = {
+        "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None
+    }
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        config["distributed.worker.multiprocessing-method"] = "forkserver"
+    with dask.config.set(config):
+        if "forkserver" in config.values():
+            get_mp_context().set_forkserver_preload(PRELOAD)  # after Dask's own: ours wins
         return LocalCluster(**cluster_kwargs(workers))
 
 

@@ -198,7 +198,12 @@ def _writable(config: dict) -> dict:
 
 def _connect(path: Path, read_only: bool, config: dict) -> duckdb.DuckDBPyConnection:
     cfg = config if read_only else _writable(config)
-    return _guard(path, lambda: duckdb.connect(str(path), read_only=read_only, config=cfg))
+    con = _guard(path, lambda: duckdb.connect(str(path), read_only=read_only, config=cfg))
+    # no DuckDB progress bar (a connection setting): the pipeline prints its own progress
+    # lines, and the Dask workers of `dtks finalize-province` put DuckDB's bar of every query
+    # over 2 s on the operator's screen, the workers' bars interleaved
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def _guard(path: Path, fn):
