@@ -13,8 +13,8 @@ Prints figures only; no personal data.
 
 from __future__ import annotations
 
+import argparse
 import csv
-import shutil
 import sys
 import tempfile
 import time
@@ -58,8 +58,14 @@ def _rewrite_csv(path: Path, change) -> None:
 
 
 def main() -> None:
-    work = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp(prefix="dtks-id-"))
-    shutil.rmtree(work, ignore_errors=True)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument(
+        "workdir", nargs="?", type=Path, help="a new or empty folder (default: a temp one)"
+    )
+    opts = ap.parse_args()
+    work = opts.workdir or Path(tempfile.mkdtemp(prefix="dtks-id-"))
+    if work.exists() and any(work.iterdir()):  # never delete a folder someone gave
+        sys.exit(f"{work} is not empty: give a new or empty folder")
     h = Home(work)
     generate(h, PERIOD, seed=2026)
     with open_store(h.store_path) as s:
