@@ -22,7 +22,7 @@ from prefect.states import Failed
 from pipelines import prefect_server, province, stages
 from pipelines.config import Home
 from pipelines.publish import Published
-from pipelines.redact import boundary
+from pipelines.redact import boundary, detach
 from pipelines.store import open_store
 
 TASK: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -58,7 +58,7 @@ def fails_as_state(stage: str):
                 with boundary(stage):
                     return fn(*args, **kwargs)
             except Exception as exc:
-                return Failed(message=f"{type(exc).__name__}: {exc}", data=exc)
+                return Failed(message=f"{type(exc).__name__}: {exc}", data=detach(exc))
 
         return inner
 

@@ -20,6 +20,7 @@ import functools
 import logging
 import re
 import traceback
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -95,16 +96,45 @@ def guarded(stage: str, where: Callable[..., str] | None = None) -> Callable[[F]
     def deco(fn: F) -> F:
         @functools.wraps(fn)
         def inner(*args: Any, **kwargs: Any) -> Any:
-            with boundary(f"{stage} {where(*args, **kwargs)}" if where else stage):
-                return fn(*args, **kwargs)
+            try:
+                with boundary(f"{stage} {where(*args, **kwargs)}" if where else stage):
+                    return fn(*args, **kwargs)
+            except (StageFailed, DtksError) as exc:
+                failed = detach(exc)
+            raise failed  # outside the handler: Python gives it no __context__ again
 
         return inner  # type: ignore[return-value]
 
     return deco
 
 
+def detach(exc: BaseException) -> BaseException:
+    """exc without its chain: the exception a boundary replaced (whose message may quote a
+    value) moves from __context__/__cause__ to an attribute that `original` reads for
+    DTKS_DEBUG and no pickle carries. Needed because Dask installs tblib's picklers for every
+    exception class, which carry __context__, __cause__ and the traceback whatever the
+    class's own __reduce__ says: a kab/kota's failure travelling from a worker to the
+    scheduler and the command took the replaced exception's message with it."""
+    chained = exc.__cause__ or exc.__context__
+    if chained is not None:
+        try:  # not an attribute: BaseException pickles its __dict__
+            _DETACHED[exc] = chained
+        except TypeError:  # a built-in exception (no weak reference): the chain is dropped
+            pass
+    exc.__cause__ = exc.__context__ = None
+    return exc
+
+
+_DETACHED: weakref.WeakKeyDictionary[BaseException, BaseException] = weakref.WeakKeyDictionary()
+
+
 def original(exc: BaseException) -> BaseException:
     """The exception a boundary replaced or detached (for DTKS_DEBUG), else exc itself."""
+    try:
+        if exc in _DETACHED:
+            return _DETACHED[exc]
+    except TypeError:
+        pass
     if isinstance(exc, StageFailed | DtksError) and exc.__suppress_context__ and exc.__context__:
         return exc.__context__
     return exc

@@ -36,6 +36,31 @@ def test_an_unexpected_error_leaves_a_stage_as_its_type_and_unit_only():
     assert NIK in str(redact.original(exc)), "DTKS_DEBUG still reaches the original"
 
 
+def test_a_stage_failure_pickled_as_dask_pickles_it_carries_no_value():
+    """Dask installs tblib's picklers for every exception class: they carry __context__,
+    __cause__ and the traceback whatever the class's own __reduce__ says. A kab/kota's failure
+    travels so from a `dtks finalize-province` worker to the scheduler and the command."""
+    from tblib import pickling_support
+
+    def fails_expected(code: str, value: str) -> None:
+        try:
+            raise RuntimeError(f"Duplicate key nik: {value}")
+        except RuntimeError as cause:
+            raise StoreError(f"Perintah gagal untuk {value}") from cause
+
+    pickling_support.install()
+    for fn, kind in ((_fails_on_a_cell, redact.StageFailed), (fails_expected, StoreError)):
+        task = redact.guarded("finalisasi-kabkota")(fn)
+        with pytest.raises(kind) as caught:
+            task("6271011001", "BUDI " + NIK)
+        pickling_support.install(caught.value)  # what a Dask worker does with a failed task
+        data = pickle.dumps(caught.value)
+        assert NIK.encode() not in data  # (our own messages mask numbers, quote no names)
+        assert kind is StoreError or b"BUDI" not in data  # the replaced error quoted the cell
+        assert NIK not in "".join(traceback.format_exception(pickle.loads(data)))
+        assert NIK in str(redact.original(caught.value)), "DTKS_DEBUG still reaches it"
+
+
 def test_an_expected_error_keeps_its_message_with_numbers_masked_and_cause_detached():
     def fails():
         try:
